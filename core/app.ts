@@ -1,0 +1,84 @@
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from './config/load.ts';
+import { ConfigError } from './errors.ts';
+import { Pipeline } from './pipeline/build.ts';
+import { resolvePlugins, suggest } from './pipeline/resolve.ts';
+import type { Provider, ProxyApp, Target } from './plugin.ts';
+
+/** A provider some plugin needs, checked once every plugin has set up. */
+interface Requirement {
+  provider: string;
+  where: string;
+}
+
+/** The start-time registry plugins see in `setup`, plus what the server needs from it. */
+export class ProxyRuntime implements ProxyApp {
+  readonly providers = new Map<string, Provider>();
+  /** `provider,model` references listed by `/v1/models`, in registration order. */
+  readonly models = new Set<string>();
+  readonly http = new Router();
+  readonly pipeline: Pipeline;
+  private readonly requirements: Requirement[] = [];
+
+  readonly config: ResolvedConfig;
+  readonly log: Logger;
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(config: ResolvedConfig, log: Logger, env: NodeJS.ProcessEnv) {
+    this.config = config;
+    this.log = log;
+    this.env = env;
+    this.pipeline = new Pipeline(resolvePlugins(config.plugins, this.source));
+  }
+
+  get server() {
+    return this.config.server;
+  }
+
+  /** The config file's name, or `environment`: the prefix of every start-up error. */
+  get source(): string {
+    return this.config.file ?? 'environment';
+  }
+
+  registerProvider(provider: Provider): void {
+    if (this.providers.has(provider.name)) {
+      throw new ConfigError(`two providers are named "${provider.name}"; give each a unique name`);
+    }
+    this.providers.set(provider.name, provider);
+    for (const model of provider.models ?? []) this.models.add(`${provider.name},${model}`);
+  }
+
+  /**
+   * Declares that a plugin routes to `target`; start-up fails if its provider is not configured.
+   * `where` names the option, e.g. `plugins (model-map): options.big`.
+   */
+  requireTarget(target: Target, where: string): void {
+    this.requirements.push({ provider: target.provider, where });
+    this.models.add(`${target.provider},${target.model}`);
+  }
+
+  /** Runs every plugin's `setup`, then the checks that need all of them. */
+  async setup(): Promise<void> {
+    for (const plugin of this.pipeline.plugins) {
+      try {
+        await plugin.setup?.(this);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ConfigError(`${this.source}: plugins (${plugin.name}): ${message}`);
+      }
+    }
+    for (const { provider, where } of this.requirements) {
+      if (this.providers.has(provider)) continue;
+      const known = [...this.providers.keys()];
+      const hint = suggest(provider, known);
+      throw new ConfigError(
+        `${this.source}: ${where}: unknown provider "${provider}"` +
+          (hint ? `; did you mean "${hint}"?` : `; configured: ${known.join(', ') || 'none'}`),
+      );
+    }
+    if (this.providers.size === 0) {
+      throw new ConfigError(`${this.source}: plugins: expected at least one provider plugin (openai(), anthropic(), …)`);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { PluginOption } from '../plugin.ts';
+
+/** Where the server listens. */
+export interface ServerConfig {
+  /** Default `127.0.0.1`: loopback unless told otherwise. */
+  host?: string;
+  /** Default `3456`. */
+  port?: number;
+  /**
+   * Serve on a non-loopback host with no client key. Off by default: ccproxy refuses to start open
+   * on a public interface, since anyone reaching it would spend your provider keys.
+   */
+  allowOpen?: boolean;
+}
+
+export interface UserConfig {
+  server?: ServerConfig;
+  /** Plugins in order; falsy entries (`cond && plugin()`) and nested arrays (presets) are allowed. */
+  plugins?: PluginOption[];
+  /** pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. Default `info`. */
+  logLevel?: LogLevel;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** What a config function receives. */
+export interface ConfigEnv {
+  /** The CLI command being run (`start`, `models`…). */
+  command: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export type UserConfigFn = (env: ConfigEnv) => UserConfig | Promise<UserConfig>;
+
+/**
+ * Types a config; returns it unchanged. Not generic on purpose: a type parameter would switch off
+ * excess-property checks, and `servr:` would compile.
+ * @example export default defineConfig({ plugins: [openai({ name: 'openai' })] })
+ */
+export function defineConfig(config: UserConfig): UserConfig;
+export function defineConfig(config: UserConfigFn): UserConfigFn;
+export function defineConfig(config: UserConfig | UserConfigFn): UserConfig | UserConfigFn {
+  return config;
+}

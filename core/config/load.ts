@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cosmiconfig } from 'cosmiconfig';
+import { tsImport } from 'tsx/esm/api';
+import { ConfigError } from '../errors.ts';
+import type { PluginOption } from '../plugin.ts';
+import type { LogLevel, UserConfig, UserConfigFn } from './define.ts';
+import { explain, ajv } from './validate.ts';
+
+/** The config in force, every default filled in. */
+export interface ResolvedConfig {
+  /** The file loaded, or `null` when running on the environment defaults. */
+  file: string | null;
+  server: { host: string; port: number; allowOpen: boolean };
+  plugins: PluginOption[];
+  logLevel: LogLevel;
+}
+
+/** What the command line said; it beats everything else. */
+export interface ConfigFlags {
+  config?: string;
+  host?: string;
+  port?: number;
+  allowOpen?: boolean;
+}
+
+export interface LoadOptions {
+  flags?: ConfigFlags;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  command?: string;
+  /** The plugins to run when no config file is found (the env-compatible default). */
+  fallback: (env: NodeJS.ProcessEnv) => PluginOption[];
+}
+
+export const SEARCH_PLACES = ['ccproxy.config.ts', 'ccproxy.config.mts', 'ccproxy.config.js', 'ccproxy.config.mjs'];
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const validateConfig = ajv.compile({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        allowOpen: { type: 'boolean' },
+      },
+    },
+    plugins: { type: 'array' },
+    logLevel: { enum: LEVELS },
+  },
+});
+
+/**
+ * Finds, loads and checks the config. Search: `--config`, then the working directory, then
+ * `~/.ccproxy/`. Precedence, written once here: flags > environment > file > defaults.
+ */
+export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = findConfig(options.flags?.config, cwd, env);
+  const label = file ? displayName(file, cwd) : 'environment';
+  let user: UserConfig;
+  if (file) {
+    user = await importConfig(file, label, { command: options.command ?? 'start', env });
+    if (!validateConfig(user)) throw new ConfigError(`${label}: ${explain(validateConfig.errors ?? [], user, 'config')}`);
+  } else {
+    user = { plugins: withSource(() => options.fallback(env), label) };
+  }
+  const port = options.flags?.port ?? envPort(env) ?? user.server?.port ?? 3456;
+  const logLevel = (env.LOG_LEVEL?.toLowerCase() as LogLevel | undefined) ?? user.logLevel ?? 'info';
+  if (!LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL: expected one of ${LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  return {
+    file,
+    server: {
+      host: options.flags?.host ?? env.HOST ?? user.server?.host ?? '127.0.0.1',
+      port,
+      allowOpen: options.flags?.allowOpen ?? envBoolean(env.CCPROXY_ALLOW_OPEN) ?? user.server?.allowOpen ?? false,
+    },
+    plugins: user.plugins ?? [],
+    logLevel,
+  };
+}
+
+function findConfig(flag: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string | null {
+  if (flag) {
+    const path = resolve(cwd, flag);
+    if (!existsSync(path)) throw new ConfigError(`--config: no file at ${flag}`);
+    return path;
+  }
+  const home = join(env.HOME ?? homedir(), '.ccproxy');
+  for (const dir of [cwd, home]) {
+    for (const name of SEARCH_PLACES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return path;
+    }
+  }
+  return null;
+}
+
+// cosmiconfig reads the file; tsx compiles TypeScript on the fly, so a config may import
+// in-house plugins written in TypeScript without a build step.
+const explorer = cosmiconfig('ccproxy', {
+  searchStrategy: 'none',
+  loaders: {
+    '.ts': loadModule,
+    '.mts': loadModule,
+    '.js': loadModule,
+    '.mjs': loadModule,
+  },
+});
+
+async function loadModule(path: string): Promise<unknown> {
+  const module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
+  return module.default;
+}
+
+async function importConfig(file: string, label: string, configEnv: { command: string; env: NodeJS.ProcessEnv }) {
+  const loaded = await withSource(() => explorer.load(file), label);
+  let config = loaded?.config as UserConfig | UserConfigFn | undefined;
+  if (typeof config === 'function') config = await withSource(() => (config as UserConfigFn)(configEnv), label);
+  if (!config || typeof config !== 'object') {
+    throw new ConfigError(`${label}: expected a default export made with defineConfig({...}), got ${typeof config}`);
+  }
+  return config;
+}
+
+/** Prefixes a ConfigError thrown while evaluating the config (a plugin factory) with its file. */
+function withSource<T>(run: () => T, label: string): T {
+  const prefix = (error: unknown): never => {
+    if (error instanceof ConfigError && !error.message.startsWith(`${label}:`)) {
+      throw new ConfigError(`${label}: ${error.message}`);
+    }
+    throw error;
+  };
+  try {
+    const result = run();
+    return (result instanceof Promise ? result.catch(prefix) : result) as T;
+  } catch (error) {
+    return prefix(error);
+  }
+}
+
+function displayName(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function envPort(env: NodeJS.ProcessEnv): number | undefined {
+  if (env.PORT === undefined || env.PORT === '') return undefined;
+  const port = Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT: expected an integer from 0 to 65535, got "${env.PORT}"`);
+  }
+  return port;
+}
+
+export function envBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return /^(1|true|yes|on)$/i.test(value);
+}

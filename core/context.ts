@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { MessagesRequest, StopReason, Usage } from './anthropic.ts';
+import type { ProxyState, Target } from './plugin.ts';
+
+/** Who called: the address, the credential presented (never logged) and the raw headers. */
+export interface ClientInfo {
+  readonly ip: string;
+  /** From `x-api-key`, else `Authorization: Bearer`. */
+  readonly key: string | undefined;
+  /** Lower-case names, as Node gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** `performance.now()` milliseconds; 0 until reached. */
+export interface Timings {
+  start: number;
+  /** The first event reached the sink (time to first byte for a streaming client). */
+  firstEvent: number;
+  end: number;
+}
+
+/** Which endpoint a context serves: plugins that meter answers skip `count_tokens`. */
+export type Endpoint = 'messages' | 'count_tokens';
+
+export interface ContextInit {
+  id: string;
+  endpoint: Endpoint;
+  request: MessagesRequest;
+  client: ClientInfo;
+  target: Target;
+  route: string;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * One request's context, passed to every hook. Its constructor creates every field, so its shape
+ * never changes (V8 keeps one hidden class for all requests).
+ */
+export class ProxyContext {
+  /** `req_…`, sent as the `request-id` header and logged. */
+  readonly id: string;
+  readonly endpoint: Endpoint;
+  /** The request as it stands; `onRequest` hooks and `next(request)` replace or change it. */
+  request: MessagesRequest;
+  /** The model name the client sent; the client sees it back in `message_start`. */
+  readonly requestedModel: string;
+  /** The client asked for SSE (`stream: true`). */
+  readonly stream: boolean;
+  readonly client: ClientInfo;
+  /** Where the request goes; model-map and router set it. */
+  target: Target;
+  /** Why the target was chosen (`explicit`, `tier:big`, `longContext`…), for the log. */
+  route: string;
+  /** Headers added to the upstream request (custom headers, overrides). */
+  readonly upstream: { headers: Record<string, string> };
+  readonly state: ProxyState;
+  /** Child logger carrying the request id. Secrets are redacted. */
+  readonly log: Logger;
+  /** Fires when the client disconnects; adapters pass it to the upstream request. */
+  readonly signal: AbortSignal;
+  /** Totals so far, folded from `message_start` and `message_delta`. */
+  readonly usage: Usage;
+  stopReason: StopReason | null;
+  readonly timings: Timings;
+
+  constructor(init: ContextInit) {
+    this.id = init.id;
+    this.endpoint = init.endpoint;
+    this.request = init.request;
+    this.requestedModel = init.request.model;
+    this.stream = init.request.stream === true;
+    this.client = init.client;
+    this.target = init.target;
+    this.route = init.route;
+    this.upstream = { headers: {} };
+    this.state = {};
+    this.log = init.log;
+    this.signal = init.signal;
+    this.usage = { input_tokens: 0, output_tokens: 0 };
+    this.stopReason = null;
+    this.timings = { start: performance.now(), firstEvent: 0, end: 0 };
+  }
+}

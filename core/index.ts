@@ -1,0 +1,37 @@
+/**
+ * ccproxy's public API: what configs, in-house plugins and provider adapters import.
+ * @module ccproxy
+ */
+export { defineConfig } from './config/define.ts';
+export type { ConfigEnv, LogLevel, ServerConfig, UserConfig, UserConfigFn } from './config/define.ts';
+export { loadConfig, type ConfigFlags, type ResolvedConfig } from './config/load.ts';
+export { checkOptions } from './config/validate.ts';
+export { definePlugin } from './plugin.ts';
+export type {
+  EventResult,
+  ModelInfo,
+  Next,
+  OnEvent,
+  OnFinish,
+  OnRequest,
+  Outcome,
+  Plugin,
+  PluginOption,
+  Provider,
+  ProxyApp,
+  ProxyState,
+  Target,
+  WrapStream,
+} from './plugin.ts';
+export { ProxyContext, type ClientInfo, type Endpoint, type Timings } from './context.ts';
+export { ConfigError, ProxyError, asProxyError, errorTypeForStatus, statusForErrorType } from './errors.ts';
+export { startProxy, isLoopback, type RunningProxy, type StartOptions } from './start.ts';
+export { messageId, toolUseId } from './ids.ts';
+export { parseModelRef, formatTarget } from './models.ts';
+export { estimateInputTokens, estimateTextTokens } from './tokens.ts';
+export { StreamGuard } from './stream/guard.ts';
+export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
+export { SseParser, readSse, type SseMessage } from './stream/sse-reader.ts';
+export { serializeEvent } from './stream/sse-writer.ts';
+export { callUpstream, transportError, type UpstreamCall, type UpstreamTimeouts } from './http/client.ts';
+export type * from './anthropic.ts';

@@ -1,0 +1,193 @@
+import type { MessagesRequest, StreamEvent } from '../anthropic.ts';
+import type { ProxyContext } from '../context.ts';
+import { ProxyError, asProxyError } from '../errors.ts';
+import type { Next, OnEvent, OnFinish, OnRequest, Outcome, Plugin, WrapStream } from '../plugin.ts';
+import { StreamGuard } from '../stream/guard.ts';
+
+interface Named<F> {
+  readonly name: string;
+  readonly fn: F;
+}
+
+/** The innermost step: the provider call for the current target. */
+export type Send = (ctx: ProxyContext, request: MessagesRequest) => AsyncIterable<StreamEvent>;
+
+/**
+ * The plugin chain, built once at start into arrays of the hooks present (`null` where none has
+ * it), so a request pays only for hooks that exist.
+ */
+export class Pipeline {
+  private readonly onRequest: Named<OnRequest>[] | null;
+  private readonly wrapStream: Named<WrapStream>[] | null;
+  /** In application order: the plugin listed last runs first, so the first listed sees the final event. */
+  private readonly onEvent: Named<OnEvent>[] | null;
+  private readonly onFinish: Named<OnFinish>[] | null;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  readonly plugins: readonly Plugin[];
+
+  constructor(plugins: readonly Plugin[]) {
+    this.plugins = plugins;
+    this.onRequest = collect(plugins, 'onRequest');
+    this.wrapStream = collect(plugins, 'wrapStream');
+    this.onEvent = collect([...plugins].reverse(), 'onEvent');
+    this.onFinish = collect(plugins, 'onFinish');
+  }
+
+  /** Runs `onRequest` hooks top-down; stays synchronous until a hook returns a promise. */
+  runOnRequest(ctx: ProxyContext): void | Promise<void> {
+    const hooks = this.onRequest;
+    if (!hooks) return;
+    for (let i = 0; i < hooks.length; i++) {
+      const hook = hooks[i]!;
+      let result: void | Promise<void>;
+      try {
+        result = hook.fn(ctx);
+      } catch (error) {
+        throw tag(error, hook.name, 'onRequest');
+      }
+      if (result) return this.continueAsync(ctx, i, result);
+    }
+  }
+
+  private async continueAsync(ctx: ProxyContext, at: number, first: Promise<void>): Promise<void> {
+    const hooks = this.onRequest!;
+    for (let i = at; i < hooks.length; i++) {
+      const hook = hooks[i]!;
+      try {
+        await (i === at ? first : hook.fn(ctx));
+      } catch (error) {
+        throw tag(error, hook.name, 'onRequest');
+      }
+    }
+  }
+
+  /**
+   * The events the client receives: `wrapStream` hooks around `send` (guarded per call), then
+   * `onEvent` hooks, then a final guard that also folds usage into `ctx.usage`.
+   */
+  events(ctx: ProxyContext, send: Send, source: (ctx: ProxyContext) => string): AsyncIterable<StreamEvent> {
+    const wraps = this.wrapStream;
+    const innermost: Next = (request) => {
+      if (request) ctx.request = request;
+      return guarded(ctx, send(ctx, ctx.request), source(ctx), null, false);
+    };
+    let chain = innermost;
+    if (wraps) {
+      for (let i = wraps.length - 1; i >= 0; i--) chain = wrapLayer(ctx, wraps[i]!, chain);
+    }
+    return guarded(ctx, chain(), 'plugins', this.onEvent, true);
+  }
+
+  /** Runs `onFinish` hooks off the response's path; `close()` waits for them. */
+  finish(ctx: ProxyContext, outcome: Outcome): void {
+    const hooks = this.onFinish;
+    if (!hooks) return;
+    for (const hook of hooks) {
+      const promise = Promise.resolve()
+        .then(() => hook.fn(ctx, outcome))
+        .catch((error: unknown) => ctx.log.error({ err: error, plugin: hook.name }, 'onFinish failed'))
+        .finally(() => this.pending.delete(promise));
+      this.pending.add(promise);
+    }
+  }
+
+  /** Waits for pending `onFinish` work, then closes plugins in reverse order. */
+  async close(log: { error(obj: object, msg: string): void }): Promise<void> {
+    await Promise.all(this.pending);
+    for (const plugin of [...this.plugins].reverse()) {
+      try {
+        await plugin.close?.();
+      } catch (error) {
+        log.error({ err: error, plugin: plugin.name }, 'close failed');
+      }
+    }
+  }
+}
+
+function collect<K extends 'onRequest' | 'wrapStream' | 'onEvent' | 'onFinish'>(
+  plugins: readonly Plugin[],
+  key: K,
+): Named<NonNullable<Plugin[K]>>[] | null {
+  const hooks = plugins.flatMap((p) => (p[key] ? [{ name: p.name, fn: p[key].bind(p) }] : []));
+  return hooks.length ? (hooks as Named<NonNullable<Plugin[K]>>[]) : null;
+}
+
+function wrapLayer(ctx: ProxyContext, hook: Named<WrapStream>, inner: Next): Next {
+  return (request) => {
+    if (request) ctx.request = request;
+    try {
+      return hook.fn(ctx, inner);
+    } catch (error) {
+      throw tag(error, hook.name, 'wrapStream');
+    }
+  };
+}
+
+/** Tags an error with the plugin and hook it came from, keeping a ProxyError's own status. */
+export function tag(error: unknown, plugin: string, hook: string): ProxyError {
+  const e = asProxyError(error);
+  e.plugin ??= plugin;
+  e.hook ??= hook;
+  return e;
+}
+
+async function* guarded(
+  ctx: ProxyContext,
+  source: AsyncIterable<StreamEvent>,
+  label: string,
+  hooks: Named<OnEvent>[] | null,
+  final: boolean,
+): AsyncGenerator<StreamEvent> {
+  const guard = new StreamGuard({
+    source: label,
+    log: ctx.log,
+    model: ctx.requestedModel,
+    usage: final ? ctx.usage : undefined,
+    onStop: final ? (reason) => (ctx.stopReason = reason) : undefined,
+  });
+  // Reused for every event: arrays are allocated only when a hook expands an event.
+  const applied: StreamEvent[] = [];
+  const out: StreamEvent[] = [];
+  for await (const event of source) {
+    if (hooks) applyEvent(ctx, hooks, 0, event, applied);
+    else applied.push(event);
+    for (const each of applied) guard.push(each, out);
+    applied.length = 0;
+    for (const each of out) yield each;
+    out.length = 0;
+    if (guard.finished) return;
+  }
+  if (!guard.end(out)) {
+    throw new ProxyError('api_error', 502, `${label === 'plugins' ? 'The pipeline' : label} returned no events`);
+  }
+  yield* out;
+}
+
+/** Runs `onEvent` hooks from `from` on; `out` receives what survives. */
+export function applyEvent(
+  ctx: ProxyContext,
+  hooks: readonly Named<OnEvent>[],
+  from: number,
+  event: StreamEvent,
+  out: StreamEvent[],
+): void {
+  for (let i = from; i < hooks.length; i++) {
+    const hook = hooks[i]!;
+    let result;
+    try {
+      result = hook.fn(ctx, event);
+    } catch (error) {
+      throw tag(error, hook.name, 'onEvent');
+    }
+    if (result === undefined) continue;
+    if (result === null) return;
+    if (!Array.isArray(result)) {
+      event = result;
+      continue;
+    }
+    for (const each of result) applyEvent(ctx, hooks, i + 1, each, out);
+    return;
+  }
+  out.push(event);
+}

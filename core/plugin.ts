@@ -1,0 +1,124 @@
+import type Router from '@koa/router';
+import type { Logger } from 'pino';
+import type {
+  CountTokensRequest,
+  Message,
+  MessagesRequest,
+  StopReason,
+  StreamEvent,
+  Usage,
+} from './anthropic.ts';
+import type { ProxyContext } from './context.ts';
+import type { ProxyError } from './errors.ts';
+
+/**
+ * Calls the rest of the chain (inner plugins, then the provider). Re-entrant: a plugin may call it
+ * zero, one or several times. Given a request, that request becomes `ctx.request` for the inner
+ * chain and after it; without one, the current `ctx.request` is sent.
+ */
+export type Next = (request?: MessagesRequest) => AsyncIterable<StreamEvent>;
+
+/** What `onEvent` returns: nothing passes the event on, `null` drops it, an array expands it. */
+export type EventResult = StreamEvent | StreamEvent[] | null | undefined;
+
+export type OnRequest = (ctx: ProxyContext) => void | Promise<void>;
+export type WrapStream = (ctx: ProxyContext, next: Next) => AsyncIterable<StreamEvent>;
+export type OnEvent = (ctx: ProxyContext, event: StreamEvent) => EventResult;
+export type OnFinish = (ctx: ProxyContext, outcome: Outcome) => void | Promise<void>;
+
+/** How a request ended, handed to `onFinish` after the response is complete. */
+export interface Outcome {
+  /** True when the client received a complete answer. */
+  ok: boolean;
+  /** The HTTP status sent (200 for a stream that later failed: see `error`). */
+  status: number;
+  /** Set when `ok` is false. */
+  error?: ProxyError;
+  usage: Usage;
+  stopReason: StopReason | null;
+  /** The folded Message, for non-streaming clients. */
+  message?: Message;
+  /** Milliseconds from the request's arrival to the response's end. */
+  durationMs: number;
+}
+
+/** A model as `GET /v1/models` lists it (PROTOCOL §5.2). */
+export interface ModelInfo {
+  type: 'model';
+  id: string;
+  display_name: string;
+  created_at: string;
+  max_input_tokens?: number | null;
+  max_tokens?: number | null;
+  capabilities?: unknown;
+}
+
+/** A wire adapter, registered by a provider plugin in `setup`. */
+export interface Provider {
+  /** The name model references use: `name,model`. */
+  name: string;
+  /** Models served, for `/v1/models` and to resolve a bare model name. Default: none. */
+  models?: readonly string[];
+  /** The upstream call: Anthropic stream events whether the upstream streamed or not. */
+  send(ctx: ProxyContext, request: MessagesRequest): AsyncIterable<StreamEvent>;
+  /** The provider's own token count, when it has one. Default: a local estimate. */
+  countTokens?(ctx: ProxyContext, request: CountTokensRequest): Promise<number>;
+}
+
+/** What a plugin's `setup` can reach. */
+export interface ProxyApp {
+  /** The server settings in force (after flags > environment > file > defaults). */
+  readonly server: { readonly host: string; readonly port: number };
+  readonly log: Logger;
+  /** The environment the config was resolved with. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Registers a provider; a second one with the same name stops start-up. */
+  registerProvider(provider: Provider): void;
+  readonly providers: ReadonlyMap<string, Provider>;
+  /**
+   * Declares that this plugin routes to `target`: start-up fails, naming `where`, if its provider
+   * is not configured, and `/v1/models` lists it.
+   */
+  requireTarget(target: Target, where: string): void;
+  /** The HTTP router, for plugins that serve their own endpoints (`/api/*`, `/metrics`). */
+  readonly http: Router;
+}
+
+/**
+ * A plugin: a plain object made by a factory. Only the hooks it has cost anything.
+ * See README "Plugin API" for the order and error rules of each hook.
+ */
+export interface Plugin {
+  /** Unique in a config; shown in logs and errors. */
+  name: string;
+  /** `pre` runs before config order, `post` after. Default: config order. */
+  enforce?: 'pre' | 'post';
+  /** Once at start: register providers and routes. Throwing stops start-up. */
+  setup?(app: ProxyApp): void | Promise<void>;
+  /** Per request, top-down: change the request, target or upstream headers; throw to reject. */
+  onRequest?: OnRequest;
+  /** Around the provider call, first listed outermost. Return `next()` to pass through. */
+  wrapStream?: WrapStream;
+  /** Per event, synchronous. The plugin listed first sees the final events. */
+  onEvent?: OnEvent;
+  /** After the response; never delays it. Errors are logged. */
+  onFinish?: OnFinish;
+  /** At shutdown, in reverse order, after pending `onFinish` calls. */
+  close?(): void | Promise<void>;
+}
+
+/** A plugin, a preset (an array), or what `enabled && plugin()` leaves when disabled. */
+export type PluginOption = Plugin | false | null | undefined | PluginOption[];
+
+/** Types a plugin object; returns it unchanged. */
+export const definePlugin = (plugin: Plugin): Plugin => plugin;
+
+/** Target of a request: a registered provider and the model name sent to it. */
+export interface Target {
+  provider: string;
+  model: string;
+}
+
+/** Per-request plugin state; each plugin declares its own slice with `declare module`. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ProxyState {}

@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
+import Anthropic from '@anthropic-ai/sdk';
+import pino from 'pino';
+import { startProxy, type PluginOption, type RunningProxy } from '../../core/index.ts';
+import type { ResolvedConfig } from '../../core/config/load.ts';
+
+export interface TestProxyOptions {
+  plugins: PluginOption[];
+  server?: Partial<ResolvedConfig['server']>;
+  env?: NodeJS.ProcessEnv;
+  /** The key the SDK client presents. Default `test-key`. */
+  apiKey?: string;
+  pingIntervalMs?: number;
+}
+
+export interface TestProxy {
+  url: string;
+  /** The official SDK pointed at the proxy, retries off so each test sees one attempt. */
+  client: Anthropic;
+  /** Every log line the proxy wrote, parsed. */
+  logs: Record<string, unknown>[];
+  running: RunningProxy;
+}
+
+/** Starts ccproxy in-process on 127.0.0.1 with an ephemeral port; closed by `t.after`. */
+export async function startTestProxy(t: TestContext | null, options: TestProxyOptions): Promise<TestProxy> {
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const config: ResolvedConfig = {
+    file: 'test.config.ts',
+    server: { host: '127.0.0.1', port: 0, allowOpen: false, ...options.server },
+    plugins: options.plugins,
+    logLevel: 'debug',
+  };
+  const running = await startProxy(config, {
+    env: options.env ?? {},
+    logger: pino({ level: 'debug', base: undefined }, sink),
+    pingIntervalMs: options.pingIntervalMs,
+  });
+  t?.after(() => running.close());
+  const client = new Anthropic({ baseURL: running.url, apiKey: options.apiKey ?? 'test-key', maxRetries: 0 });
+  return { url: running.url, client, logs, running };
+}
+
+/** A user message, for short test bodies. */
+export const user = (text: string) => ({ role: 'user' as const, content: text });
