@@ -1,0 +1,105 @@
+import { checkOptions, parseModelRef, type Plugin, type Target } from '../../core/index.ts';
+
+/** A Claude Code model tier. */
+export type Tier = 'big' | 'middle' | 'small';
+
+export interface ModelMapOptions {
+  /** Target of `opus` names: `provider,model` or a bare model name. */
+  big?: string;
+  /** Target of `sonnet` names. Default: `big`. */
+  middle?: string;
+  /** Target of `haiku` names (Claude Code's background calls). */
+  small?: string;
+  /** Exact model names (case-insensitive) to targets, checked before the tiers. */
+  map?: Record<string, string>;
+  /**
+   * The client sees the model name it asked for (`message_start.message.model`), as Claude Code
+   * expects. Default `true`; `false` shows the upstream's name.
+   */
+  keepRequestedModel?: boolean;
+}
+
+declare module '../../core/index.ts' {
+  interface ProxyState {
+    /** Set in onRequest: the name the client sent and the tier it fell in. */
+    'model-map'?: { requested: string; tier: Tier | null };
+  }
+}
+
+const TIERS: readonly [string, Tier][] = [
+  ['haiku', 'small'],
+  ['sonnet', 'middle'],
+  ['opus', 'big'],
+];
+
+const reference = { type: 'string', minLength: 1 };
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    big: reference,
+    middle: reference,
+    small: reference,
+    map: { type: 'object', additionalProperties: reference },
+    keepRequestedModel: { type: 'boolean' },
+  },
+};
+
+/** The tier a Claude model name falls in (case-insensitive substring), or null. */
+export function tierOf(model: string): Tier | null {
+  const name = model.toLowerCase();
+  for (const [word, tier] of TIERS) if (name.includes(word)) return tier;
+  return null;
+}
+
+/**
+ * Maps Claude Code's model names to your models: haiku → small, sonnet → middle, opus → big;
+ * other names pass through; an explicit `provider,model` in the request always wins (H1).
+ * @example modelMap({ big: 'openai,gpt-4o', small: 'openai,gpt-4o-mini' })
+ */
+export function modelMap(options: ModelMapOptions = {}): Plugin {
+  checkOptions('model-map', schema, options);
+  const tiers: Partial<Record<Tier, Target>> = {};
+  const exact = new Map<string, Target>();
+  const middle = options.middle ?? options.big;
+  for (const [tier, ref] of [['big', options.big], ['middle', middle], ['small', options.small]] as const) {
+    if (ref) tiers[tier] = toTarget(ref);
+  }
+  for (const [name, ref] of Object.entries(options.map ?? {})) exact.set(name.toLowerCase(), toTarget(ref));
+  const keepRequested = options.keepRequestedModel ?? true;
+
+  return {
+    name: 'model-map',
+    setup(app) {
+      for (const tier of ['big', 'middle', 'small'] as const) {
+        const target = tiers[tier];
+        if (target?.provider) app.requireTarget(target, `plugins (model-map): options.${options[tier] ? tier : 'big'}`);
+      }
+      for (const [name, target] of exact) {
+        if (target.provider) app.requireTarget(target, `plugins (model-map): options.map["${name}"]`);
+      }
+    },
+    onRequest(ctx) {
+      const tier = tierOf(ctx.requestedModel);
+      ctx.state['model-map'] = { requested: ctx.requestedModel, tier };
+      if (ctx.route === 'explicit') return;
+      const hit = exact.get(ctx.requestedModel.toLowerCase());
+      const target = hit ?? (tier ? tiers[tier] : undefined);
+      if (!target) return;
+      ctx.target = { ...target };
+      ctx.route = hit ? 'map' : `tier:${tier}`;
+    },
+    onEvent: keepRequested
+      ? (ctx, event) => {
+          if (event.type !== 'message_start') return;
+          // The client sees the model it asked for; the upstream's name stays in the log (D20).
+          event.message.model = ctx.requestedModel;
+        }
+      : undefined,
+  };
+}
+
+/** `provider,model` or `provider/model` → that target; a bare name → the provider core picks. */
+function toTarget(ref: string): Target {
+  return parseModelRef(ref, new Map()) ?? { provider: '', model: ref };
+}
