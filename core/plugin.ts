@@ -13,8 +13,9 @@ import type { ProxyError } from './errors.ts';
 
 /**
  * Calls the rest of the chain (inner plugins, then the provider). Re-entrant: a plugin may call it
- * zero, one or several times. Given a request, that request becomes `ctx.request` for the inner
- * chain and after it; without one, the current `ctx.request` is sent.
+ * zero, one or several times, one call after another. Given a request, the inner chain sees it as
+ * `ctx.request` while it runs and the caller's request is restored when it ends; without one, the
+ * current `ctx.request` is sent.
  */
 export type Next = (request?: MessagesRequest) => AsyncIterable<StreamEvent>;
 
@@ -68,7 +69,7 @@ export interface Provider {
 /** What a plugin's `setup` can reach. */
 export interface ProxyApp {
   /** The server settings in force (after flags > environment > file > defaults). */
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: { readonly host: string; readonly port: number; readonly allowOpen: boolean };
   readonly log: Logger;
   /** The environment the config was resolved with. */
   readonly env: NodeJS.ProcessEnv;
@@ -77,9 +78,10 @@ export interface ProxyApp {
   readonly providers: ReadonlyMap<string, Provider>;
   /**
    * Declares that this plugin routes to `target`: start-up fails, naming `where`, if its provider
-   * is not configured, and `/v1/models` lists it.
+   * is not configured, and `/v1/models` lists it. `label` (`opus → big`) names it in the start-up
+   * banner.
    */
-  requireTarget(target: Target, where: string): void;
+  requireTarget(target: Target, where: string, label?: string): void;
   /** The HTTP router, for plugins that serve their own endpoints (`/api/*`, `/metrics`). */
   readonly http: Router;
 }

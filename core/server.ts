@@ -194,6 +194,8 @@ async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorR
     if (quiet && !res.writableEnded) res.write(PING);
     quiet = true;
   }, pingMs);
+  // A client that leaves ends the pings at once, even if the upstream never answers the abort.
+  res.once('close', () => clearInterval(timer));
   try {
     for (let r = first; !r.done; r = await events.next()) {
       quiet = false;
