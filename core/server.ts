@@ -8,7 +8,7 @@ import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus, statusForErrorType } from './errors.ts';
 import { requestId } from './ids.ts';
 import { formatTarget, parseModelRef } from './models.ts';
-import type { Outcome, Provider } from './plugin.ts';
+import type { Outcome, Provider, Relay } from './plugin.ts';
 import { MessageAccumulator } from './stream/accumulator.ts';
 import { PING, SSE_HEADERS, serializeEvent } from './stream/sse-writer.ts';
 import { estimateInputTokens } from './tokens.ts';
@@ -46,7 +46,7 @@ export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {})
       http.body = errorBody(e, id);
     }
   });
-  app.use(koaBody({ jsonLimit: BODY_LIMIT, textLimit: BODY_LIMIT, formLimit: '1mb', encoding: 'utf-8', jsonStrict: true, patchKoa: true }));
+  app.use(koaBody({ jsonLimit: BODY_LIMIT, textLimit: BODY_LIMIT, formLimit: '1mb', encoding: 'utf-8', jsonStrict: true, patchKoa: true, includeUnparsed: true }));
 
   const serve = (endpoint: Endpoint) => (http: Koa.Context) => handle(runtime, http, endpoint, pingMs);
   router.post('/v1/messages', serve('messages'));
@@ -90,6 +90,7 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     id: http.state.id as string,
     endpoint,
     request,
+    raw: http.request.rawBody,
     client: clientInfo(http),
     target: explicit ?? { provider: '', model: request.model },
     route: explicit ? 'explicit' : 'default',
@@ -156,6 +157,10 @@ async function respond(
   outcome: Outcome,
   pingMs: number,
 ) {
+  if (!runtime.pipeline.observesEvents) {
+    const provider = providerFor(runtime, ctx);
+    if (provider.relay) return relay(http, ctx, await provider.relay(ctx, ctx.request), outcome);
+  }
   // Resolved per call: a wrapping plugin (fallbacks) may change the target between calls.
   const send = (c: ProxyContext, request: MessagesRequest) => providerFor(runtime, c).send(c, request);
   const label = (c: ProxyContext) => `provider "${c.target.provider}"`;
@@ -210,6 +215,30 @@ async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorR
     }
   } finally {
     clearInterval(timer);
+    outcome.stopReason = ctx.stopReason;
+    res.end();
+  }
+}
+
+/** Hands an upstream answer to the client unconverted (a native passthrough's fast path). */
+async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcome: Outcome) {
+  ctx.timings.firstEvent = performance.now();
+  const res = http.res;
+  http.respond = false;
+  res.writeHead(answer.status, { ...answer.headers, 'request-id': ctx.id, 'x-ccproxy-target': formatTarget(ctx.target) });
+  try {
+    for await (const chunk of answer.body) if (!res.write(chunk)) await drained(res, ctx.signal);
+    outcome.ok = ctx.stopReason !== null;
+    // Without a stop reason the upstream ended with its own `error` event, which the client saw.
+    if (!outcome.ok) fail(outcome, new ProxyError('api_error', 502, `provider "${ctx.target.provider}" ended its answer with an error`));
+  } catch (error) {
+    fail(outcome, error);
+    const e = outcome.error!;
+    if (!ctx.signal.aborted && ctx.stream) {
+      // A blank line first ends any event the upstream cut in half.
+      res.write(`\n\n${serializeEvent({ type: 'error', error: { type: e.type, message: e.message } })}`);
+    }
+  } finally {
     outcome.stopReason = ctx.stopReason;
     res.end();
   }
