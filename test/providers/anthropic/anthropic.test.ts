@@ -161,7 +161,8 @@ test('F6: tool ids breaking ^[a-zA-Z0-9_-]+$ are rewritten consistently', async 
 test('F7: pass-through mode forwards the client key; a configured key replaces it', async (t) => {
   for (const [apiKey, expected] of [[undefined, 'sk-ant-client'], ['sk-ant-configured', 'sk-ant-configured']] as const) {
     const { upstream, url } = await setup(t, { apiKey });
-    for (const credential of [{ 'x-api-key': 'sk-ant-client' }, { authorization: 'Bearer sk-ant-client' }]) {
+    const credentials: Record<string, string>[] = [{ 'x-api-key': 'sk-ant-client' }, { authorization: 'Bearer sk-ant-client' }];
+    for (const credential of credentials) {
       await fetch(`${url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...credential },
