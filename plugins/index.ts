@@ -4,3 +4,4 @@
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
+export { gemini, type GeminiOptions } from './providers/gemini/index.ts';

@@ -27,6 +27,11 @@ export class BlockWriter {
     return this.started;
   }
 
+  /** True once a block was written. */
+  get hasContent(): boolean {
+    return this.index >= 0;
+  }
+
   /** `message_start`, once: the client sees the model it asked for and an input estimate (B3, D16). */
   start(out: StreamEvent[], model: string, inputTokens: number): void {
     if (this.started) return;
