@@ -1,5 +1,5 @@
 import { ProxyError, errorTypeForStatus, statusForErrorType, type ErrorType } from '../../../core/index.ts';
-import { parseErrorBody } from '../shared/upstream-error.ts';
+import { parseErrorBody } from '../shared/http.ts';
 
 /** Headers that tell a client how to retry; Anthropic's pass unchanged (PROTOCOL §4, F4). */
 const RETRY_HEADERS = /^(retry-after|retry-after-ms|x-should-retry|anthropic-ratelimit-.*)$/;

@@ -1,6 +1,6 @@
 import type { ContentBlock, MessageParam, MessagesRequest, ReceivedBody } from '../../../core/index.ts';
 import { isMintedSignature } from '../shared/signature.ts';
-import { anthropicToolId, isValidToolId } from '../shared/tool-ids.ts';
+import { clientToolId } from '../shared/tool-ids.ts';
 
 /**
  * The body for Anthropic (PROTOCOL F1, F5, F6): the client's bytes with only the model changed
@@ -29,9 +29,9 @@ function badBlock(block: ContentBlock): boolean {
     case 'thinking':
       return !block.signature || isMintedSignature(block.signature);
     case 'tool_use':
-      return !isValidToolId(block.id);
+      return clientToolId(block.id) !== block.id;
     case 'tool_result':
-      return !isValidToolId(block.tool_use_id);
+      return clientToolId(block.tool_use_id) !== block.tool_use_id;
     default:
       return false;
   }
@@ -51,8 +51,8 @@ function repairMessages(messages: readonly MessageParam[]): MessageParam[] {
     const content: ContentBlock[] = [];
     for (const block of message.content) {
       if (block.type === 'thinking' && badBlock(block)) continue;
-      if (block.type === 'tool_use') content.push({ ...block, id: anthropicToolId(block.id) });
-      else if (block.type === 'tool_result') content.push({ ...block, tool_use_id: anthropicToolId(block.tool_use_id) });
+      if (block.type === 'tool_use') content.push({ ...block, id: clientToolId(block.id) });
+      else if (block.type === 'tool_result') content.push({ ...block, tool_use_id: clientToolId(block.tool_use_id) });
       else content.push(block);
     }
     if (content.length > 0 || message.role !== 'assistant') repaired.push({ ...message, content });

@@ -1,5 +1,6 @@
 import type { ProxyError } from '../../../core/index.ts';
-import { parseErrorBody, upstreamError } from '../shared/upstream-error.ts';
+import { upstreamError } from '../shared/errors.ts';
+import { parseErrorBody } from '../shared/http.ts';
 import type { GeminiError } from './types.ts';
 
 /** Google's canonical status names → the HTTP status they stand for (PROTOCOL §8.5). */
@@ -34,7 +35,7 @@ export function geminiError(provider: string, status: number, error: GeminiError
     status: mapped,
     message: error.message ?? error.status ?? `HTTP ${status}`,
     code: error.status,
-    retryAfter: delay ? Number.parseFloat(delay) : undefined,
+    headers: delay ? { 'retry-after': String(Number.parseFloat(delay)) } : {},
   });
 }
 

@@ -1,6 +1,7 @@
 import type { ContentBlock, MessageParam, MessagesRequest, Tool, ToolResultBlock } from '../../../core/index.ts';
-import { systemTexts } from '../shared/attribution.ts';
+import { systemText } from '../shared/system.ts';
 import { readSignature } from '../shared/signature.ts';
+import { upstreamToolId } from '../shared/tool-ids.ts';
 import { geminiParameters } from './schema.ts';
 import type { Content, FunctionDeclaration, GenerateContentRequest, Part, ThinkingConfig } from './types.ts';
 
@@ -11,8 +12,8 @@ const MAX_STOP_SEQUENCES = 5;
 /** An Anthropic request as a Gemini `GenerateContentRequest` for `model` (PROTOCOL §8.2). */
 export function geminiRequest(request: MessagesRequest, model: string): GenerateContentRequest {
   const body: GenerateContentRequest = { contents: geminiContents(request.messages, isGemini3(model)) };
-  const system = systemTexts(request.system);
-  if (system.length) body.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
+  const system = systemText(request.system);
+  if (system) body.systemInstruction = { parts: [{ text: system }] };
   const declarations = (request.tools ?? []).flatMap(declaration);
   if (declarations.length) {
     body.tools = [{ functionDeclarations: declarations }];
@@ -67,7 +68,7 @@ function modelParts(message: MessageParam, bypass: boolean): Part[] {
       if (minted?.kind === 'gemini' && minted.payload) pending = minted.payload;
     } else if (block.type === 'text' && block.text) part = { text: block.text };
     else if (block.type === 'tool_use') {
-      part = { functionCall: { id: block.id, name: block.name, args: (block.input ?? {}) as Record<string, unknown> } };
+      part = { functionCall: { id: upstreamToolId(block.id), name: block.name, args: (block.input ?? {}) as Record<string, unknown> } };
     }
     if (!part) continue;
     if (pending) part.thoughtSignature = pending;
@@ -101,7 +102,7 @@ function functionResponse(block: ToolResultBlock, names: ReadonlyMap<string, str
   const response = block.is_error ? { error: text } : { output: text };
   const name = names.get(block.tool_use_id) ?? block.tool_use_id;
   const media = inner.filter((b) => b.type !== 'text').flatMap((b) => mediaOrText(b, false));
-  return [{ functionResponse: { id: block.tool_use_id, name, response } }, ...media];
+  return [{ functionResponse: { id: upstreamToolId(block.tool_use_id), name, response } }, ...media];
 }
 
 function mediaOrText(block: ContentBlock, system: boolean): Part[] {

@@ -1,5 +1,7 @@
-import { ProxyError, toolUseId, type StopReason, type StreamEvent, type Usage } from '../../../core/index.ts';
+import { ProxyError, type MessageDeltaEvent, type StopReason, type StreamEvent } from '../../../core/index.ts';
 import { BlockWriter } from '../shared/blocks.ts';
+import { clientToolId } from '../shared/tool-ids.ts';
+import { finalUsage } from '../shared/usage.ts';
 import { geminiError } from './errors.ts';
 import type { GenerateContentResponse, Part, UsageMetadata } from './types.ts';
 
@@ -45,7 +47,7 @@ function partToEvents(writer: BlockWriter, part: Part, out: StreamEvent[]): void
   if (signature) writer.seal(out, signature);
   if (part.functionCall) {
     const call = part.functionCall;
-    writer.toolUse(out, call.id || toolUseId(), call.name, JSON.stringify(call.args ?? {}));
+    writer.toolUse(out, clientToolId(call.id), call.name, JSON.stringify(call.args ?? {}));
   } else if (part.text) writer.text(out, part.text);
 }
 
@@ -77,15 +79,16 @@ function stopReason(state: GeminiStreamState): StopReason {
   return 'end_turn';
 }
 
-/** Gemini's counts as Anthropic's (PROTOCOL §8.5): cached prompt tokens are cache reads. */
-function usageOf(state: GeminiStreamState): Partial<Usage> & { output_tokens: number } {
-  const u = state.usage ?? {};
-  const cached = u.cachedContentTokenCount ?? 0;
-  const input = (u.promptTokenCount ?? 0) - cached + (u.toolUsePromptTokenCount ?? 0);
-  return {
-    input_tokens: input > 0 ? input : state.estimate,
-    output_tokens: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
-    cache_read_input_tokens: cached,
-    cache_creation_input_tokens: 0,
+/**
+ * Gemini's counts as Anthropic's (PROTOCOL §8.5): the prompt includes cached tokens (reported as
+ * cache reads) and the tool-use prompt; output includes thoughts.
+ */
+function usageOf(state: GeminiStreamState): MessageDeltaEvent['usage'] {
+  const u = state.usage;
+  const counts = u && {
+    input: (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0),
+    output: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
+    cacheRead: u.cachedContentTokenCount ?? 0,
   };
+  return finalUsage(counts, { input: state.estimate, output: 1 });
 }

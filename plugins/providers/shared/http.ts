@@ -64,6 +64,15 @@ function parseJson(text: string, provider: string): unknown {
   }
 }
 
+/** Parses a JSON error body; the raw text (trimmed) when it is not JSON. */
+export function parseErrorBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.trim().slice(0, 2000);
+  }
+}
+
 /** A header's first value. */
 export const header = (headers: UpstreamResponse['headers'], name: string): string | undefined => {
   const value = headers[name];
