@@ -6,3 +6,4 @@ export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/i
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
 export { gemini, type GeminiOptions } from './providers/gemini/index.ts';
+export { openaiResponses, type OpenAIResponsesOptions } from './providers/openai-responses/index.ts';
