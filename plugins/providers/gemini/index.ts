@@ -6,7 +6,7 @@ import {
   type ProxyContext,
   type StreamEvent,
 } from '../../../core/index.ts';
-import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
+import { postJson, readJson, readSseJson } from '../shared/http.ts';
 import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
 import { geminiErrorFromBody } from './errors.ts';
 import { geminiRequest } from './request.ts';
@@ -38,25 +38,10 @@ export function gemini(options: GeminiOptions = {}): Plugin {
   const root = vertex ? base : `${base}/${o.apiVersion ?? 'v1beta'}`;
   const url = (model: string, method: string) => `${root}/models/${encodeURIComponent(model)}:${method}`;
   const timeouts = timeoutsOf(o);
+  const credential: Record<string, string> = o.apiKey ? { 'x-goog-api-key': o.apiKey } : {};
   const toError = (status: number, text: string) => geminiErrorFromBody(name, status, text);
-
   const post = (ctx: ProxyContext, target: string, body: unknown) =>
-    requestUpstream(
-      {
-        url: target,
-        headers: {
-          'content-type': 'application/json',
-          ...(o.apiKey && { 'x-goog-api-key': o.apiKey }),
-          ...o.headers,
-          ...ctx.upstream.headers,
-        },
-        body: JSON.stringify(body),
-        signal: ctx.signal,
-        timeouts,
-      },
-      name,
-      toError,
-    );
+    postJson(ctx, { provider: name, url: target, credential, headers: o.headers, body, timeouts, toError });
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const model = ctx.target.model;

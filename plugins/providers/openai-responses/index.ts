@@ -5,7 +5,7 @@ import {
   type ProxyContext,
   type StreamEvent,
 } from '../../../core/index.ts';
-import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
+import { postJson, readJson, readSseJson } from '../shared/http.ts';
 import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { responsesHttpError } from './errors.ts';
@@ -29,26 +29,14 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
   const name = o.name ?? 'responses';
   const url = `${trimUrl(o.baseUrl ?? 'https://api.openai.com/v1')}/responses`;
   const timeouts = timeoutsOf(o);
+  const credential: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
+  const toError = (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
+    responsesHttpError(name, status, text, headers);
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const names = new ToolNames();
     const body = responsesRequest(request, { model: ctx.target.model, names, session: sessionOf(ctx) });
-    const response = await requestUpstream(
-      {
-        url,
-        headers: {
-          'content-type': 'application/json',
-          ...(o.apiKey && { authorization: `Bearer ${o.apiKey}` }),
-          ...o.headers,
-          ...ctx.upstream.headers,
-        },
-        body: JSON.stringify(body),
-        signal: ctx.signal,
-        timeouts,
-      },
-      name,
-      (status, text, headers) => responsesHttpError(name, status, text, headers),
-    );
+    const response = await postJson(ctx, { provider: name, url, credential, headers: o.headers, body, timeouts, toError });
     const state = newResponsesState(name, ctx.requestedModel, estimateInputTokens(request), names);
     const out: StreamEvent[] = [];
     // message_start as soon as the upstream answers (B8).

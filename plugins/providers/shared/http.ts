@@ -4,6 +4,7 @@ import {
   readSse,
   transportError,
   type SseMessage,
+  type ProxyContext,
   type UpstreamCall,
 } from '../../../core/index.ts';
 
@@ -26,6 +27,26 @@ export async function requestUpstream(call: UpstreamCall, provider: string, toEr
     throw transportError(error, provider);
   }
   throw toError(response.statusCode, text, response.headers);
+}
+
+/** A JSON POST of a translated adapter: what differs between adapters. */
+export interface JsonPost {
+  provider: string;
+  url: string;
+  /** The adapter's credential header(s), before configured and plugin headers. */
+  credential: Record<string, string>;
+  /** The provider's configured `headers`. */
+  headers?: Record<string, string>;
+  body: unknown;
+  timeouts: UpstreamCall['timeouts'];
+  toError: ErrorMapper;
+}
+
+/** POSTs a JSON body upstream for `ctx`: headers set by plugins win, the client's abort aborts it. */
+export function postJson(ctx: ProxyContext, post: JsonPost): Promise<UpstreamResponse> {
+  const headers = { 'content-type': 'application/json', ...post.credential, ...post.headers, ...ctx.upstream.headers };
+  const call = { url: post.url, headers, body: JSON.stringify(post.body), signal: ctx.signal, timeouts: post.timeouts };
+  return requestUpstream(call, post.provider, post.toError);
 }
 
 /** The body of a JSON answer, a transport failure mapped. */
