@@ -75,13 +75,22 @@ function reasoningOf(request: MessagesRequest): ResponsesRequest['reasoning'] {
 export const promptCacheKey = (session: string): string =>
   `ccp-${createHash('sha256').update(session).digest('hex').slice(0, 32)}`;
 
-/** The conversation as input items, in order (J1). */
+/**
+ * The conversation as input items, in order (J1). A mid-conversation system message that lands
+ * between calls and their outputs is moved after the outputs: each call is answered first.
+ */
 export function inputItems(messages: readonly MessageParam[], names: ToolNames): InputItem[] {
   const items: InputItem[] = [];
+  let deferred: InputItem[] = [];
   for (const message of messages) {
     if (message.role === 'assistant') assistantItems(message, names, items);
-    else userItems(message, items);
+    else if (message.role === 'system' && items.at(-1)?.type === 'function_call') userItems(message, deferred);
+    else {
+      userItems(message, items, deferred);
+      deferred = [];
+    }
   }
+  items.push(...deferred);
   return items;
 }
 
@@ -103,18 +112,16 @@ function assistantItems(message: MessageParam, names: ToolNames, items: InputIte
   }
 }
 
-/** Tool outputs first, then the turn's other content as one message. */
-function userItems(message: MessageParam, items: InputItem[]): void {
+/** Tool outputs first, then messages held back for after them, then the turn's other content. */
+function userItems(message: MessageParam, items: InputItem[], after: readonly InputItem[] = []): void {
   const role = message.role === 'system' ? 'developer' : 'user';
-  if (typeof message.content === 'string') {
-    if (message.content) items.push({ type: 'message', role, content: [{ type: 'input_text', text: message.content }] });
-    return;
-  }
+  const blocks: ContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
   const content: InputContent[] = [];
-  for (const block of message.content) {
+  for (const block of blocks) {
     if (block.type === 'tool_result') items.push(functionCallOutput(block));
     else content.push(...inputContent(block));
   }
+  items.push(...after);
   if (content.length) items.push({ type: 'message', role, content });
 }
 

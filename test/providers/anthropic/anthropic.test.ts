@@ -214,3 +214,28 @@ test('E9: a connection dropping mid-stream gives an SSE error, relayed or not', 
     await assert.rejects(stream.finalMessage());
   }
 });
+
+test('E12: a client leaving a relayed stream aborts the upstream request', async (t) => {
+  let reached!: () => void;
+  const started = new Promise<void>((resolve) => (reached = resolve));
+  const upstream = await scriptedUpstream(t, async (_req, res) => {
+    await replySse(res, STREAM_CHUNKS.slice(0, 3), { end: 'hang' });
+    reached();
+  });
+  const { url } = await startTestProxy(t, { plugins: [anthropic({ baseUrl: upstream.url, models: [] })] });
+  const controller = new AbortController();
+  const res = await fetch(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, stream: true, messages: [user('hi')] }),
+    signal: controller.signal,
+  });
+  assert.equal(res.status, 200);
+  await started;
+  controller.abort();
+  await new Promise<void>((resolve) => {
+    const check = () => (upstream.aborted.length ? resolve() : setImmediate(check));
+    check();
+  });
+  assert.equal(upstream.aborted.length, 1);
+});

@@ -283,3 +283,19 @@ test('thinking budgets become thinkingConfig; Gemini 3 gets a level', async (t) 
     { thinkingBudget: 0 },
   ]);
 });
+
+test('A7: a mid-conversation system message reaches Gemini as marked user text, after the call responses', async (t) => {
+  const { upstream, client, model } = await setup(t, textStream);
+  const messages = [
+    ...toolHistory([]).slice(0, 2),
+    { role: 'system', content: 'The user changed the plan.' },
+    ...toolHistory([]).slice(2),
+  ] as unknown as Anthropic.MessageParam[];
+  await client.messages.create({ model, max_tokens: 50, messages });
+  const turn = upstream.requests[0]!.body.contents[2];
+  assert.deepEqual(turn.parts, [
+    { functionResponse: { id: 'toolu_01', name: 'Bash', response: { output: 'a.ts' } } },
+    { text: '[System message] The user changed the plan.' },
+    { text: 'and?' },
+  ]);
+});

@@ -183,3 +183,16 @@ test('E2: a 429 keeps its retry-after; E1: 401 stays 401', async (t) => {
   assert.equal(denied.status, 401);
   assert.match(denied.message, /Incorrect API key/);
 });
+
+test('A7: a mid-conversation system message becomes a developer message, after the outputs of pending calls', async (t) => {
+  const { upstream, client, model } = await setup(t, sse('stream-incomplete.sse'));
+  const messages = [
+    user('go'),
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'Bash', input: {} }] },
+    { role: 'system', content: 'The user changed the plan.' },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'done' }] },
+  ] as unknown as Anthropic.MessageParam[];
+  await client.messages.stream({ model, max_tokens: 100, messages }).finalMessage();
+  const types = upstream.requests[0]!.body.input.map((i: { type: string; role?: string }) => i.role ?? i.type);
+  assert.deepEqual(types, ['user', 'function_call', 'function_call_output', 'developer']);
+});
