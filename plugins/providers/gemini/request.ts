@@ -25,6 +25,13 @@ export function geminiRequest(request: MessagesRequest, model: string): Generate
 }
 
 const isGemini3 = (model: string): boolean => /gemini-3/i.test(model);
+/**
+ * Models that take a `thinkingConfig` (2.5 and later); older ones reject it, and Claude Code sends
+ * `thinking: adaptive` for every model name it does not know (PROTOCOL §1.6).
+ */
+const thinks = (model: string): boolean => /gemini-(2\.5|[3-9])/i.test(model);
+/** The largest output of current Gemini models; Claude Code asks for 32 000 or 64 000. */
+const MAX_OUTPUT_TOKENS = 65_536;
 
 /**
  * Messages as Gemini contents (I3): `assistant` → `model`, mid-conversation `system` → a marked
@@ -144,7 +151,7 @@ function functionCalling(choice: MessagesRequest['tool_choice']): GenerateConten
 
 function generationConfig(request: MessagesRequest, model: string): GenerateContentRequest['generationConfig'] {
   const config: NonNullable<GenerateContentRequest['generationConfig']> = {};
-  if (request.max_tokens > 0) config.maxOutputTokens = request.max_tokens;
+  if (request.max_tokens > 0) config.maxOutputTokens = Math.min(request.max_tokens, MAX_OUTPUT_TOKENS);
   if (request.stop_sequences?.length) config.stopSequences = request.stop_sequences.slice(0, MAX_STOP_SEQUENCES);
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.top_p !== undefined) config.topP = request.top_p;
@@ -167,6 +174,7 @@ const LEVELS = { low: 'LOW', medium: 'MEDIUM', high: 'HIGH', xhigh: 'HIGH', max:
  */
 function thinkingConfig(request: MessagesRequest, model: string): ThinkingConfig | undefined {
   const thinking = request.thinking;
+  if (!thinks(model)) return undefined;
   const gemini3 = isGemini3(model);
   switch (thinking?.type) {
     case 'enabled':

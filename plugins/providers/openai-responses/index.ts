@@ -9,13 +9,18 @@ import { postJson, readJson, readSseJson } from '../shared/http.ts';
 import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { responsesHttpError } from './errors.ts';
-import { responsesRequest } from './request.ts';
+import { isReasoningModel, responsesRequest } from './request.ts';
 import { endOfStream, eventToEvents, newResponsesState, responseAsEvents } from './stream.ts';
 import type { ResponseObject, ResponsesEvent } from './types.ts';
 
 export interface OpenAIResponsesOptions extends ProviderOptions {
   /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
   baseUrl?: string;
+  /**
+   * Whether the models reason (take `reasoning`, replay encrypted reasoning, reject sampling
+   * settings). Default: by model name (`o3`, `gpt-5…`, `…codex…` reason; `gpt-4.1` does not).
+   */
+  reasoning?: boolean;
 }
 
 /**
@@ -25,7 +30,7 @@ export interface OpenAIResponsesOptions extends ProviderOptions {
  * @example openaiResponses({ name: 'responses', apiKey: process.env.OPENAI_API_KEY, models: ['gpt-5-codex'] })
  */
 export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
-  const o = checkProviderOptions('responses', options);
+  const o = checkProviderOptions('responses', options, { reasoning: { type: 'boolean' } });
   const name = o.name ?? 'responses';
   const url = `${trimUrl(o.baseUrl ?? 'https://api.openai.com/v1')}/responses`;
   const timeouts = timeoutsOf(o);
@@ -35,7 +40,9 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const names = new ToolNames();
-    const body = responsesRequest(request, { model: ctx.target.model, names, session: sessionOf(ctx) });
+    const model = ctx.target.model;
+    const reasoning = o.reasoning ?? isReasoningModel(model);
+    const body = responsesRequest(request, { model, names, session: sessionOf(ctx), reasoning });
     const response = await postJson(ctx, { provider: name, url, credential, headers: o.headers, body, timeouts, toError });
     const state = newResponsesState(name, ctx.requestedModel, estimateInputTokens(request), names);
     const out: StreamEvent[] = [];

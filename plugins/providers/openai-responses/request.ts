@@ -16,11 +16,15 @@ export interface ResponsesRequestOptions {
   names: ToolNames;
   /** The Claude Code session this request belongs to, for `prompt_cache_key` (J4). */
   session?: string;
+  /** The model reasons (o-series, GPT-5, Codex): it takes `reasoning`, not sampling settings. */
+  reasoning: boolean;
 }
+
+/** Model names of OpenAI's reasoning models, which reject `temperature` and take `reasoning`. */
+export const isReasoningModel = (model: string): boolean => /^(o\d|gpt-5|gpt-oss|codex)|codex/i.test(model);
 
 /** An Anthropic request as a Responses API request (PROTOCOL §9; J1, J4). */
 export function responsesRequest(request: MessagesRequest, options: ResponsesRequestOptions): ResponsesRequest {
-  const reasoning = reasoningOf(request);
   const body: ResponsesRequest = {
     model: options.model,
     input: inputItems(request.messages, options.names),
@@ -44,8 +48,10 @@ export function responsesRequest(request: MessagesRequest, options: ResponsesReq
     else if (choice?.type === 'tool') body.tool_choice = { type: 'function', name: options.names.upstream(choice.name) };
     if (choice && choice.type !== 'none' && choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
   }
-  if (reasoning) {
-    body.reasoning = reasoning;
+  if (options.reasoning) {
+    const reasoning = reasoningOf(request);
+    if (reasoning) body.reasoning = reasoning;
+    // Even at the model's default effort, its reasoning must replay through the client's history.
     body.include = ['reasoning.encrypted_content'];
   } else {
     // Reasoning models take only their default sampling; these go to the others.
@@ -65,7 +71,7 @@ function reasoningOf(request: MessagesRequest): ResponsesRequest['reasoning'] {
     return { effort: budget < 2048 ? 'low' : budget < 8192 ? 'medium' : 'high', summary: 'auto' };
   }
   if (thinking?.type === 'adaptive') return { effort: EFFORT[request.output_config?.effort ?? 'medium'], summary: 'auto' };
-  return undefined;
+  return thinking?.type === 'disabled' ? { effort: 'low' } : undefined;
 }
 
 /**

@@ -34,7 +34,7 @@ export interface ResponsesRequest {
   max_output_tokens?: number;
   temperature?: number;
   top_p?: number;
-  reasoning?: { effort: 'minimal' | 'low' | 'medium' | 'high'; summary: 'auto' };
+  reasoning?: { effort: 'low' | 'medium' | 'high'; summary?: 'auto' };
   include?: string[];
   text?: { format: { type: 'json_schema'; name: string; schema: unknown; strict: false } };
   stream: boolean;

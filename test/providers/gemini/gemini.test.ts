@@ -276,12 +276,17 @@ test('thinking budgets become thinkingConfig; Gemini 3 gets a level', async (t) 
   await client.messages.create({ model: 'gemini,gemini-2.5-pro', max_tokens: 8000, messages: [user('hi')], thinking: think });
   await client.messages.create({ model: 'gemini,gemini-3-pro-preview', max_tokens: 8000, messages: [user('hi')], thinking: think });
   await client.messages.create({ model: 'gemini,gemini-2.5-flash', max_tokens: 8000, messages: [user('hi')], thinking: { type: 'disabled' } });
+  // Claude Code sends adaptive thinking for any model name; a model without thinking must not get it.
+  const adaptive = { type: 'adaptive' } as unknown as Anthropic.ThinkingConfigParam;
+  await client.messages.stream({ model: 'gemini,gemini-2.0-flash', max_tokens: 100000, messages: [user('hi')], thinking: adaptive }).finalMessage();
   const configs = upstream.requests.map((r) => r.body.generationConfig.thinkingConfig);
   assert.deepEqual(configs, [
     { thinkingBudget: 4096, includeThoughts: true },
     { thinkingLevel: 'LOW', includeThoughts: true },
     { thinkingBudget: 0 },
+    undefined,
   ]);
+  assert.equal(upstream.requests[3]!.body.generationConfig.maxOutputTokens, 65536, 'clamped to what Gemini models produce');
 });
 
 test('A7: a mid-conversation system message reaches Gemini as marked user text, after the call responses', async (t) => {

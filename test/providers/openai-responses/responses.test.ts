@@ -196,3 +196,17 @@ test('A7: a mid-conversation system message becomes a developer message, after t
   const types = upstream.requests[0]!.body.input.map((i: { type: string; role?: string }) => i.role ?? i.type);
   assert.deepEqual(types, ['user', 'function_call', 'function_call_output', 'developer']);
 });
+
+test('a non-reasoning model gets no reasoning for Claude Code’s adaptive thinking, and keeps temperature', async (t) => {
+  const upstream = await scriptedUpstream(t, sse('stream-incomplete.sse'));
+  const { client } = await startTestProxy(t, { plugins: [openaiResponses({ baseUrl: `${upstream.url}/v1`, apiKey: 'k' })] });
+  const params = { max_tokens: 100, messages: [user('hi')], temperature: 0.2, thinking: { type: 'adaptive' } } as unknown as Anthropic.MessageCreateParamsNonStreaming;
+  await client.messages.stream({ ...params, model: 'responses,gpt-4.1' }).finalMessage();
+  await client.messages.stream({ ...params, model: 'responses,gpt-5-codex' }).finalMessage();
+  const [plain, codex] = upstream.requests.map((r) => r.body);
+  assert.equal(plain.reasoning, undefined);
+  assert.equal(plain.include, undefined);
+  assert.equal(plain.temperature, 0.2);
+  assert.deepEqual(codex.reasoning, { effort: 'medium', summary: 'auto' });
+  assert.equal(codex.temperature, undefined);
+});
