@@ -159,7 +159,7 @@ async function respond(
 ) {
   if (!runtime.pipeline.observesEvents) {
     const provider = providerFor(runtime, ctx);
-    if (provider.relay) return relay(http, ctx, await provider.relay(ctx, ctx.request), outcome);
+    if (provider.relay) return relay(http, ctx, await provider.relay(ctx, ctx.request), outcome, pingMs);
   }
   // Resolved per call: a wrapping plugin (fallbacks) may change the target between calls.
   const send = (c: ProxyContext, request: MessagesRequest) => providerFor(runtime, c).send(c, request);
@@ -194,14 +194,10 @@ async function respondJson(http: Koa.Context, ctx: ProxyContext, first: Iterator
  * so that Claude Code's idle watchdog never fires on a slow upstream (PROTOCOL §3.4).
  */
 async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorResult<StreamEvent>, events: AsyncIterator<StreamEvent>, outcome: Outcome, pingMs: number) {
-  let quiet = true;
-  const timer = setInterval(() => {
-    if (quiet && !res.writableEnded) res.write(PING);
-    quiet = true;
-  }, pingMs);
+  const alive = keepAlive(res, pingMs);
   try {
     for (let r = first; !r.done; r = await events.next()) {
-      quiet = false;
+      alive.touch();
       if (r.value.type === 'error') outcome.error = eventError(r.value);
       if (!res.write(serializeEvent(r.value))) await drained(res, ctx.signal);
     }
@@ -214,20 +210,27 @@ async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorR
       res.write(serializeEvent({ type: 'error', error: { type: e.type, message: e.message } }));
     }
   } finally {
-    clearInterval(timer);
+    alive.stop();
     outcome.stopReason = ctx.stopReason;
     res.end();
   }
 }
 
 /** Hands an upstream answer to the client unconverted (a native passthrough's fast path). */
-async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcome: Outcome) {
+async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcome: Outcome, pingMs: number) {
   ctx.timings.firstEvent = performance.now();
   const res = http.res;
   http.respond = false;
   res.writeHead(answer.status, { ...answer.headers, 'request-id': ctx.id, 'x-ccproxy-target': formatTarget(ctx.target) });
+  // A ping may go in only between two upstream events, never inside one the upstream is still writing.
+  let between = true;
+  const alive = ctx.stream ? keepAlive(res, pingMs, () => between) : null;
   try {
-    for await (const chunk of answer.body) if (!res.write(chunk)) await drained(res, ctx.signal);
+    for await (const chunk of answer.body) {
+      alive?.touch();
+      between = endsEvent(chunk);
+      if (!res.write(chunk)) await drained(res, ctx.signal);
+    }
     outcome.ok = ctx.stopReason !== null;
     // Without a stop reason the upstream ended with its own `error` event, which the client saw.
     if (!outcome.ok) fail(outcome, new ProxyError('api_error', 502, `provider "${ctx.target.provider}" ended its answer with an error`));
@@ -239,9 +242,30 @@ async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcom
       res.write(`\n\n${serializeEvent({ type: 'error', error: { type: e.type, message: e.message } })}`);
     }
   } finally {
+    alive?.stop();
     outcome.stopReason = ctx.stopReason;
     res.end();
   }
+}
+
+/**
+ * Writes a `ping` event after `pingMs` without output, so that Claude Code's idle watchdog never
+ * fires on a slow upstream (PROTOCOL §3.4, B8); `canPing` says whether the stream is at an
+ * event boundary.
+ */
+function keepAlive(res: ServerResponse, pingMs: number, canPing: () => boolean = () => true) {
+  let quiet = true;
+  const timer = setInterval(() => {
+    if (quiet && !res.writableEnded && canPing()) res.write(PING);
+    quiet = true;
+  }, pingMs);
+  return { touch: () => void (quiet = false), stop: () => clearInterval(timer) };
+}
+
+/** True when a chunk of SSE ends with a blank line (`\n\n` or `\r\n\r\n`): an event ended there. */
+function endsEvent(chunk: Uint8Array): boolean {
+  const n = chunk.length;
+  return n >= 2 && chunk[n - 1] === 10 && (chunk[n - 2] === 10 || (chunk[n - 2] === 13 && chunk[n - 3] === 10));
 }
 
 async function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
