@@ -239,3 +239,34 @@ test('E12: a client leaving a relayed stream aborts the upstream request', async
   });
   assert.equal(upstream.aborted.length, 1);
 });
+
+test('B8: a relayed stream gets ping events between upstream events while the upstream is silent', async (t) => {
+  let resume!: () => void;
+  const pinged = new Promise<void>((resolve) => (resume = resolve));
+  const withoutPings = STREAM_CHUNKS.filter((chunk) => !chunk.startsWith('event: ping'));
+  const upstream = await scriptedUpstream(t, async (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(withoutPings[0]);
+    await pinged;
+    for (const chunk of withoutPings.slice(1)) res.write(chunk);
+    res.end();
+  });
+  const { url } = await startTestProxy(t, { plugins: [anthropic({ baseUrl: upstream.url, models: [] })], pingIntervalMs: 10 });
+  const res = await fetch(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, stream: true, messages: [user('hi')] }),
+  });
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body!) {
+    text += decoder.decode(chunk, { stream: true });
+    if (text.includes('event: ping')) resume();
+  }
+  const names = [...text.matchAll(/^event: (.*)$/gm)].map((m) => m[1]);
+  assert.equal(names[0], 'message_start');
+  assert.equal(names[1], 'ping');
+  assert.equal(names.at(-1), 'message_stop');
+  // The upstream's own events all arrive, unchanged and in order.
+  assert.equal(text.replace(/event: ping\ndata: \{"type":"ping"\}\n\n/g, ''), withoutPings.join(''));
+});
