@@ -173,6 +173,9 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
     yield* relay(adapter, ctx, state, response.body, out);
   } finally {
     response.body.destroy();
+    if (state.invalidArguments.length) {
+      ctx.log.warn({ provider: adapter.name, tools: state.invalidArguments }, 'upstream sent tool arguments that are not JSON');
+    }
   }
 }
 
