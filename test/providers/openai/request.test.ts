@@ -38,6 +38,14 @@ const toolTurn: Anthropic.MessageParam[] = [
   },
 ];
 
+/** The upstream body for the tool turn above answered by `reply` (the next user turn's blocks). */
+const answered = (t: TestContext, reply: Anthropic.ContentBlockParam[], options: OpenAIOptions = {}) =>
+  sent(t, { tools: [read], messages: [...toolTurn, { role: 'user', content: reply }] }, options);
+const bothResults: Anthropic.ContentBlockParam[] = [
+  { type: 'tool_result', tool_use_id: 'toolu_01', content: 'A' },
+  { type: 'tool_result', tool_use_id: 'toolu_02', content: 'B' },
+];
+
 test('C1: system text, string or blocks, arrives first and in order', async (t) => {
   const asString = await sent(t, { system: 'Be terse.', messages: [{ role: 'user', content: 'hi' }] });
   assert.deepEqual(asString.messages[0], { role: 'system', content: 'Be terse.' });
@@ -79,16 +87,7 @@ test('C3: base64 images become data URLs, URL images keep their URL', async (t) 
 });
 
 test('C4, C5, C9: text and calls form one assistant message; results follow as tool messages in call order', async (t) => {
-  const body = await sent(t, {
-    tools: [read],
-    messages: [
-      ...toolTurn,
-      { role: 'user', content: [
-        { type: 'tool_result', tool_use_id: 'toolu_01', content: 'A' },
-        { type: 'tool_result', tool_use_id: 'toolu_02', content: 'B' },
-      ] },
-    ],
-  });
+  const body = await answered(t, bothResults);
   const [, assistant, first, second] = body.messages;
   assert.equal(assistant.role, 'assistant');
   assert.equal(assistant.content, 'Reading.');
@@ -102,17 +101,11 @@ test('C4, C5, C9: text and calls form one assistant message; results follow as t
 });
 
 test('C6, C7: tool messages come first, then the text; text parts are joined and errors marked', async (t) => {
-  const body = await sent(t, {
-    tools: [read],
-    messages: [
-      ...toolTurn,
-      { role: 'user', content: [
-        { type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'text', text: 'line 1' }, { type: 'text', text: 'line 2' }] },
-        { type: 'tool_result', tool_use_id: 'toolu_02', content: 'ENOENT', is_error: true },
-        { type: 'text', text: 'Now fix it.' },
-      ] },
-    ],
-  });
+  const body = await answered(t, [
+    { type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'text', text: 'line 1' }, { type: 'text', text: 'line 2' }] },
+    { type: 'tool_result', tool_use_id: 'toolu_02', content: 'ENOENT', is_error: true },
+    { type: 'text', text: 'Now fix it.' },
+  ]);
   assert.deepEqual(body.messages.slice(2), [
     { role: 'tool', tool_call_id: 'toolu_01', content: 'line 1\nline 2' },
     { role: 'tool', tool_call_id: 'toolu_02', content: 'Error: ENOENT' },
@@ -121,16 +114,10 @@ test('C6, C7: tool messages come first, then the text; text parts are joined and
 });
 
 test('C8: images in a tool result arrive in a user message right after the tool messages', async (t) => {
-  const body = await sent(t, {
-    tools: [read],
-    messages: [
-      ...toolTurn,
-      { role: 'user', content: [
-        { type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'text', text: 'a screenshot' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] },
-        { type: 'tool_result', tool_use_id: 'toolu_02', content: 'B' },
-      ] },
-    ],
-  });
+  const body = await answered(t, [
+    { type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'text', text: 'a screenshot' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] },
+    { type: 'tool_result', tool_use_id: 'toolu_02', content: 'B' },
+  ]);
   const [tool1, tool2, media] = body.messages.slice(2);
   assert.deepEqual(tool1, { role: 'tool', tool_call_id: 'toolu_01', content: 'a screenshot' });
   assert.equal(tool2.role, 'tool');
@@ -271,21 +258,12 @@ test('C20: metadata.user_id is not forwarded', async (t) => {
 });
 
 test('C22: Mistral gets 9-alphanumeric tool ids, each call id equal to its tool_call_id', async (t) => {
-  const body = await sent(t, {
-    tools: [read],
-    messages: [
-      ...toolTurn,
-      { role: 'user', content: [
-        { type: 'tool_result', tool_use_id: 'toolu_01', content: 'A' },
-        { type: 'tool_result', tool_use_id: 'toolu_02', content: 'B' },
-      ] },
-    ],
-  }, { vendor: 'mistral' });
+  const body = await answered(t, bothResults, { vendor: 'mistral' });
   const ids = body.messages[1].tool_calls.map((c: any) => c.id);
   assert.ok(ids.every((id: string) => /^[a-zA-Z0-9]{9}$/.test(id)));
   assert.notEqual(ids[0], ids[1]);
   assert.deepEqual(body.messages.slice(2).map((m: any) => m.tool_call_id), ids);
-  const again = await sent(t, { tools: [read], messages: [...toolTurn, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'A' }, { type: 'tool_result', tool_use_id: 'toolu_02', content: 'B' }] }] }, { vendor: 'mistral' });
+  const again = await answered(t, bothResults, { vendor: 'mistral' });
   assert.deepEqual(again.messages[1].tool_calls.map((c: any) => c.id), ids, 'deterministic');
 });
 

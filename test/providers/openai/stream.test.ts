@@ -101,3 +101,15 @@ test('D20, H1: Claude tier names map to the configured model; the client sees it
   await proxy.client.messages.stream({ ...hi, model: 'openai,gpt-4.1' }).finalMessage();
   assert.equal(upstream.requests[2]!.body.model, 'gpt-4.1');
 });
+
+test('D12: streamed arguments that are not JSON never break the stream; the proxy logs them', async (t) => {
+  const { proxy } = await setup(t, openaiReply([
+    chunk({ tool_calls: [{ index: 0, id: 'call_bad', type: 'function', function: { name: 'Bash', arguments: "{'command': 'ls'}" } }] }),
+    chunk({}, 'tool_calls'),
+  ]));
+  const tools = [{ name: 'Bash', input_schema: { type: 'object' as const, properties: { command: { type: 'string' } } } }];
+  const { events } = await rawStream(proxy, { ...hi, tools });
+  assert.deepEqual(events.slice(-2).map((e) => e.data.type), ['message_delta', 'message_stop']);
+  assert.equal((events.at(-2)!.data.delta as { stop_reason: string }).stop_reason, 'tool_use');
+  assert.ok(proxy.logs.some((line) => line.msg === 'upstream sent tool arguments that are not JSON'));
+});
