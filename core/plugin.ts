@@ -54,6 +54,22 @@ export interface ModelInfo {
   capabilities?: unknown;
 }
 
+/**
+ * An upstream answer handed to the client as it came, status, headers and bytes: the native
+ * Anthropic fast path, used only when no plugin has `wrapStream` or `onEvent`.
+ */
+export interface Relay {
+  status: number;
+  /** Response headers for the client (no hop-by-hop ones; core sets `request-id`). */
+  headers: Record<string, string>;
+  /**
+   * The body, chunk for chunk. The adapter folds usage into `ctx.usage` and sets `ctx.stopReason`
+   * as it passes; it throws when the upstream breaks off, and core then ends an SSE body with an
+   * `error` event.
+   */
+  body: AsyncIterable<Uint8Array>;
+}
+
 /** A wire adapter, registered by a provider plugin in `setup`. */
 export interface Provider {
   /** The name model references use: `name,model`. */
@@ -62,6 +78,11 @@ export interface Provider {
   models?: readonly string[];
   /** The upstream call: Anthropic stream events whether the upstream streamed or not. */
   send(ctx: ProxyContext, request: MessagesRequest): AsyncIterable<StreamEvent>;
+  /**
+   * The upstream answer unconverted, for a wire format equal to the client's. Core calls it instead
+   * of `send` when no plugin observes events; it throws a ProxyError for an upstream error status.
+   */
+  relay?(ctx: ProxyContext, request: MessagesRequest): Promise<Relay>;
   /** The provider's own token count, when it has one. Default: a local estimate. */
   countTokens?(ctx: ProxyContext, request: CountTokensRequest): Promise<number>;
 }

@@ -25,6 +25,8 @@ export class Pipeline {
   private readonly pending = new Set<Promise<unknown>>();
 
   readonly plugins: readonly Plugin[];
+  /** Some plugin sees the event stream (`wrapStream` or `onEvent`): a provider's relay is off. */
+  readonly observesEvents: boolean;
 
   constructor(plugins: readonly Plugin[]) {
     this.plugins = plugins;
@@ -32,6 +34,7 @@ export class Pipeline {
     this.wrapStream = collect(plugins, 'wrapStream');
     this.onEvent = collect([...plugins].reverse(), 'onEvent');
     this.onFinish = collect(plugins, 'onFinish');
+    this.observesEvents = this.wrapStream !== null || this.onEvent !== null;
   }
 
   /** Runs `onRequest` hooks top-down; stays synchronous until a hook returns a promise. */

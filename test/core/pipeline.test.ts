@@ -82,7 +82,7 @@ test('onEvent is an onion: the plugin listed first sees the final events; null d
   const first: Plugin = {
     name: 'first',
     onEvent(_ctx, event) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') firstSaw.push(event.delta.text);
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') firstSaw.push(event.delta.text as string);
     },
   };
   const second: Plugin = {
@@ -90,7 +90,7 @@ test('onEvent is an onion: the plugin listed first sees the final events; null d
     onEvent(_ctx, event) {
       if (event.type !== 'content_block_delta' || event.delta.type !== 'text_delta') return;
       if (event.delta.text === 'b') return null;
-      return [event, { ...event, delta: { type: 'text_delta', text: event.delta.text.toUpperCase() } }];
+      return [event, { ...event, delta: { type: 'text_delta', text: (event.delta.text as string).toUpperCase() } }];
     },
   };
   const { client } = await startTestProxy(t, { plugins: [first, second, provider.plugin] });
