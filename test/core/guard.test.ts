@@ -35,7 +35,7 @@ test('a well-formed stream passes unchanged and unlogged', () => {
   assert.deepEqual(warnings, []);
 });
 
-for (const c of [
+const cases: { name: string; events: StreamEvent[]; expect: string[] }[] = [
   {
     name: 'B4: a block left open is stopped before message_delta',
     events: [messageStart(), start(0), delta(0), ...done()],
@@ -81,7 +81,8 @@ for (const c of [
     events: [messageStart(), start(0), stop(0), ...done().slice(0, 1)],
     expect: ['message_start', 'content_block_start:0', 'content_block_stop:0', 'message_delta', 'message_stop'],
   },
-]) {
+];
+for (const c of cases) {
   test(c.name, () => {
     const { out, warnings } = run(c.events);
     assert.deepEqual(types(out), c.expect);
