@@ -3,3 +3,4 @@
  * @module ccproxy/plugins
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
+export { boost, type BoostOptions } from './boost/index.ts';
