@@ -1,4 +1,5 @@
 import { ProxyError, callUpstream, type ProxyContext } from '../../core/index.ts';
+import { chatHttpError } from '../providers/openai/errors.ts';
 
 /** The planner: an OpenAI-compatible chat-completions endpoint, called without `tools`. */
 export interface PlannerOptions {
@@ -42,10 +43,10 @@ interface ChatCompletion {
  */
 export async function callPlanner(ctx: ProxyContext, planner: ResolvedPlanner, prompt: string): Promise<PlannerReply> {
   const timeout = planner.timeoutMs;
+  let response: Awaited<ReturnType<typeof callUpstream>>;
   let text: string;
-  let status: number;
   try {
-    const response = await callUpstream(
+    response = await callUpstream(
       {
         url: `${planner.baseUrl.replace(/\/+$/, '')}/chat/completions`,
         headers: {
@@ -60,14 +61,16 @@ export async function callPlanner(ctx: ProxyContext, planner: ResolvedPlanner, p
       },
       'boost planner',
     );
-    status = response.statusCode;
     text = await response.body.text();
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     const e = ProxyError.is(error) ? error : null;
     return { ok: false, reason: e?.message ?? String(error), unreachable: e?.type === 'api_error' };
   }
-  if (status >= 300) return { ok: false, reason: `HTTP ${status}: ${text.slice(0, 300)}`, unreachable: false };
+  if (response.statusCode >= 300) {
+    const error = chatHttpError('boost planner', response.statusCode, text, response.headers);
+    return { ok: false, reason: `${response.statusCode} ${error.message}`, unreachable: false };
+  }
   return readCompletion(text);
 }
 

@@ -1,4 +1,5 @@
 import type { ContentBlock, JsonSchema, MessagesRequest, Tool } from '../../core/index.ts';
+import { isAttributionBlock } from '../providers/shared/system.ts';
 
 /**
  * The planner prompt. The three formats are the protocol users of the Python proxy know; the
@@ -115,7 +116,6 @@ const clip = (text: string, max: number): string => (text.length > max ? `${text
 
 const SYSTEM_GIST_CHARS = 800;
 const RESULT_CHARS = 400;
-const ATTRIBUTION = 'x-anthropic-billing-header:';
 
 /**
  * The request as the planner reads it: the conversation's last user text, the system prompt's
@@ -138,7 +138,7 @@ export function describeRequest(request: MessagesRequest): string {
  */
 export function systemTexts(system: MessagesRequest['system']): string[] {
   const blocks = typeof system === 'string' ? [system] : (system ?? []).map((b) => b.text);
-  return blocks.filter((text) => !text.startsWith(ATTRIBUTION));
+  return blocks.filter((text) => !isAttributionBlock(text));
 }
 
 function systemGist(system: MessagesRequest['system']): string {

@@ -6,6 +6,7 @@ import {
   answers,
   callsTool,
   claudeCodeRequest,
+  claudeCodeTools,
   plannerFails,
   plannerSays,
   plannerUsageOf,
@@ -114,17 +115,21 @@ test('GUIDANCE: the executor gets the real tools, tool_choice auto, the system p
   const planner = plannerUsageOf(stream);
   const message = await stream.finalMessage();
   assert.deepEqual(message.content.map((b) => b.type), ['text', 'tool_use']);
-  assert.deepEqual(message.content[1], { type: 'tool_use', id: 'toolu_exec1', name: 'Read', input: { file_path: '/repo/a.txt' } });
+  assert.deepEqual(message.content[1], { type: 'tool_use', id: 'call_exec1', name: 'Read', input: { file_path: '/repo/a.txt' } });
   assert.equal(message.stop_reason, 'tool_use');
   assert.equal(((await planner) as { calls: number }).calls, 1);
   const sent = executor.requests[0]!;
-  assert.equal(sent.model, 'claude-opus-4-8', 'the request model is untouched; the target is exec,cheap-model');
-  assert.deepEqual(sent.tools, request.tools);
-  assert.deepEqual(sent.tool_choice, { type: 'auto' });
-  assert.deepEqual(sent.messages, request.messages);
-  const system = sent.system as { text: string }[];
-  assert.deepEqual(system.slice(0, 3), request.system, 'the original system prompt is kept, first');
-  assert.match(system[3]!.text, /ANALYSIS:\nThe user wants a.txt.\n\nGUIDANCE:\nCall Read with file_path \/repo\/a.txt.$/);
+  assert.equal(sent.model, 'cheap-model');
+  assert.deepEqual(sent.tools?.map((tool) => tool.function.name), claudeCodeTools.map((tool) => tool.name), 'the real tools');
+  assert.equal(sent.tool_choice, 'auto');
+  assert.deepEqual(sent.messages.slice(1), [{ role: 'user', content: 'read a.txt' }]);
+  const system = sent.messages[0]!;
+  assert.equal(system.role, 'system');
+  assert.match(
+    system.content as string,
+    /^You are Claude Code, Anthropic's official CLI for Claude.\n\nYou are an interactive CLI tool.*\n\nA planner has studied this request.*ANALYSIS:\nThe user wants a.txt.\n\nGUIDANCE:\nCall Read with file_path \/repo\/a.txt.$/s,
+    'the original system prompt first, the plan after it',
+  );
 });
 
 test('GUIDANCE for a JSON client gives one Message with the tool call', async (t) => {
@@ -132,7 +137,7 @@ test('GUIDANCE for a JSON client gives one Message with the tool call', async (t
   const message = await client.messages.create({ ...claudeCodeRequest('read a.txt'), system: 'Be brief.' });
   assert.equal(message.stop_reason, 'tool_use');
   assert.equal(message.content.at(-1)?.type, 'tool_use');
-  assert.match(executor.requests[0]!.system as string, /^Be brief.\n\nA planner has studied this request/);
+  assert.match(executor.requests[0]!.messages[0]!.content as string, /^Be brief.\n\nA planner has studied this request/);
 });
 
 test('OTHER three times: three planner calls, each told the earlier attempts, then direct execution', async (t) => {
@@ -145,7 +150,7 @@ test('OTHER three times: three planner calls, each told the earlier attempts, th
   assert.match(promptOf(planner.requests[2]), /Planning loop: 3\n.*- Loop 1: .*\n- Loop 2: your reply followed neither format: ANALYSIS: still unsure\n/s);
   assert.equal(executor.requests.length, 1);
   assert.equal(executor.requests[0]!.tool_choice, undefined, 'direct: the client request as sent');
-  assert.equal((executor.requests[0]!.system as unknown[]).length, 3);
+  assert.doesNotMatch(executor.requests[0]!.messages[0]!.content as string, /planner/);
   assert.equal(message.stop_reason, 'tool_use');
   assert.equal(plannerUsage(message)?.calls, 3);
 });
@@ -204,7 +209,7 @@ test('a failed planner call is retried and a later plan is used', async (t) => {
   await client.messages.create(claudeCodeRequest('read a.txt'));
   assert.equal(planner.requests.length, 2);
   assert.match(promptOf(planner.requests[1]), /- Loop 1: the planner call failed\./);
-  assert.deepEqual(executor.requests[0]!.tool_choice, { type: 'auto' });
+  assert.equal(executor.requests[0]!.tool_choice, 'auto');
 });
 
 test('planner timeout: retried, then direct execution', async (t) => {
@@ -236,7 +241,7 @@ test('a second identical request within the TTL makes no planner call', async (t
   const message = await client.messages.create(again);
   assert.equal(planner.requests.length, 1);
   assert.deepEqual(plannerUsage(message), { model: 'planner-model', calls: 0, input_tokens: 0, output_tokens: 0, cached: true });
-  assert.deepEqual((executor.requests[1]!.system as unknown[]).slice(1), (executor.requests[0]!.system as unknown[]).slice(1), 'the cached guidance is used');
+  assert.deepEqual(executor.requests[1]!.messages, executor.requests[0]!.messages, 'the cached guidance is used');
   await client.messages.create(claudeCodeRequest('read b.txt'));
   assert.equal(planner.requests.length, 2, 'another request is planned');
 });

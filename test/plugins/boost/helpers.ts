@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import type { TestContext } from 'node:test';
-import type { MessagesRequest, Plugin, StreamEvent, Tool } from '../../../core/index.ts';
+import type { Plugin, Tool } from '../../../core/index.ts';
 import { boost, type BoostOptions, type PlannerOptions } from '../../../plugins/boost/index.ts';
 import { modelMap } from '../../../plugins/model-map/index.ts';
+import { openai } from '../../../plugins/providers/openai/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
-import { replyJson, scriptedUpstream, type RecordedRequest, type UpstreamHandler } from '../../helpers/upstream.ts';
+import {
+  replyJson,
+  replySse,
+  scriptedUpstream,
+  sseData,
+  type RecordedRequest,
+  type UpstreamHandler,
+} from '../../helpers/upstream.ts';
 
 /** Claude Code's tools, as it sends them. */
 export const claudeCodeTools = (
@@ -27,83 +34,82 @@ export const plannerSays =
 /** A planner failing with `status` and an OpenAI error body. */
 export const plannerFails =
   (status: number): UpstreamHandler =>
-  (_req, res: ServerResponse) =>
+  (_req, res) =>
     replyJson(res, status, { error: { message: `planner failure ${status}`, type: 'server_error' } });
 
-type Reply = (request: MessagesRequest) => StreamEvent[];
-
-/** The executor's answer: one tool call. */
-export const callsTool =
-  (name: string, input: unknown): Reply =>
-  () =>
-    message([
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'On it.' } },
-      { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_exec1', name, input: {} } },
-      { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } },
-      { type: 'content_block_stop', index: 1 },
-    ], 'tool_use');
-
-/** The executor's answer: text only. */
-export const answers =
-  (text: string): Reply =>
-  () =>
-    message([
-      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
-      { type: 'content_block_stop', index: 0 },
-    ], 'end_turn');
-
-function message(blocks: StreamEvent[], stop: 'tool_use' | 'end_turn'): StreamEvent[] {
-  return [
-    {
-      type: 'message_start',
-      message: {
-        id: 'msg_exec', type: 'message', role: 'assistant', model: 'cheap-model', content: [],
-        stop_reason: null, stop_sequence: null, usage: { input_tokens: 500, output_tokens: 1 },
-      },
-    },
-    ...blocks,
-    { type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { input_tokens: 500, output_tokens: 40 } },
-    { type: 'message_stop' },
-  ];
+interface Answer {
+  text: string;
+  call?: { name: string; arguments: string };
 }
 
-/** A provider named `exec` answering the n-th request with the n-th reply (the last repeats). */
-export function fakeExecutor(replies: Reply[]): { plugin: Plugin; requests: MessagesRequest[] } {
-  const requests: MessagesRequest[] = [];
-  const plugin: Plugin = {
-    name: 'exec',
-    setup(app) {
-      app.registerProvider({
-        name: 'exec',
-        async *send(_ctx, request) {
-          requests.push(structuredClone(request));
-          yield* replies[Math.min(requests.length, replies.length) - 1]!(request);
-        },
-      });
-    },
+/** An OpenAI-compatible executor answering `answer`, streamed or not as the adapter asked. */
+const executorSays =
+  (answer: Answer): UpstreamHandler =>
+  async (req, res) => {
+    const usage = { prompt_tokens: 500, completion_tokens: 40, total_tokens: 540 };
+    const calls = answer.call ? [{ id: 'call_exec1', type: 'function', function: answer.call }] : undefined;
+    const finish = calls ? 'tool_calls' : 'stop';
+    if (!(req.body as { stream?: boolean }).stream) {
+      const message = { role: 'assistant', content: answer.text, ...(calls && { tool_calls: calls }) };
+      return replyJson(res, 200, { id: 'chatcmpl-x', object: 'chat.completion', model: 'cheap-model', choices: [{ index: 0, message, finish_reason: finish }], usage });
+    }
+    const chunk = (delta: object, finish_reason: string | null = null) =>
+      sseData({ id: 'chatcmpl-x', object: 'chat.completion.chunk', model: 'cheap-model', choices: [{ index: 0, delta, finish_reason }] });
+    await replySse(res, [
+      chunk({ role: 'assistant', content: answer.text }),
+      ...(answer.call
+        ? [
+            chunk({ tool_calls: [{ index: 0, id: 'call_exec1', type: 'function', function: { name: answer.call.name, arguments: '' } }] }),
+            chunk({ tool_calls: [{ index: 0, function: { arguments: answer.call.arguments } }] }),
+          ]
+        : []),
+      chunk({}, finish),
+      sseData({ id: 'chatcmpl-x', object: 'chat.completion.chunk', model: 'cheap-model', choices: [], usage }),
+      sseData('[DONE]'),
+    ]);
   };
-  return { plugin, requests };
+
+/** The executor's answer: a short text, then one tool call. */
+export const callsTool = (name: string, input: unknown): UpstreamHandler =>
+  executorSays({ text: 'On it.', call: { name, arguments: JSON.stringify(input) } });
+
+/** The executor's answer: text only. */
+export const answers = (text: string): UpstreamHandler => executorSays({ text });
+
+/** An OpenAI chat request as the executor upstream received it. */
+export interface ChatRequest {
+  model: string;
+  messages: { role: string; content: unknown }[];
+  tools?: { type: string; function: { name: string } }[];
+  tool_choice?: unknown;
+  stream?: boolean;
 }
 
 export interface BoostSetup {
   planner: UpstreamHandler | UpstreamHandler[];
-  executor?: Reply[];
+  executor?: UpstreamHandler[];
   options?: Partial<Omit<BoostOptions, 'planner'>> & { planner?: Partial<PlannerOptions> };
   /** Plugins listed before boost (custom headers, overrides). */
   before?: Plugin[];
 }
 
-/** ccproxy with model-map (opus → exec,cheap-model; haiku → exec,small-model) and boost on `big`. */
+/**
+ * ccproxy with the OpenAI adapter as `exec` (a scripted executor upstream), model-map (opus →
+ * exec,cheap-model; haiku → exec,small-model) and boost on the `big` tier.
+ */
 export async function startBoost(t: TestContext, setup: BoostSetup) {
   const planner = await scriptedUpstream(t, setup.planner);
-  const executor = fakeExecutor(setup.executor ?? [callsTool('Read', { file_path: '/repo/a.txt' })]);
+  const upstream = await scriptedUpstream(t, setup.executor ?? [callsTool('Read', { file_path: '/repo/a.txt' })]);
+  const executor = {
+    upstream,
+    get requests() {
+      return upstream.requests.map((r) => r.body as ChatRequest);
+    },
+  };
   const { options = {} } = setup;
   const proxy = await startTestProxy(t, {
     plugins: [
-      executor.plugin,
+      openai({ name: 'exec', baseUrl: `${upstream.url}/v1`, apiKey: 'sk-exec' }),
       ...(setup.before ?? []),
       modelMap({ big: 'exec,cheap-model', small: 'exec,small-model' }),
       boost({
