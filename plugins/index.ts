@@ -3,3 +3,4 @@
  * @module ccproxy/plugins
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
+export { router, type RouterOptions } from './router/index.ts';
