@@ -5,3 +5,4 @@
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
 export { boost, type BoostOptions } from './boost/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
+export { router, type RouterOptions } from './router/index.ts';
