@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MessagesRequest } from '../../core/index.ts';
+import type { SharedState } from '../shared/state/index.ts';
 import type { Plan } from './parse.ts';
 import { systemTexts } from './template.ts';
 
@@ -7,8 +8,8 @@ import { systemTexts } from './template.ts';
 export type CachedPlan = Exclude<Plan, { kind: 'other' }>;
 
 /**
- * Where plans are kept between requests. Process memory by default; a shared store (Redis, when
- * several instances serve one team) implements the same two calls.
+ * Where plans are kept between requests: process memory, or Redis when several instances serve
+ * one team (the shared state of `plugins/shared/state`).
  */
 export interface PlanCache {
   get(key: string): Promise<CachedPlan | undefined>;
@@ -38,6 +39,14 @@ export class MemoryPlanCache implements PlanCache {
     this.entries.set(key, { plan, expires: Date.now() + ttlMs });
     return Promise.resolve();
   }
+}
+
+/** Plans in a shared store (Redis): every instance using it finds the others' plans. */
+export function sharedPlanCache(state: SharedState): PlanCache {
+  return {
+    get: (key) => state.get<CachedPlan>(key),
+    set: (key, plan, ttlMs) => state.update(key, ttlMs, () => [plan, undefined] as const),
+  };
 }
 
 /**

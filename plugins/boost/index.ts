@@ -1,11 +1,12 @@
 import { checkOptions, ConfigError, type Plugin, type ProxyContext } from '../../core/index.ts';
 import type { Tier } from '../model-map/index.ts';
-import { MemoryPlanCache, type PlanCache } from './cache.ts';
+import { redisState } from '../shared/state/redis.ts';
+import type { SharedState } from '../shared/state/index.ts';
+import { MemoryPlanCache, sharedPlanCache } from './cache.ts';
 import { boosted, type BoostSettings, type BoostState } from './loop.ts';
 import type { PlannerOptions } from './planner.ts';
 import { pickTemplate } from './template.ts';
 
-export type { PlanCache, CachedPlan } from './cache.ts';
 export type { BoostState } from './loop.ts';
 export type { PlannerOptions, PlannerUsage } from './planner.ts';
 export { parsePlan, type Plan } from './parse.ts';
@@ -27,10 +28,10 @@ export interface BoostOptions {
   maxPlannerCalls?: number;
   /**
    * Plan cache: a second identical request within `ttlMs` makes no planner call. Default
-   * `{ ttlMs: 60000, maxEntries: 1000 }` in process memory; `store` plugs in a shared one;
-   * `false` turns it off.
+   * `{ ttlMs: 60000, maxEntries: 1000 }` in process memory; with `redis` (`redis://…`) in Redis,
+   * shared by every instance using it (bounded by the TTL); `false` turns it off.
    */
-  cache?: false | { ttlMs?: number; maxEntries?: number; store?: PlanCache };
+  cache?: false | { ttlMs?: number; maxEntries?: number; redis?: string };
 }
 
 declare module '../../core/index.ts' {
@@ -68,7 +69,7 @@ const schema = {
       properties: {
         ttlMs: { type: 'integer', minimum: 1 },
         maxEntries: { type: 'integer', minimum: 1 },
-        store: { type: 'object' },
+        redis: { type: 'string', pattern: '^rediss?://' },
       },
     },
   },
@@ -98,7 +99,7 @@ export function boost(options: BoostOptions): Plugin {
     },
     template: pickTemplate(options.template),
     maxPlannerCalls: options.maxPlannerCalls ?? 3,
-    cache: cache && (cache.store ?? new MemoryPlanCache(cache.maxEntries ?? 1000)),
+    cache: cache && !cache.redis ? new MemoryPlanCache(cache.maxEntries ?? 1000) : null,
     ttlMs: cache?.ttlMs ?? 60_000,
   };
   const applies = (ctx: ProxyContext): boolean => {
@@ -106,10 +107,19 @@ export function boost(options: BoostOptions): Plugin {
     const tier = ctx.state['model-map']?.tier;
     return (tier != null && tiers.has(tier)) || routes.has(ctx.route);
   };
+  let shared: SharedState | null = null;
   return {
     name: 'boost',
+    async setup() {
+      if (!cache || !cache.redis) return;
+      shared = await redisState(cache.redis);
+      settings.cache = sharedPlanCache(shared);
+    },
     wrapStream(ctx, next) {
       return applies(ctx) ? boosted(ctx, next, settings) : next();
+    },
+    async close() {
+      await shared?.close();
     },
   };
 }

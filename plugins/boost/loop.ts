@@ -80,7 +80,7 @@ class BoostRun {
   }
 
   async *events(): AsyncGenerator<StreamEvent> {
-    const cached = this.s.cache ? await this.s.cache.get(this.key) : undefined;
+    const cached = await this.lookUp();
     if (cached) {
       this.state.cached = true;
       return yield* this.answer(cached);
@@ -126,9 +126,21 @@ class BoostRun {
     yield* replay(this.held);
   }
 
+  // A cache is an optimisation: when Redis is down, the request is planned as if nothing was cached.
+  private async lookUp(): Promise<CachedPlan | undefined> {
+    try {
+      return await this.s.cache?.get(this.key);
+    } catch (error) {
+      this.ctx.log.warn({ err: error }, 'boost: plan cache unavailable');
+      return undefined;
+    }
+  }
+
   /** Caches the plan the answer is made from, then produces that answer. */
   private async *settle(plan: CachedPlan, run?: Held): AsyncGenerator<StreamEvent> {
-    if (this.s.cache) await this.s.cache.set(this.key, plan, this.s.ttlMs);
+    await this.s.cache?.set(this.key, plan, this.s.ttlMs).catch((error: unknown) => {
+      this.ctx.log.warn({ err: error }, 'boost: plan cache unavailable');
+    });
     this.hold(null);
     if (!run) return yield* this.answer(plan);
     this.state.outcome = 'guidance';

@@ -6,6 +6,7 @@ import { boostFromEnv } from '../../../plugins/boost/env.ts';
 import { modelMap } from '../../../plugins/model-map/index.ts';
 import { openai } from '../../../plugins/providers/openai/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
+import { startTestRedis } from '../../helpers/redis.ts';
 import { scriptedUpstream } from '../../helpers/upstream.ts';
 import { callsTool, claudeCodeRequest, plannerSays, promptOf, startBoost } from './helpers.ts';
 
@@ -68,5 +69,37 @@ test('routes: boost applies to a route reason, whatever the tier', async (t) => 
   await client.messages.create(claudeCodeRequest('hi'));
   assert.equal(upstream.requests.length, 0);
   await client.messages.create({ ...claudeCodeRequest('hi'), model: 'exec,cheap-model' });
+  assert.equal(upstream.requests.length, 1);
+});
+
+test('with cache.redis, two instances share plans: the second makes no planner call', async (t) => {
+  const redis = await startTestRedis(t);
+  const plannerUpstream = await scriptedUpstream(t, plannerSays('ANALYSIS: a\nGUIDANCE: call Read'));
+  const executor = await scriptedUpstream(t, callsTool('Read', { file_path: '/a' }));
+  const instance = () =>
+    startTestProxy(t, {
+      plugins: [
+        openai({ name: 'exec', baseUrl: `${executor.url}/v1`, apiKey: 'k' }),
+        modelMap({ big: 'exec,m' }),
+        boost({ tiers: ['big'], planner: { baseUrl: `${plannerUpstream.url}/v1`, apiKey: 'sk-p' }, cache: { redis: redis.url } }),
+      ],
+    });
+  const [a, b] = [await instance(), await instance()];
+  await a.client.messages.create(claudeCodeRequest('read a'));
+  const second = await b.client.messages.create(claudeCodeRequest('read a'));
+  assert.equal(plannerUpstream.requests.length, 1);
+  assert.equal(executor.requests.length, 2);
+  assert.equal((second.usage as { planner?: { cached: boolean } }).planner?.cached, true);
+});
+
+test('with Redis down, requests are still planned and answered', async (t) => {
+  const redis = await startTestRedis(t);
+  const { client, planner: upstream } = await startBoost(t, {
+    planner: plannerSays('SUMMARY: fine'),
+    options: { cache: { redis: redis.url } },
+  });
+  await redis.stop();
+  const message = await client.messages.create(claudeCodeRequest('hi'));
+  assert.deepEqual(message.content, [{ type: 'text', text: 'fine' }]);
   assert.equal(upstream.requests.length, 1);
 });
