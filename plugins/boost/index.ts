@@ -103,7 +103,8 @@ export function boost(options: BoostOptions): Plugin {
     ttlMs: cache?.ttlMs ?? 60_000,
   };
   const applies = (ctx: ProxyContext): boolean => {
-    if (!ctx.request.tools?.length) return false;
+    // A client forbidding tool calls gets no guidance to call them.
+    if (!ctx.request.tools?.length || ctx.request.tool_choice?.type === 'none') return false;
     const tier = ctx.state['model-map']?.tier;
     return (tier != null && tiers.has(tier)) || routes.has(ctx.route);
   };

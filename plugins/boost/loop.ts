@@ -51,7 +51,7 @@ const CLIP = 300;
  */
 export function boosted(ctx: ProxyContext, next: Next, settings: BoostSettings): AsyncIterable<StreamEvent> {
   const run = new BoostRun(ctx, next, settings);
-  return withPlannerUsage(run.events(), run.state);
+  return withPlannerUsage(ctx, run.events(), run.state);
 }
 
 class BoostRun {
@@ -180,8 +180,14 @@ async function holdUntilToolCall(source: AsyncIterable<StreamEvent>): Promise<He
 
 async function* replay(held: Held): AsyncGenerator<StreamEvent> {
   yield* held.events;
-  if (!held.rest) return;
-  for (let r = await held.rest.next(); !r.done; r = await held.rest.next()) yield r.value;
+  const rest = held.rest;
+  if (!rest) return;
+  try {
+    for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+  } finally {
+    // A client that leaves mid-answer ends this generator; the adapter's own cleanup must run too.
+    await rest.return?.();
+  }
 }
 
 /** The final usage of a complete answer: `message_delta` totals over `message_start`'s. */
@@ -200,9 +206,12 @@ function usageOf(events: readonly StreamEvent[]): PlannerUsage {
  * Puts the planner's tokens in the final `message_delta.usage` as `planner`, apart from the
  * executor's: they were spent on another model, at another price.
  */
-async function* withPlannerUsage(events: AsyncIterable<StreamEvent>, state: BoostState) {
+async function* withPlannerUsage(ctx: ProxyContext, events: AsyncIterable<StreamEvent>, state: BoostState) {
   for await (const event of events) {
-    if (event.type === 'message_delta') event.usage.planner = { ...state.planner, cached: state.cached };
+    if (event.type === 'message_delta') {
+      event.usage.planner = { ...state.planner, cached: state.cached };
+      ctx.log.info({ boost: state }, `boost: ${state.outcome}`);
+    }
     yield event;
   }
 }

@@ -21,8 +21,9 @@ test('boost applies only to configured tiers, and only with tools', async (t) =>
   const { client, planner, executor } = await startBoost(t, { planner: plannerSays(GUIDE) });
   await client.messages.create({ ...claudeCodeRequest('read a.txt'), model: 'claude-haiku-4-5' });
   await client.messages.create({ model: 'claude-opus-4-8', max_tokens: 100, messages: [user('hi')] });
-  assert.equal(planner.requests.length, 0, 'haiku (small tier) and a request without tools are not boosted');
-  assert.equal(executor.requests.length, 2);
+  await client.messages.create({ ...claudeCodeRequest('read a.txt'), tool_choice: { type: 'none' } });
+  assert.equal(planner.requests.length, 0, 'haiku (small tier), no tools, tool_choice none: not boosted');
+  assert.equal(executor.requests.length, 3);
   await client.messages.create(claudeCodeRequest('read a.txt'));
   assert.equal(planner.requests.length, 1, 'opus (big tier) with tools is boosted');
 });
