@@ -63,6 +63,12 @@ class BoostRun {
   private readonly key: string;
   /** The latest executor answer without a tool call, sent if nothing better comes. */
   private held: Held | null = null;
+  /** What went wrong so far, one line per loop, for the planner's next prompt. */
+  private readonly attempts: string[] = [];
+  /** Replies seen (guidance, or the whole reply), to notice a planner repeating itself. */
+  private readonly replies = new Set<string>();
+  /** The request and tools as the planner reads them, built on the first call. */
+  private prompt: { userRequest: string; toolsText: string } | undefined;
 
   constructor(ctx: ProxyContext, next: Next, settings: BoostSettings) {
     this.ctx = ctx;
@@ -85,38 +91,15 @@ class BoostRun {
       this.state.cached = true;
       return yield* this.answer(cached);
     }
-    const userRequest = describeRequest(this.original);
-    const toolsText = describeTools(this.original.tools ?? []);
-    const attempts: string[] = [];
-    const replies = new Set<string>();
     for (let loop = 1; loop <= this.s.maxPlannerCalls; loop++) {
-      const prompt = renderPrompt(this.s.template, { loop, previousAttempts: attempts, userRequest, toolsText });
-      const reply = await callPlanner(this.ctx, this.s.planner, prompt);
-      this.state.planner.calls++;
-      if (!reply.ok) {
-        this.ctx.log.warn({ loop, reason: reply.reason }, 'boost: planner call failed');
-        attempts.push(`Loop ${loop}: the planner call failed.`);
-        if (reply.unreachable) break;
-        continue;
-      }
-      this.state.planner.input_tokens += reply.usage.input_tokens;
-      this.state.planner.output_tokens += reply.usage.output_tokens;
-      const plan = parsePlan(reply.text);
-      const fingerprint = plan.kind === 'guidance' ? plan.guidance : reply.text.trim();
-      if (replies.has(fingerprint)) {
-        this.ctx.log.info({ loop }, 'boost: the planner repeated itself; loop ended');
-        break;
-      }
-      replies.add(fingerprint);
-      if (plan.kind === 'other') {
-        attempts.push(`Loop ${loop}: your reply followed neither format: ${clip(reply.text)}`);
-        continue;
-      }
+      const plan = await this.ask(loop);
+      if (plan === 'stop') break;
+      if (plan === 'retry') continue;
       if (plan.kind === 'summary' || loop === this.s.maxPlannerCalls) return yield* this.settle(plan);
       const run = await holdUntilToolCall(this.next(executorRequest(this.original, plan)));
       if (run.rest) return yield* this.settle(plan, run);
       this.hold(run);
-      attempts.push(
+      this.attempts.push(
         `Loop ${loop}: the executor followed the guidance "${clip(plan.guidance)}" but called no tool; ` +
           `it answered: ${clip(textOf(run.events))}`,
       );
@@ -124,6 +107,31 @@ class BoostRun {
     if (!this.held) return yield* this.next(this.original);
     this.state.outcome = 'guidance';
     yield* replay(this.held);
+  }
+
+  /** One planner call: a usable plan, `retry`, or `stop` when another call cannot help. */
+  private async ask(loop: number): Promise<CachedPlan | 'retry' | 'stop'> {
+    this.prompt ??= { userRequest: describeRequest(this.original), toolsText: describeTools(this.original.tools ?? []) };
+    const prompt = renderPrompt(this.s.template, { loop, previousAttempts: this.attempts, ...this.prompt });
+    const reply = await callPlanner(this.ctx, this.s.planner, prompt);
+    this.state.planner.calls++;
+    if (!reply.ok) {
+      this.ctx.log.warn({ loop, reason: reply.reason }, 'boost: planner call failed');
+      this.attempts.push(`Loop ${loop}: the planner call failed.`);
+      return reply.unreachable ? 'stop' : 'retry';
+    }
+    this.state.planner.input_tokens += reply.usage.input_tokens;
+    this.state.planner.output_tokens += reply.usage.output_tokens;
+    const plan = parsePlan(reply.text);
+    const fingerprint = plan.kind === 'guidance' ? plan.guidance : reply.text.trim();
+    if (this.replies.has(fingerprint)) {
+      this.ctx.log.info({ loop }, 'boost: the planner repeated itself; loop ended');
+      return 'stop';
+    }
+    this.replies.add(fingerprint);
+    if (plan.kind !== 'other') return plan;
+    this.attempts.push(`Loop ${loop}: your reply followed neither format: ${clip(reply.text)}`);
+    return 'retry';
   }
 
   // A cache is an optimisation: when Redis is down, the request is planned as if nothing was cached.
