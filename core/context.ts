@@ -72,8 +72,11 @@ export class ProxyContext {
   readonly state: ProxyState;
   /** Child logger carrying the request id. Secrets are redacted. */
   readonly log: Logger;
-  /** Fires when the client disconnects; adapters pass it to the upstream request. */
-  readonly signal: AbortSignal;
+  /**
+   * Fires when the client disconnects; adapters pass it to the upstream request. A wrapping plugin
+   * may narrow it for one inner call (an attempt it times out) and must restore it afterwards.
+   */
+  signal: AbortSignal;
   /** Totals so far, folded from `message_start` and `message_delta`. */
   readonly usage: Usage;
   stopReason: StopReason | null;
