@@ -40,9 +40,9 @@ export function hitsFromCitations(spans: readonly CitedSpan[], answer: string): 
   return [...byUrl.values()];
 }
 
-/** The sentence of `text` that ends at `index`, where an inline citation usually sits. */
+/** The sentence of `text` that ends at `index`, where an inline citation (`([site](url))`) sits. */
 export function sentenceBefore(text: string, index: number): string {
-  const head = text.slice(0, index).trimEnd();
+  const head = text.slice(0, index).replace(/[\s([]+$/, '');
   const start = Math.max(head.lastIndexOf('. '), head.lastIndexOf('\n'));
   return head.slice(start + 1).trim();
 }
