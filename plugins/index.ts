@@ -3,4 +3,5 @@
  * @module ccproxy/plugins
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
+export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { webSearch, SearchError, type WebSearchOptions, type BackendOptions, type SearchBackend, type SearchHit, type SearchQuery } from './web-search/index.ts';
