@@ -1,5 +1,10 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { toolUseId, type StreamEvent, type WebSearchResult, type WebSearchToolResultBlock } from '../../core/index.ts';
+import {
+  toolUseId,
+  type StreamEvent,
+  type WebSearchResult,
+  type WebSearchToolResultBlock,
+} from '../../core/index.ts';
 import type { SearchErrorCode, SearchHit } from './backends/types.ts';
 
 /**
@@ -12,10 +17,23 @@ import type { SearchErrorCode, SearchHit } from './backends/types.ts';
 export const serverToolUseId = (): string => `srv${toolUseId()}`;
 
 /** A complete `server_tool_use` block at `index`: start, the input as one JSON delta, stop. */
-export function serverToolUseEvents(index: number, id: string, query: string, out: StreamEvent[]): void {
+export function serverToolUseEvents(
+  index: number,
+  id: string,
+  query: string,
+  out: StreamEvent[],
+): void {
   out.push(
-    { type: 'content_block_start', index, content_block: { type: 'server_tool_use', id, name: 'web_search', input: {} } },
-    { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify({ query }) } },
+    {
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'server_tool_use', id, name: 'web_search', input: {} },
+    },
+    {
+      type: 'content_block_delta',
+      index,
+      delta: { type: 'input_json_delta', partial_json: JSON.stringify({ query }) },
+    },
     { type: 'content_block_stop', index },
   );
 }
@@ -28,7 +46,11 @@ export function searchResultEvents(
   out: StreamEvent[],
 ): void {
   out.push(
-    { type: 'content_block_start', index, content_block: { type: 'web_search_tool_result', tool_use_id: id, content } },
+    {
+      type: 'content_block_start',
+      index,
+      content_block: { type: 'web_search_tool_result', tool_use_id: id, content },
+    },
     { type: 'content_block_stop', index },
   );
 }

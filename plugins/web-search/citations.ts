@@ -48,7 +48,11 @@ export class CitationMarkers {
       if (!numbers.every((n) => n >= 1 && n <= this.sources.length)) continue;
       this.text(text.slice(from, match.index), out);
       for (const n of new Set(numbers)) {
-        out.push({ type: 'content_block_delta', index: this.index, delta: { type: 'citations_delta', citation: citationOf(this.sources[n - 1]!, n) } });
+        out.push({
+          type: 'content_block_delta',
+          index: this.index,
+          delta: { type: 'citations_delta', citation: citationOf(this.sources[n - 1]!, n) },
+        });
       }
       from = match.index + match[0].length;
     }
@@ -56,6 +60,11 @@ export class CitationMarkers {
   }
 
   private text(text: string, out: StreamEvent[]): void {
-    if (text) out.push({ type: 'content_block_delta', index: this.index, delta: { type: 'text_delta', text } });
+    if (text)
+      out.push({
+        type: 'content_block_delta',
+        index: this.index,
+        delta: { type: 'text_delta', text },
+      });
   }
 }

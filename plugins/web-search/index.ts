@@ -1,5 +1,10 @@
 import { checkOptions, type Plugin } from '../../core/index.ts';
-import { backendSchema, createBackend, type BackendOptions, type SearchBackend } from './backends/index.ts';
+import {
+  backendSchema,
+  createBackend,
+  type BackendOptions,
+  type SearchBackend,
+} from './backends/index.ts';
 import { SearchLoop } from './loop.ts';
 import { findSearchTool, toFunctionRequest } from './request.ts';
 
@@ -74,4 +79,10 @@ export function webSearch(options: WebSearchOptions): Plugin {
   };
 }
 
-export { SearchError, type BackendOptions, type SearchBackend, type SearchHit, type SearchQuery } from './backends/index.ts';
+export {
+  SearchError,
+  type BackendOptions,
+  type SearchBackend,
+  type SearchHit,
+  type SearchQuery,
+} from './backends/index.ts';

@@ -1,5 +1,18 @@
-import type { MessageDeltaEvent, MessagesRequest, Next, ProxyContext, StreamEvent, Usage } from '../../core/index.ts';
-import { searchError, searchResultEvents, serverToolUseEvents, serverToolUseId, toResults } from './blocks.ts';
+import type {
+  MessageDeltaEvent,
+  MessagesRequest,
+  Next,
+  ProxyContext,
+  StreamEvent,
+  Usage,
+} from '../../core/index.ts';
+import {
+  searchError,
+  searchResultEvents,
+  serverToolUseEvents,
+  serverToolUseId,
+  toResults,
+} from './blocks.ts';
 import { errorText, resultsText } from './prompts.ts';
 import { followUp, type SearchToolSpec, type SearchTurn } from './request.ts';
 import { Round, type Output } from './round.ts';
@@ -17,7 +30,12 @@ export interface LoopSettings {
 /** Anthropic rejects longer queries with `query_too_long`; so do most backends. */
 const MAX_QUERY_CHARS = 400;
 
-const USAGE_KEYS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'] as const;
+const USAGE_KEYS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_creation_input_tokens',
+  'cache_read_input_tokens',
+] as const;
 
 /**
  * Serves Anthropic's web search with a model that only has functions: runs the model, and while
@@ -42,7 +60,13 @@ export class SearchLoop {
     this.ctx = ctx;
     this.next = next;
     this.settings = settings;
-    this.output = { index: 0, started: false, clientToolUse: false, sources: [], citations: settings.citations };
+    this.output = {
+      index: 0,
+      started: false,
+      clientToolUse: false,
+      sources: [],
+      citations: settings.citations,
+    };
   }
 
   async *run(request: MessagesRequest): AsyncGenerator<StreamEvent> {
@@ -59,7 +83,11 @@ export class SearchLoop {
       // The core's per-call guard ends every call with a message_delta or an error event.
       const delta = round.delta!;
       this.add(round.usage);
-      if (!round.calls.length || delta.delta.stop_reason === 'max_tokens' || calls > this.settings.maxUses + 1) {
+      if (
+        !round.calls.length ||
+        delta.delta.stop_reason === 'max_tokens' ||
+        calls > this.settings.maxUses + 1
+      ) {
         return yield* this.finish(delta);
       }
       const turns: SearchTurn[] = [];
@@ -67,7 +95,10 @@ export class SearchLoop {
         turns.push(await this.search(input, out));
         yield* drain(out);
       }
-      this.ctx.state['web-search'] = { backend: this.settings.backend.name, requests: this.requests };
+      this.ctx.state['web-search'] = {
+        backend: this.settings.backend.name,
+        requests: this.requests,
+      };
       if (this.output.clientToolUse) return yield* this.finish(delta);
       request = followUp(request, round.content(), turns, this.refused);
     }
@@ -96,7 +127,8 @@ export class SearchLoop {
 
   private async searchBackend(query: string): Promise<SearchHit[]> {
     if (!query) throw new SearchError('invalid_tool_input', 'web_search called without a query');
-    if (query.length > MAX_QUERY_CHARS) throw new SearchError('query_too_long', `a query of ${query.length} characters`);
+    if (query.length > MAX_QUERY_CHARS)
+      throw new SearchError('query_too_long', `a query of ${query.length} characters`);
     if (this.uses >= this.settings.maxUses) {
       this.refused = true;
       throw new SearchError('max_uses_exceeded', `max_uses ${this.settings.maxUses} reached`);
@@ -110,7 +142,11 @@ export class SearchLoop {
     } catch (error) {
       if (error instanceof SearchError || this.ctx.signal.aborted) throw error;
       // An in-house backend's bug must not cost the client its answer.
-      throw new SearchError('unavailable', `${backend.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new SearchError(
+        'unavailable',
+        `${backend.name}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 

@@ -22,7 +22,12 @@ export const WEB_SEARCH_FUNCTION = {
 const CONTENT_CHARS = 2000;
 
 /** Numbered results, `first` being the number of the first hit. */
-export function resultsText(query: string, hits: readonly SearchHit[], first: number, citations: boolean): string {
+export function resultsText(
+  query: string,
+  hits: readonly SearchHit[],
+  first: number,
+  citations: boolean,
+): string {
   if (hits.length === 0) return `No web results found for "${query}".`;
   const lines = [`Web search results for "${query}":`];
   hits.forEach((hit, i) => {
@@ -31,7 +36,10 @@ export function resultsText(query: string, hits: readonly SearchHit[], first: nu
     if (hit.content) lines.push(hit.content.slice(0, CONTENT_CHARS));
   });
   if (citations) {
-    lines.push('', 'Cite a result by writing its number in brackets, like [1], right after the sentence it supports.');
+    lines.push(
+      '',
+      'Cite a result by writing its number in brackets, like [1], right after the sentence it supports.',
+    );
   }
   return lines.join('\n');
 }

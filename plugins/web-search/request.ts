@@ -18,13 +18,15 @@ export interface SearchToolSpec {
   userLocation?: UserLocation;
 }
 
-const isSearchTool = (tool: Tool): boolean => typeof tool.type === 'string' && tool.type.startsWith('web_search_');
+const isSearchTool = (tool: Tool): boolean =>
+  typeof tool.type === 'string' && tool.type.startsWith('web_search_');
 
 /** The request's web search server tool (`web_search_20250305` or later), or null. */
 export function findSearchTool(request: MessagesRequest): SearchToolSpec | null {
   const tool = request.tools?.find(isSearchTool);
   if (!tool) return null;
-  const list = (value: unknown) => (Array.isArray(value) && value.length ? value.map(String) : undefined);
+  const list = (value: unknown) =>
+    Array.isArray(value) && value.length ? value.map(String) : undefined;
   return {
     maxUses: typeof tool.max_uses === 'number' ? tool.max_uses : undefined,
     allowedDomains: list(tool.allowed_domains),
@@ -65,7 +67,9 @@ export function followUp(
 ): MessagesRequest {
   let k = 0;
   const content = assistant.map((block) =>
-    block.type === 'tool_use' && block.name === WEB_SEARCH_FUNCTION.name ? { ...block, id: turns[k++]!.id } : block,
+    block.type === 'tool_use' && block.name === WEB_SEARCH_FUNCTION.name
+      ? { ...block, id: turns[k++]!.id }
+      : block,
   );
   const results: ToolResultBlock[] = turns.map((t) => ({
     type: 'tool_result',
@@ -75,10 +79,17 @@ export function followUp(
   }));
   const next: MessagesRequest = {
     ...request,
-    messages: [...request.messages, { role: 'assistant', content }, { role: 'user', content: results }],
+    messages: [
+      ...request.messages,
+      { role: 'assistant', content },
+      { role: 'user', content: results },
+    ],
   };
   const choice = request.tool_choice;
-  if (choice?.type === 'any' || (choice?.type === 'tool' && choice.name === WEB_SEARCH_FUNCTION.name)) {
+  if (
+    choice?.type === 'any' ||
+    (choice?.type === 'tool' && choice.name === WEB_SEARCH_FUNCTION.name)
+  ) {
     next.tool_choice = { type: 'auto' };
   }
   if (exhausted) withdrawFunction(next);
@@ -86,7 +97,9 @@ export function followUp(
 }
 
 function withdrawFunction(request: MessagesRequest): void {
-  const tools = request.tools?.filter((tool) => tool.name !== WEB_SEARCH_FUNCTION.name || tool.type);
+  const tools = request.tools?.filter(
+    (tool) => tool.name !== WEB_SEARCH_FUNCTION.name || tool.type,
+  );
   if (tools?.length) {
     request.tools = tools;
     return;
@@ -103,7 +116,11 @@ function withdrawFunction(request: MessagesRequest): void {
 export function historyToFunctions(messages: readonly MessageParam[]): MessageParam[] {
   const out: MessageParam[] = [];
   for (const message of messages) {
-    if (message.role !== 'assistant' || typeof message.content === 'string' || !message.content.some(isServerBlock)) {
+    if (
+      message.role !== 'assistant' ||
+      typeof message.content === 'string' ||
+      !message.content.some(isServerBlock)
+    ) {
       append(out, message);
       continue;
     }
@@ -119,7 +136,11 @@ export function historyToFunctions(messages: readonly MessageParam[]): MessagePa
       if (block.type === 'server_tool_use' && block.name === 'web_search') {
         calls.push({ type: 'tool_use', id: block.id, name: 'web_search', input: block.input });
       } else if (block.type === 'web_search_tool_result') {
-        results.push({ type: 'tool_result', tool_use_id: block.tool_use_id, content: historyText(block) });
+        results.push({
+          type: 'tool_result',
+          tool_use_id: block.tool_use_id,
+          content: historyText(block),
+        });
       } else {
         if (results.length) flush();
         calls.push(block);
@@ -131,13 +152,17 @@ export function historyToFunctions(messages: readonly MessageParam[]): MessagePa
 }
 
 const isServerBlock = (block: ContentBlock): boolean =>
-  (block.type === 'server_tool_use' && block.name === 'web_search') || block.type === 'web_search_tool_result';
+  (block.type === 'server_tool_use' && block.name === 'web_search') ||
+  block.type === 'web_search_tool_result';
 
 /** Adds a message, merged into the previous one when both are user turns with blocks. */
 function append(out: MessageParam[], message: MessageParam): void {
   const last = out.at(-1);
   if (last?.role === 'user' && message.role === 'user' && Array.isArray(last.content)) {
-    const more = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+    const more =
+      typeof message.content === 'string'
+        ? [{ type: 'text' as const, text: message.content }]
+        : message.content;
     out[out.length - 1] = { ...last, content: [...last.content, ...more] };
     return;
   }
@@ -150,7 +175,9 @@ function historyText(block: WebSearchToolResultBlock): string {
   return block.content
     .map((result) => {
       const hit = decodeHit(result.encrypted_content);
-      return hit ? `${hit.title}\nURL: ${hit.url}\n${hit.content}` : `${result.title}\nURL: ${result.url}`;
+      return hit
+        ? `${hit.title}\nURL: ${hit.url}\n${hit.content}`
+        : `${result.title}\nURL: ${result.url}`;
     })
     .join('\n\n');
 }

@@ -79,7 +79,8 @@ export class Round {
         break;
       case 'message_delta':
         this.delta = event;
-        for (const [key, value] of Object.entries(event.usage)) if (value !== null && value !== undefined) this.usage[key] = value;
+        for (const [key, value] of Object.entries(event.usage))
+          if (value !== null && value !== undefined) this.usage[key] = value;
         return;
       case 'message_stop':
         return;
@@ -97,16 +98,21 @@ export class Round {
     if (block.type === 'tool_use') this.output.clientToolUse = true;
     this.open = event.index = this.output.index++;
     const { sources, citations } = this.output;
-    this.markers = block.type === 'text' && citations && sources.length ? new CitationMarkers(sources, this.open) : null;
+    this.markers =
+      block.type === 'text' && citations && sources.length
+        ? new CitationMarkers(sources, this.open)
+        : null;
     out.push(event);
   }
 
   private blockDelta(event: ContentBlockDeltaEvent, out: StreamEvent[]): void {
     if (event.index === this.hidden) {
-      if (event.delta.type === 'input_json_delta') this.calls[this.calls.length - 1] += event.delta.partial_json as string;
+      if (event.delta.type === 'input_json_delta')
+        this.calls[this.calls.length - 1] += event.delta.partial_json as string;
       return;
     }
-    if (this.markers && event.delta.type === 'text_delta') return this.markers.push(event.delta.text as string, out);
+    if (this.markers && event.delta.type === 'text_delta')
+      return this.markers.push(event.delta.text as string, out);
     event.index = this.open;
     out.push(event);
   }

@@ -26,7 +26,10 @@ export const brave: BackendWire = {
   defaultBaseUrl: 'https://api.search.brave.com',
   needsKey: true,
   request(query, settings) {
-    const params = new URLSearchParams({ q: withSiteOperators(query), count: String(Math.min(query.maxResults, MAX_COUNT)) });
+    const params = new URLSearchParams({
+      q: withSiteOperators(query),
+      count: String(Math.min(query.maxResults, MAX_COUNT)),
+    });
     const country = query.userLocation?.country;
     if (country && /^[A-Za-z]{2}$/.test(country)) params.set('country', country.toUpperCase());
     return {

@@ -28,12 +28,19 @@ export const exa: BackendWire = {
     return {
       method: 'POST',
       url: `${trimSlash(settings.baseUrl)}/search`,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': settings.apiKey ?? '' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-api-key': settings.apiKey ?? '',
+      },
       body: {
         query: query.query,
         numResults: query.maxResults,
         type: 'auto',
-        contents: { highlights: { maxCharacters: TEXT_CHARS }, text: { maxCharacters: TEXT_CHARS } },
+        contents: {
+          highlights: { maxCharacters: TEXT_CHARS },
+          text: { maxCharacters: TEXT_CHARS },
+        },
         ...(query.allowedDomains?.length && { includeDomains: query.allowedDomains }),
         ...(query.blockedDomains?.length && { excludeDomains: query.blockedDomains }),
         ...(country && { userLocation: country.toUpperCase() }),

@@ -42,7 +42,11 @@ const EXCERPT = 300;
  * SearchErrors (429 → `too_many_requests`, the rest → `unavailable`), then the domain filters and
  * the result cap applied again, since not every backend honours them.
  */
-export function httpBackend(wire: BackendWire, settings: BackendSettings, timeoutMs: number): SearchBackend {
+export function httpBackend(
+  wire: BackendWire,
+  settings: BackendSettings,
+  timeoutMs: number,
+): SearchBackend {
   const secret = settings.apiKey;
   const hide = (text: string) => (secret ? text.split(secret).join('[redacted]') : text);
   return {
@@ -66,7 +70,10 @@ export function httpBackend(wire: BackendWire, settings: BackendSettings, timeou
         const text = await res.body.text();
         if (res.statusCode >= 400) {
           const code = res.statusCode === 429 ? 'too_many_requests' : 'unavailable';
-          throw new SearchError(code, `${wire.name}: HTTP ${res.statusCode}: ${hide(text.slice(0, EXCERPT))}`);
+          throw new SearchError(
+            code,
+            `${wire.name}: HTTP ${res.statusCode}: ${hide(text.slice(0, EXCERPT))}`,
+          );
         }
         body = JSON.parse(text);
       } catch (error) {
@@ -91,7 +98,10 @@ function hostOf(url: string): string {
 
 /** A domain filter entry (`example.com`, `https://www.example.com/docs`) as a bare host. */
 function normalizeDomain(domain: string): string {
-  const bare = domain.trim().toLowerCase().replace(/^[a-z]+:\/\//, '');
+  const bare = domain
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '');
   return bare.split('/')[0]!.replace(/^www\./, '');
 }
 
@@ -108,7 +118,8 @@ export function filterHits(hits: readonly SearchHit[], query: SearchQuery): Sear
   const out: SearchHit[] = [];
   for (const hit of hits) {
     if (!hit.url || seen.has(hit.url)) continue;
-    if (query.allowedDomains?.length && !query.allowedDomains.some((d) => onDomain(hit, d))) continue;
+    if (query.allowedDomains?.length && !query.allowedDomains.some((d) => onDomain(hit, d)))
+      continue;
     if (query.blockedDomains?.some((d) => onDomain(hit, d))) continue;
     seen.add(hit.url);
     out.push(hit);

@@ -10,10 +10,16 @@ import { searxng } from './searxng.ts';
 import { tavily } from './tavily.ts';
 import type { SearchBackend } from './types.ts';
 
-const WIRES = { tavily, brave, searxng, bocha, exa, gemini, 'openai-responses': openaiResponses, openrouter } satisfies Record<
-  string,
-  BackendWire
->;
+const WIRES = {
+  tavily,
+  brave,
+  searxng,
+  bocha,
+  exa,
+  gemini,
+  'openai-responses': openaiResponses,
+  openrouter,
+} satisfies Record<string, BackendWire>;
 
 /** A built-in backend: a search API, or a provider whose model searches itself (native). */
 export type BackendType = keyof typeof WIRES;
@@ -49,16 +55,30 @@ export const backendSchema = {
 };
 
 /** A backend object (`{ name, search }`) as given, or the built-in one the options describe. */
-export function createBackend(options: BackendOptions | SearchBackend, timeoutMs: number): SearchBackend {
+export function createBackend(
+  options: BackendOptions | SearchBackend,
+  timeoutMs: number,
+): SearchBackend {
   if ('search' in options) return options;
   const wire: BackendWire = WIRES[options.type];
   // An empty key usually means an unset environment variable: say so at start, not per search.
   if (wire.needsKey && !options.apiKey) {
-    throw new ConfigError(`plugins (web-search): options.backend.apiKey: required by ${wire.name} (is its environment variable set?)`);
+    throw new ConfigError(
+      `plugins (web-search): options.backend.apiKey: required by ${wire.name} (is its environment variable set?)`,
+    );
   }
   const baseUrl = options.baseUrl ?? wire.defaultBaseUrl;
-  if (!baseUrl) throw new ConfigError(`plugins (web-search): options.backend.baseUrl: required by ${wire.name}`);
+  if (!baseUrl)
+    throw new ConfigError(
+      `plugins (web-search): options.backend.baseUrl: required by ${wire.name}`,
+    );
   return httpBackend(wire, { ...options, baseUrl }, timeoutMs);
 }
 
-export { SearchError, type SearchBackend, type SearchHit, type SearchQuery, type UserLocation } from './types.ts';
+export {
+  SearchError,
+  type SearchBackend,
+  type SearchHit,
+  type SearchQuery,
+  type UserLocation,
+} from './types.ts';

@@ -16,7 +16,11 @@ export const searxng: BackendWire = {
   name: 'searxng',
   needsKey: false,
   request(query, settings) {
-    const params = new URLSearchParams({ q: withSiteOperators(query), format: 'json', pageno: '1' });
+    const params = new URLSearchParams({
+      q: withSiteOperators(query),
+      format: 'json',
+      pageno: '1',
+    });
     return {
       method: 'GET',
       url: `${trimSlash(settings.baseUrl)}/search?${params}`,

@@ -12,7 +12,6 @@ import { tavily } from '../../../plugins/web-search/backends/tavily.ts';
 import { SearchError, type SearchQuery } from '../../../plugins/web-search/backends/types.ts';
 import { fixture } from './helpers.ts';
 
-
 const query = (extra: Partial<SearchQuery> = {}): SearchQuery => ({
   query: 'node.js 22 release date',
   maxResults: 5,
@@ -21,7 +20,11 @@ const query = (extra: Partial<SearchQuery> = {}): SearchQuery => ({
 });
 const settings = { baseUrl: 'https://backend.test/', apiKey: 'k-123' };
 const release = 'https://nodejs.org/en/blog/announcements/v22-release-announce';
-const filtered = query({ allowedDomains: ['nodejs.org'], blockedDomains: ['spam.example'], userLocation: { country: 'de' } });
+const filtered = query({
+  allowedDomains: ['nodejs.org'],
+  blockedDomains: ['spam.example'],
+  userLocation: { country: 'de' },
+});
 
 interface Case {
   wire: BackendWire;
@@ -38,9 +41,20 @@ const cases: Case[] = [
       method: 'POST',
       url: 'https://backend.test/search',
       auth: ['authorization', 'Bearer k-123'],
-      body: { query: 'node.js 22 release date', max_results: 5, search_depth: 'basic', include_answer: false, include_domains: ['nodejs.org'], exclude_domains: ['spam.example'] },
+      body: {
+        query: 'node.js 22 release date',
+        max_results: 5,
+        search_depth: 'basic',
+        include_answer: false,
+        include_domains: ['nodejs.org'],
+        exclude_domains: ['spam.example'],
+      },
     },
-    first: { title: 'Node.js 22 is now available! | Node.js', content: /release of Node\.js 22/, pageAge: '2024-04-24' },
+    first: {
+      title: 'Node.js 22 is now available! | Node.js',
+      content: /release of Node\.js 22/,
+      pageAge: '2024-04-24',
+    },
     count: 2,
   },
   {
@@ -50,7 +64,11 @@ const cases: Case[] = [
       url: 'https://backend.test/res/v1/web/search?q=node.js+22+release+date+site%3Anodejs.org+-site%3Aspam.example&count=5&country=DE',
       auth: ['x-subscription-token', 'k-123'],
     },
-    first: { title: 'Node.js 22 is now available! | Node.js', content: /^We're excited .*Node\.js 22! .*LTS\) in October\.$/, pageAge: '2024-04-24T00:00:00' },
+    first: {
+      title: 'Node.js 22 is now available! | Node.js',
+      content: /^We're excited .*Node\.js 22! .*LTS\) in October\.$/,
+      pageAge: '2024-04-24T00:00:00',
+    },
     count: 2,
   },
   {
@@ -60,7 +78,11 @@ const cases: Case[] = [
       url: 'https://backend.test/search?q=node.js+22+release+date+site%3Anodejs.org+-site%3Aspam.example&format=json&pageno=1',
       auth: ['accept', 'application/json'],
     },
-    first: { title: 'Node.js 22 is now available!', content: /WebSocket client/, pageAge: '2024-04-24T00:00:00' },
+    first: {
+      title: 'Node.js 22 is now available!',
+      content: /WebSocket client/,
+      pageAge: '2024-04-24T00:00:00',
+    },
     count: 2,
   },
   {
@@ -69,9 +91,20 @@ const cases: Case[] = [
       method: 'POST',
       url: 'https://backend.test/v1/web-search',
       auth: ['authorization', 'Bearer k-123'],
-      body: { query: 'node.js 22 release date', count: 5, summary: true, freshness: 'noLimit', include: 'nodejs.org', exclude: 'spam.example' },
+      body: {
+        query: 'node.js 22 release date',
+        count: 5,
+        summary: true,
+        freshness: 'noLimit',
+        include: 'nodejs.org',
+        exclude: 'spam.example',
+      },
     },
-    first: { title: 'Node.js 22 is now available!', content: /updates of the V8 JavaScript engine/, pageAge: '2024-04-24T08:00:00+08:00' },
+    first: {
+      title: 'Node.js 22 is now available!',
+      content: /updates of the V8 JavaScript engine/,
+      pageAge: '2024-04-24T08:00:00+08:00',
+    },
     count: 1,
   },
   {
@@ -90,7 +123,11 @@ const cases: Case[] = [
         userLocation: 'DE',
       },
     },
-    first: { title: 'Node.js 22 is now available!', content: /^Node\.js 22 will enter long-term support \(LTS\) in October\. … require/, pageAge: '2024-04-24T00:00:00.000Z' },
+    first: {
+      title: 'Node.js 22 is now available!',
+      content: /^Node\.js 22 will enter long-term support \(LTS\) in October\. … require/,
+      pageAge: '2024-04-24T00:00:00.000Z',
+    },
     count: 1,
   },
 ];
@@ -137,7 +174,14 @@ test('filterHits: allowed domains admit subdomains, blocked ones win, duplicates
     hit('https://blog.nodejs.org/d'),
     hit('https://nodejs.org/e'),
   ];
-  const kept = filterHits(hits, query({ allowedDomains: ['https://nodejs.org/'], blockedDomains: ['blog.nodejs.org'], maxResults: 2 }));
+  const kept = filterHits(
+    hits,
+    query({
+      allowedDomains: ['https://nodejs.org/'],
+      blockedDomains: ['blog.nodejs.org'],
+      maxResults: 2,
+    }),
+  );
   assert.deepEqual(
     kept.map((h) => h.url),
     ['https://docs.nodejs.org/a', 'https://www.nodejs.org/c'],
@@ -153,7 +197,11 @@ test('native gemini: grounding chunks become hits quoting the segments they supp
   assert.deepEqual(
     hits.map((h) => [h.title, h.content, h.site]),
     [
-      ['nodejs.org', 'Node.js 22 was released on April 24, 2024. It entered long-term support in October 2024.', 'nodejs.org'],
+      [
+        'nodejs.org',
+        'Node.js 22 was released on April 24, 2024. It entered long-term support in October 2024.',
+        'nodejs.org',
+      ],
       ['github.com', 'Node.js 22 was released on April 24, 2024.', 'github.com'],
     ],
   );
@@ -167,7 +215,11 @@ test('native openai-responses: url_citation annotations become hits quoting the 
   const call = openaiResponses.request(filtered, settings);
   assert.equal(call.url, 'https://backend.test/responses');
   assert.deepEqual((call.body as { tools: unknown }).tools, [
-    { type: 'web_search', filters: { allowed_domains: ['nodejs.org'] }, user_location: { country: 'de', type: 'approximate' } },
+    {
+      type: 'web_search',
+      filters: { allowed_domains: ['nodejs.org'] },
+      user_location: { country: 'de', type: 'approximate' },
+    },
   ]);
   const hits = openaiResponses.parse(fixture('openai-responses'), query());
   assert.equal(hits.length, 1);

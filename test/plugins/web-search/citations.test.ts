@@ -22,16 +22,36 @@ function run(deltas: string[]): { text: string; cited: string[]; order: string[]
     if (event.type !== 'content_block_delta') continue;
     order.push(event.delta.type);
     if (event.delta.type === 'text_delta') text += event.delta.text as string;
-    else cited.push(((event.delta as { citation: { url: string } }).citation).url);
+    else cited.push((event.delta as { citation: { url: string } }).citation.url);
   }
   return { text, cited, order };
 }
 
 for (const c of [
-  { name: 'a marker in one delta', deltas: ['Fact one [1]. Fact two [2].'], text: 'Fact one. Fact two.', cited: ['https://a.test/1', 'https://b.test/2'] },
-  { name: 'a marker cut across deltas', deltas: ['Fact one ', '[', '1', ']. Next.'], text: 'Fact one. Next.', cited: ['https://a.test/1'] },
-  { name: 'a list of sources', deltas: ['Both agree [1, 2][2].'], text: 'Both agree.', cited: ['https://a.test/1', 'https://b.test/2', 'https://b.test/2'] },
-  { name: 'an unknown number stays text', deltas: ['See [7] and arr[0].'], text: 'See [7] and arr[0].', cited: [] },
+  {
+    name: 'a marker in one delta',
+    deltas: ['Fact one [1]. Fact two [2].'],
+    text: 'Fact one. Fact two.',
+    cited: ['https://a.test/1', 'https://b.test/2'],
+  },
+  {
+    name: 'a marker cut across deltas',
+    deltas: ['Fact one ', '[', '1', ']. Next.'],
+    text: 'Fact one. Next.',
+    cited: ['https://a.test/1'],
+  },
+  {
+    name: 'a list of sources',
+    deltas: ['Both agree [1, 2][2].'],
+    text: 'Both agree.',
+    cited: ['https://a.test/1', 'https://b.test/2', 'https://b.test/2'],
+  },
+  {
+    name: 'an unknown number stays text',
+    deltas: ['See [7] and arr[0].'],
+    text: 'See [7] and arr[0].',
+    cited: [],
+  },
   { name: 'a bracket at the very end', deltas: ['Ends with ['], text: 'Ends with [', cited: [] },
 ]) {
   test(`citations: ${c.name}`, () => {

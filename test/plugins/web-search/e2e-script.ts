@@ -17,18 +17,34 @@ const USAGE = { prompt_tokens: 200, completion_tokens: 20 };
 /** The query of Claude Code's side request: "Perform a web search for the query: <q>". */
 function queryIn(body: ChatBody): string {
   const text = JSON.stringify(body.messages.find((m) => m.role === 'user')?.content ?? '');
-  return /Perform a web search for the query: ([^"\\]+)/.exec(text)?.[1]?.trim() ?? 'node.js 22 release date';
+  return (
+    /Perform a web search for the query: ([^"\\]+)/.exec(text)?.[1]?.trim() ??
+    'node.js 22 release date'
+  );
 }
 
 /** Text, streamed or as JSON, as the request asks. */
 const say = (text: string): UpstreamHandler =>
-  openaiReply([chunk({ role: 'assistant', content: text }, 'stop'), usageChunk(USAGE.prompt_tokens, USAGE.completion_tokens)], completion({ role: 'assistant', content: text }, 'stop', USAGE));
+  openaiReply(
+    [
+      chunk({ role: 'assistant', content: text }, 'stop'),
+      usageChunk(USAGE.prompt_tokens, USAGE.completion_tokens),
+    ],
+    completion({ role: 'assistant', content: text }, 'stop', USAGE),
+  );
 
 /** One function call, streamed or as JSON. */
 function callTool(name: string, args: object): UpstreamHandler {
-  const call = { id: `call_${name}`, type: 'function', function: { name, arguments: JSON.stringify(args) } };
+  const call = {
+    id: `call_${name}`,
+    type: 'function',
+    function: { name, arguments: JSON.stringify(args) },
+  };
   return openaiReply(
-    [chunk({ role: 'assistant', tool_calls: [{ index: 0, ...call }] }, 'tool_calls'), usageChunk(USAGE.prompt_tokens, USAGE.completion_tokens)],
+    [
+      chunk({ role: 'assistant', tool_calls: [{ index: 0, ...call }] }, 'tool_calls'),
+      usageChunk(USAGE.prompt_tokens, USAGE.completion_tokens),
+    ],
     completion({ role: 'assistant', content: null, tool_calls: [call] }, 'tool_calls', USAGE),
   );
 }
@@ -44,9 +60,13 @@ export const webSearchModel: UpstreamHandler = (req, res, http) => {
   const answered = body.messages.at(-1)?.role === 'tool';
   let handler: UpstreamHandler = say('Node.js 22 release date');
   if (tools.includes('web_search')) {
-    handler = answered ? say('Node.js 22 was released on April 24, 2024 [1].') : callTool('web_search', { query: queryIn(body) });
+    handler = answered
+      ? say('Node.js 22 was released on April 24, 2024 [1].')
+      : callTool('web_search', { query: queryIn(body) });
   } else if (tools.includes('WebSearch')) {
-    handler = answered ? say('According to the web search, Node.js 22 was released on April 24, 2024.') : callTool('WebSearch', { query: 'node.js 22 release date' });
+    handler = answered
+      ? say('According to the web search, Node.js 22 was released on April 24, 2024.')
+      : callTool('WebSearch', { query: 'node.js 22 release date' });
   }
   return handler(req, res, http);
 };

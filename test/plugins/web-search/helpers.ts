@@ -5,7 +5,12 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { foldEvents, type Message, type StreamEvent } from '../../../core/index.ts';
 import { webSearch, type WebSearchOptions } from '../../../plugins/index.ts';
 import { startTestProxy, type TestProxy } from '../../helpers/proxy.ts';
-import { replyJson, scriptedUpstream, type ScriptedUpstream, type UpstreamHandler } from '../../helpers/upstream.ts';
+import {
+  replyJson,
+  scriptedUpstream,
+  type ScriptedUpstream,
+  type UpstreamHandler,
+} from '../../helpers/upstream.ts';
 import { fakeModel, type FakeModel } from './fake-model.ts';
 
 /** A backend's documented response body, from test/fixtures/web-search/<name>.json. */
@@ -21,7 +26,10 @@ export function sideRequest(query: string, tool: Record<string, unknown> = {}, s
     max_tokens: 32000,
     stream,
     system: [
-      { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.200.abc; cc_entrypoint=cli; cch=00000;' },
+      {
+        type: 'text',
+        text: 'x-anthropic-billing-header: cc_version=2.1.200.abc; cc_entrypoint=cli; cch=00000;',
+      },
       { type: 'text', text: 'You are an assistant for performing a web search tool use' },
     ],
     messages: [{ role: 'user', content: `Perform a web search for the query: ${query}` }],
@@ -44,19 +52,32 @@ export interface Setup {
 export async function setup(
   t: TestContext,
   scripts: StreamEvent[][],
-  options: { backend?: ScriptedUpstream; plugin?: Partial<WebSearchOptions>; provider?: string } = {},
+  options: {
+    backend?: ScriptedUpstream;
+    plugin?: Partial<WebSearchOptions>;
+    provider?: string;
+  } = {},
 ): Promise<Setup> {
   const backend = options.backend ?? (await searxng(t));
   const model = fakeModel(scripts, options.provider);
-  const plugin = webSearch({ backend: { type: 'searxng', baseUrl: backend.url }, ...options.plugin });
+  const plugin = webSearch({
+    backend: { type: 'searxng', baseUrl: backend.url },
+    ...options.plugin,
+  });
   const proxy = await startTestProxy(t, { plugins: [model.plugin, plugin] });
   return { proxy, model, backend };
 }
 
 /** Sends a request as a streaming client; returns every event, checked against the grammar (B3–B6). */
-export async function streamed(client: Anthropic, body: object): Promise<{ events: StreamEvent[]; message: Message }> {
+export async function streamed(
+  client: Anthropic,
+  body: object,
+): Promise<{ events: StreamEvent[]; message: Message }> {
   const events: StreamEvent[] = [];
-  const stream = await client.messages.create({ ...body, stream: true } as Anthropic.MessageCreateParamsStreaming);
+  const stream = await client.messages.create({
+    ...body,
+    stream: true,
+  } as Anthropic.MessageCreateParamsStreaming);
   for await (const event of stream) events.push(event as unknown as StreamEvent);
   assertGrammar(events);
   return { events, message: foldEvents(events) };

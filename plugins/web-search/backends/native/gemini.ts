@@ -30,20 +30,33 @@ export const gemini: BackendWire = {
       method: 'POST',
       url: `${trimSlash(settings.baseUrl)}/v1beta/models/${encodeURIComponent(model)}:generateContent`,
       headers: { 'content-type': 'application/json', 'x-goog-api-key': settings.apiKey ?? '' },
-      body: { contents: [{ role: 'user', parts: [{ text: searchPrompt(query) }] }], tools: [{ google_search: {} }] },
+      body: {
+        contents: [{ role: 'user', parts: [{ text: searchPrompt(query) }] }],
+        tools: [{ google_search: {} }],
+      },
     };
   },
   parse(body) {
     const candidate = (body as GeminiResponse).candidates?.[0];
-    const answer = (candidate?.content?.parts ?? []).filter((p) => !p.thought).map((p) => p.text ?? '').join('');
+    const answer = (candidate?.content?.parts ?? [])
+      .filter((p) => !p.thought)
+      .map((p) => p.text ?? '')
+      .join('');
     const chunks = candidate?.groundingMetadata?.groundingChunks ?? [];
     const spans: CitedSpan[] = [];
     const cite = (index: number, text: string) => {
       const web = chunks[index]?.web;
-      if (web?.uri) spans.push({ url: web.uri, title: web.title ?? '', text, ...(web.title && { site: web.title }) });
+      if (web?.uri)
+        spans.push({
+          url: web.uri,
+          title: web.title ?? '',
+          text,
+          ...(web.title && { site: web.title }),
+        });
     };
     for (const support of candidate?.groundingMetadata?.groundingSupports ?? []) {
-      for (const index of support.groundingChunkIndices ?? []) cite(index, support.segment?.text ?? '');
+      for (const index of support.groundingChunkIndices ?? [])
+        cite(index, support.segment?.text ?? '');
     }
     chunks.forEach((_, index) => cite(index, ''));
     return hitsFromCitations(spans, answer);

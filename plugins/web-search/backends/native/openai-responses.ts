@@ -35,7 +35,12 @@ export const openaiResponses: BackendWire = {
       method: 'POST',
       url: `${trimSlash(settings.baseUrl)}/responses`,
       headers: jsonHeaders(settings.apiKey),
-      body: { model: settings.model ?? 'gpt-4.1-mini', input: searchPrompt(query), tools: [tool], store: false },
+      body: {
+        model: settings.model ?? 'gpt-4.1-mini',
+        input: searchPrompt(query),
+        tools: [tool],
+        store: false,
+      },
     };
   },
   parse(body) {
@@ -47,7 +52,11 @@ export const openaiResponses: BackendWire = {
         answer += text;
         for (const a of part.annotations ?? []) {
           if (a.type !== 'url_citation' || !a.url) continue;
-          spans.push({ url: a.url, title: a.title ?? '', text: sentenceBefore(text, a.start_index ?? 0) });
+          spans.push({
+            url: a.url,
+            title: a.title ?? '',
+            text: sentenceBefore(text, a.start_index ?? 0),
+          });
         }
       }
     }

@@ -44,7 +44,11 @@ export const openrouter: BackendWire = {
     for (const a of message?.annotations ?? []) {
       const c = a.url_citation;
       if (a.type !== 'url_citation' || !c?.url) continue;
-      spans.push({ url: c.url, title: c.title ?? '', text: c.content || sentenceBefore(answer, c.start_index ?? 0) });
+      spans.push({
+        url: c.url,
+        title: c.title ?? '',
+        text: c.content || sentenceBefore(answer, c.start_index ?? 0),
+      });
     }
     return hitsFromCitations(spans, answer);
   },

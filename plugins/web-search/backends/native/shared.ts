@@ -5,9 +5,14 @@ import type { SearchHit, SearchQuery } from '../types.ts';
  * citations become the hits; the filters it cannot take as parameters go into the prompt.
  */
 export function searchPrompt(query: SearchQuery): string {
-  const lines = [`Search the web for: ${query.query}`, 'Answer briefly, citing the sources you used.'];
-  if (query.allowedDomains?.length) lines.push(`Only use sources on: ${query.allowedDomains.join(', ')}.`);
-  if (query.blockedDomains?.length) lines.push(`Never use sources on: ${query.blockedDomains.join(', ')}.`);
+  const lines = [
+    `Search the web for: ${query.query}`,
+    'Answer briefly, citing the sources you used.',
+  ];
+  if (query.allowedDomains?.length)
+    lines.push(`Only use sources on: ${query.allowedDomains.join(', ')}.`);
+  if (query.blockedDomains?.length)
+    lines.push(`Never use sources on: ${query.blockedDomains.join(', ')}.`);
   const where = query.userLocation;
   const place = [where?.city, where?.region, where?.country].filter(Boolean).join(', ');
   if (place) lines.push(`The user is near ${place}.`);
@@ -30,7 +35,13 @@ export function hitsFromCitations(spans: readonly CitedSpan[], answer: string): 
     if (!span.url) continue;
     const hit = byUrl.get(span.url);
     if (!hit) {
-      byUrl.set(span.url, { url: span.url, title: span.title || span.url, content: span.text, pageAge: null, ...(span.site && { site: span.site }) });
+      byUrl.set(span.url, {
+        url: span.url,
+        title: span.title || span.url,
+        content: span.text,
+        pageAge: null,
+        ...(span.site && { site: span.site }),
+      });
     } else if (span.text && !hit.content.includes(span.text)) {
       hit.content = hit.content ? `${hit.content} ${span.text}` : span.text;
     }
