@@ -1,5 +1,6 @@
 import { checkOptions, type Plugin } from '../../core/index.ts';
 import {
+  backendFromEnv,
   backendSchema,
   createBackend,
   type BackendOptions,
@@ -12,9 +13,12 @@ export interface WebSearchOptions {
   /**
    * Where searches go: `{ type: 'tavily' | 'brave' | 'searxng' | 'bocha' | 'exa', apiKey, baseUrl? }`,
    * a provider-native search `{ type: 'gemini' | 'openai-responses' | 'openrouter', apiKey, model? }`,
-   * or your own `{ name, search(query) }`.
+   * or your own `{ name, search(query) }`. Default: the first of `TAVILY_API_KEY`, `BRAVE_API_KEY`,
+   * `EXA_API_KEY`, `BOCHA_API_KEY`, `SEARXNG_URL` set in `env`.
    */
-  backend: BackendOptions | SearchBackend;
+  backend?: BackendOptions | SearchBackend;
+  /** Where the default backend is read from. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
   /** Results per search. Default 5. */
   maxResults?: number;
   /** Searches per request when the tool sets no `max_uses`. Default 5. */
@@ -41,10 +45,10 @@ const count = { type: 'integer', minimum: 1 };
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['backend'],
   properties: {
     // Your own backend is an object with `search`; a built-in one is described by options.
     backend: { type: 'object', if: { required: ['search'] }, then: {}, else: backendSchema },
+    env: { type: 'object' },
     maxResults: { ...count, maximum: 50 },
     maxUses: count,
     timeoutMs: count,
@@ -58,10 +62,12 @@ const schema = {
  * it: the model gets a `web_search` function, ccproxy runs the searches on a configured backend
  * and answers with `server_tool_use`, `web_search_tool_result` and cited text (PROTOCOL §5.7).
  * @example webSearch({ backend: { type: 'tavily', apiKey: process.env.TAVILY_API_KEY } })
+ * @example webSearch() // the backend from TAVILY_API_KEY, BRAVE_API_KEY, …, SEARXNG_URL
  */
-export function webSearch(options: WebSearchOptions): Plugin {
+export function webSearch(options: WebSearchOptions = {}): Plugin {
   checkOptions('web-search', schema, options);
-  const backend = createBackend(options.backend, options.timeoutMs ?? 15_000);
+  const chosen = options.backend ?? backendFromEnv(options.env ?? process.env);
+  const backend = createBackend(chosen, options.timeoutMs ?? 15_000);
   const skip = new Set(options.skipProviders ?? ['anthropic']);
   const maxResults = options.maxResults ?? 5;
   const citations = options.citations ?? true;

@@ -54,6 +54,27 @@ export const backendSchema = {
   },
 };
 
+/** The variables `webSearch()` reads when no backend is given, in order of preference. */
+const FROM_ENV: readonly [string, BackendType, 'apiKey' | 'baseUrl'][] = [
+  ['TAVILY_API_KEY', 'tavily', 'apiKey'],
+  ['BRAVE_API_KEY', 'brave', 'apiKey'],
+  ['EXA_API_KEY', 'exa', 'apiKey'],
+  ['BOCHA_API_KEY', 'bocha', 'apiKey'],
+  ['SEARXNG_URL', 'searxng', 'baseUrl'],
+];
+
+/** The first backend the environment configures, or a ConfigError naming the variables. */
+export function backendFromEnv(env: NodeJS.ProcessEnv): BackendOptions {
+  for (const [variable, type, option] of FROM_ENV) {
+    const value = env[variable];
+    if (value) return { type, [option]: value };
+  }
+  const names = FROM_ENV.map(([variable]) => variable).join(', ');
+  throw new ConfigError(
+    `plugins (web-search): options.backend: missing, and none of ${names} is set`,
+  );
+}
+
 /** A backend object (`{ name, search }`) as given, or the built-in one the options describe. */
 export function createBackend(
   options: BackendOptions | SearchBackend,

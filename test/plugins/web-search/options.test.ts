@@ -4,7 +4,7 @@ import type { WebSearchToolResultBlock } from '../../../core/index.ts';
 import { webSearch, type SearchBackend, type SearchQuery } from '../../../plugins/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { fakeModel, reply } from './fake-model.ts';
-import { sideRequest, streamed } from './helpers.ts';
+import { searxng, sideRequest, streamed } from './helpers.ts';
 
 for (const c of [
   {
@@ -32,6 +32,19 @@ for (const c of [
     assert.throws(() => webSearch(c.options as never), { name: 'ConfigError', message: c.error });
   });
 }
+
+test('config: without a backend, the environment picks one; without either, the start stops', async (t) => {
+  assert.throws(() => webSearch({ env: {} }), {
+    name: 'ConfigError',
+    message: /options\.backend: missing, and none of TAVILY_API_KEY, .*SEARXNG_URL is set/,
+  });
+  const backend = await searxng(t);
+  const model = fakeModel([reply([{ search: 'q' }], 'tool_use'), reply([{ text: 'ok' }])]);
+  const plugin = webSearch({ env: { SEARXNG_URL: backend.url } });
+  const { client } = await startTestProxy(t, { plugins: [model.plugin, plugin] });
+  await streamed(client, sideRequest('q'));
+  assert.equal(backend.requests.length, 1);
+});
 
 test('an in-house backend gets the query, the tool filters and the user location', async (t) => {
   const seen: SearchQuery[] = [];
