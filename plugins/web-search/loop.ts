@@ -92,7 +92,12 @@ export class SearchLoop {
       }
       const turns: SearchTurn[] = [];
       for (const input of round.calls) {
-        turns.push(await this.search(input, out));
+        // The client shows "searching…" as soon as the server_tool_use arrives, not after the search.
+        const id = serverToolUseId();
+        const query = queryOf(input);
+        serverToolUseEvents(this.output.index++, id, query, out);
+        yield* drain(out);
+        turns.push(await this.search(id, query, out));
         yield* drain(out);
       }
       this.ctx.state['web-search'] = {
@@ -104,11 +109,8 @@ export class SearchLoop {
     }
   }
 
-  /** Runs one `web_search` call and pushes its two blocks; a backend failure is a result, not a throw. */
-  private async search(input: string, out: StreamEvent[]): Promise<SearchTurn> {
-    const id = serverToolUseId();
-    const query = queryOf(input);
-    serverToolUseEvents(this.output.index++, id, query, out);
+  /** Runs one search and pushes its result block; a backend failure is a result, not a throw. */
+  private async search(id: string, query: string, out: StreamEvent[]): Promise<SearchTurn> {
     let hits: SearchHit[];
     try {
       hits = await this.searchBackend(query);

@@ -350,3 +350,32 @@ test('earlier searches in the history reach the model as calls paired with their
   assert.equal(question, undefined);
   assert.equal(history[4]!.content, 'And Node 24?');
 });
+
+test(
+  'the server_tool_use reaches the client before the search ends; leaving aborts the search',
+  { timeout: 10_000 },
+  async (t) => {
+    let closed!: () => void;
+    const backendClosed = new Promise<void>((resolve) => (closed = resolve));
+    const backend = await searxng(t, (_req, res) => {
+      res.once('close', closed);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+    });
+    const { proxy, model } = await setup(t, searchThenAnswer, { backend });
+    const controller = new AbortController();
+    const body = { ...sideRequest(Q), stream: true };
+    const stream = await proxy.client.messages.create(body as never, { signal: controller.signal });
+    const seen: string[] = [];
+    // The backend never answers: only a block sent before the search can be seen here.
+    for await (const event of stream as unknown as AsyncIterable<{
+      content_block?: { type: string };
+    }>) {
+      if (event.content_block) seen.push(event.content_block.type);
+      if (event.content_block?.type === 'server_tool_use') controller.abort();
+    }
+    await backendClosed;
+    assert.deepEqual(seen, ['text', 'server_tool_use']);
+    assert.equal(model.requests.length, 1);
+  },
+);
