@@ -90,23 +90,29 @@ export class SearchLoop {
       ) {
         return yield* this.finish(delta);
       }
-      const turns: SearchTurn[] = [];
-      for (const input of round.calls) {
-        // The client shows "searching…" as soon as the server_tool_use arrives, not after the search.
-        const id = serverToolUseId();
-        const query = queryOf(input);
-        serverToolUseEvents(this.output.index++, id, query, out);
-        yield* drain(out);
-        turns.push(await this.search(id, query, out));
-        yield* drain(out);
-      }
-      this.ctx.state['web-search'] = {
-        backend: this.settings.backend.name,
-        requests: this.requests,
-      };
+      const turns = yield* this.serve(round.calls, out);
       if (this.output.clientToolUse) return yield* this.finish(delta);
       request = followUp(request, round.content(), turns, this.refused);
     }
+  }
+
+  /** Serves the round's `web_search` calls in order: each block goes out as soon as it exists. */
+  private async *serve(
+    calls: string[],
+    out: StreamEvent[],
+  ): AsyncGenerator<StreamEvent, SearchTurn[]> {
+    const turns: SearchTurn[] = [];
+    for (const input of calls) {
+      // The client shows "searching…" as soon as the server_tool_use arrives, not after the search.
+      const id = serverToolUseId();
+      const query = queryOf(input);
+      serverToolUseEvents(this.output.index++, id, query, out);
+      yield* drain(out);
+      turns.push(await this.search(id, query, out));
+      yield* drain(out);
+    }
+    this.ctx.state['web-search'] = { backend: this.settings.backend.name, requests: this.requests };
+    return turns;
   }
 
   /** Runs one search and pushes its result block; a backend failure is a result, not a throw. */

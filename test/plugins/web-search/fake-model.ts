@@ -3,6 +3,7 @@ import type { MessagesRequest, Plugin, StreamEvent } from '../../../core/index.t
 /** One block of a scripted model answer. */
 export type FakeBlock =
   | { text: string | string[] }
+  | { thinking: string; signature: string }
   | { search: string; id?: string }
   | { tool: string; input: unknown; id?: string };
 
@@ -64,6 +65,24 @@ export function reply(
       });
       for (const text of [block.text].flat())
         events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+    } else if ('thinking' in block) {
+      events.push(
+        {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        },
+        {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'thinking_delta', thinking: block.thinking },
+        },
+        {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'signature_delta', signature: block.signature },
+        },
+      );
     } else {
       const [name, input] =
         'search' in block ? ['web_search', { query: block.search }] : [block.tool, block.input];

@@ -315,6 +315,31 @@ test('a client tool called alongside a search ends the message with tool_use for
   assert.equal(model.requests.length, 1);
 });
 
+test('thinking before a search goes back with its signature (Gemini needs its thought signature)', async (t) => {
+  const { proxy, model } = await setup(t, [
+    reply(
+      [{ thinking: 'I should search.', signature: 'ccp1.gemini.SIG' }, { search: Q }],
+      'tool_use',
+    ),
+    reply([{ text: 'Done [1].' }]),
+  ]);
+  const { message } = await streamed(proxy.client, sideRequest(Q));
+  assert.deepEqual(types(message), [
+    'thinking',
+    'server_tool_use',
+    'web_search_tool_result',
+    'text',
+  ]);
+  const turn = model.requests[1]!.messages[1]!.content as { type: string; signature?: string }[];
+  assert.deepEqual(
+    turn.map((b) => [b.type, b.signature]),
+    [
+      ['thinking', 'ccp1.gemini.SIG'],
+      ['tool_use', undefined],
+    ],
+  );
+});
+
 test('a forced web_search is forced once; the follow-up lets the model answer', async (t) => {
   const { proxy, model } = await setup(t, searchThenAnswer);
   await streamed(proxy.client, {
