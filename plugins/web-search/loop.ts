@@ -30,13 +30,6 @@ export interface LoopSettings {
 /** Anthropic rejects longer queries with `query_too_long`; so do most backends. */
 const MAX_QUERY_CHARS = 400;
 
-const USAGE_KEYS = [
-  'input_tokens',
-  'output_tokens',
-  'cache_creation_input_tokens',
-  'cache_read_input_tokens',
-] as const;
-
 /**
  * Serves Anthropic's web search with a model that only has functions: runs the model, and while
  * it calls `web_search`, searches the backend and runs it again with the results (re-entrant
@@ -171,11 +164,11 @@ export class SearchLoop {
     yield { type: 'message_stop' };
   }
 
-  /** Adds one call's usage: every call was billed, so the message reports their sum. */
+  /** Adds one call's token counts: every call was billed, so the message reports their sum. */
   private add(usage: Partial<Usage>): void {
-    for (const key of USAGE_KEYS) {
-      const value = usage[key];
-      if (typeof value === 'number') this.usage[key] = (this.usage[key] ?? 0) + value;
+    const total = this.usage as Record<string, unknown>;
+    for (const [key, value] of Object.entries(usage)) {
+      if (typeof value === 'number') total[key] = ((total[key] as number | undefined) ?? 0) + value;
     }
   }
 }

@@ -13,6 +13,14 @@ const Q = 'node.js 22 release date';
 const RELEASE = 'https://nodejs.org/en/blog/announcements/v22-release-announce';
 const GITHUB = 'https://github.com/nodejs/node/releases/tag/v22.0.0';
 
+const TWO_SEARCHES_THEN_TEXT = [
+  'server_tool_use',
+  'web_search_tool_result',
+  'server_tool_use',
+  'web_search_tool_result',
+  'text',
+];
+
 const searchThenAnswer = [
   reply([{ text: "I'll search." }, { search: Q }], 'tool_use'),
   reply([{ text: ['Node.js 22 came out on April 24, 2024 [', '1]. It has require(esm) [1, 2].'] }]),
@@ -112,13 +120,7 @@ test('H3: a search past max_uses gets max_uses_exceeded, then the model must ans
     reply([{ text: 'Here is what I found [1].' }]),
   ]);
   const { message } = await streamed(proxy.client, sideRequest(Q, { max_uses: 1 }));
-  assert.deepEqual(types(message), [
-    'server_tool_use',
-    'web_search_tool_result',
-    'server_tool_use',
-    'web_search_tool_result',
-    'text',
-  ]);
+  assert.deepEqual(types(message), TWO_SEARCHES_THEN_TEXT);
   const refused = message.content[3] as WebSearchToolResultBlock;
   assert.deepEqual(refused.content, {
     type: 'web_search_tool_result_error',
@@ -152,13 +154,7 @@ test('several searches in one turn: ids pair up and result numbers run across se
     { backend },
   );
   const { message } = await streamed(proxy.client, sideRequest(Q));
-  assert.deepEqual(types(message), [
-    'server_tool_use',
-    'web_search_tool_result',
-    'server_tool_use',
-    'web_search_tool_result',
-    'text',
-  ]);
+  assert.deepEqual(types(message), TWO_SEARCHES_THEN_TEXT);
   const [a, ra, b, rb] = message.content as unknown as [
     ToolUseBlock,
     WebSearchToolResultBlock,
