@@ -31,18 +31,21 @@ export function findSearchTool(request: MessagesRequest): SearchToolSpec | null 
     maxUses: typeof tool.max_uses === 'number' ? tool.max_uses : undefined,
     allowedDomains: list(tool.allowed_domains),
     blockedDomains: list(tool.blocked_domains),
-    userLocation: (tool.user_location as UserLocation | undefined) ?? undefined,
+    userLocation: tool.user_location as UserLocation | undefined,
   };
 }
 
 /**
  * The request a non-Anthropic model can serve: the server tool replaced by the `web_search`
- * function, and earlier server-tool turns in the history as function calls and results.
+ * function (a copy: an adapter may rewrite a schema in place), and earlier server-tool turns in
+ * the history as function calls and results.
  */
 export function toFunctionRequest(request: MessagesRequest): MessagesRequest {
   return {
     ...request,
-    tools: request.tools!.map((tool) => (isSearchTool(tool) ? WEB_SEARCH_FUNCTION : tool)),
+    tools: request.tools!.map((tool) =>
+      isSearchTool(tool) ? structuredClone(WEB_SEARCH_FUNCTION) : tool,
+    ),
     messages: historyToFunctions(request.messages),
   };
 }
