@@ -8,6 +8,7 @@ export { overrides, type OverridesOptions, type Preset } from './overrides/index
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
 export { router, type RouterOptions } from './router/index.ts';
 export { boost, type BoostOptions } from './boost/index.ts';
+export { webSearch, SearchError, type WebSearchOptions, type BackendOptions, type SearchBackend, type SearchHit, type SearchQuery } from './web-search/index.ts';
 export { envPreset } from './env/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
