@@ -24,8 +24,8 @@ test('the breaker opens after N failures, rejects fast with 529, probes after th
   const { client, url } = await startTestProxy(t, {
     plugins: [fakeProvider('a', a.url), router({ default: 'a,one', retry: false, breaker: { failures: 3, openMs: 30_000, probes: 2 } })],
   });
-  for (let i = 0; i < 3; i++) assert.equal((await rejection(ask(client, 'claude-sonnet-4-5'))).status, 500);
-  const refused = await rejection(ask(client, 'claude-sonnet-4-5'));
+  for (let i = 0; i < 3; i++) assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 500);
+  const refused = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(refused.status, 529);
   assert.equal(refused.type, 'overloaded_error');
   assert.equal(refused.headers.get('retry-after'), '30');
@@ -37,9 +37,9 @@ test('the breaker opens after N failures, rejects fast with 529, probes after th
 
   a.state.up = true;
   t.mock.timers.tick(30_000);
-  assert.equal(textOf(await ask(client, 'claude-sonnet-4-5')), 'back');
+  assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'back');
   assert.equal((await health(url)).providers.a?.breaker, 'half-open');
-  await ask(client, 'claude-sonnet-4-5');
+  await ask(client, 'claude-sonnet-4-6');
   const closed = await health(url);
   assert.equal(closed.status, 'ok');
   assert.equal(closed.providers.a?.breaker, 'closed');
@@ -51,7 +51,7 @@ test('while a breaker is open its requests go straight to the fallback', async (
   const { client } = await startTestProxy(t, {
     plugins: [fakeProvider('a', a.url), fakeProvider('b', b.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: false, breaker: { failures: 2 } })],
   });
-  for (let i = 0; i < 4; i++) assert.equal(textOf(await ask(client, 'claude-sonnet-4-5')), 'from b');
+  for (let i = 0; i < 4; i++) assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'from b');
   assert.equal(a.requests.length, 2);
   assert.equal(b.requests.length, 4);
 });

@@ -38,7 +38,7 @@ for (const c of [
         router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick, timeouts: { firstByteMs: 300 } }),
       ],
     });
-    const { data, response } = await ask(client, 'claude-sonnet-4-5').withResponse();
+    const { data, response } = await ask(client, 'claude-sonnet-4-6').withResponse();
     assert.equal(textOf(data), 'from backup');
     assert.equal(response.headers.get('x-ccproxy-target'), 'b,two');
     const line = requestLines(logs)[0]!;
@@ -53,7 +53,7 @@ test('a timed-out attempt has its upstream connection closed at once', async (t)
   const { client } = await startTestProxy(t, {
     plugins: [fakeProvider('a', slow.url), fakeProvider('b', backup.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick, timeouts: { firstByteMs: 200 } })],
   });
-  await ask(client, 'claude-sonnet-4-5');
+  await ask(client, 'claude-sonnet-4-6');
   assert.equal(slow.aborted.length, 1);
 });
 
@@ -69,7 +69,7 @@ test('E9: no fallback once the first byte went out: the client gets an SSE error
   const { client } = await startTestProxy(t, {
     plugins: [fakeProvider('a', broken.url), fakeProvider('b', backup.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick })],
   });
-  const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [user('hi')] });
+  const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [user('hi')] });
   const seen: string[] = [];
   stream.on('text', (text) => {
     seen.push(text);
@@ -86,14 +86,14 @@ test('a retry after a transient 503 succeeds on the same target', async (t) => {
     (req, res) => replySse(res, textStream(req.body.model, ['second time'])),
   ]);
   const { client } = await startTestProxy(t, { plugins: [fakeProvider('a', flaky.url), router({ default: 'a,one', retry: { baseMs: 5 } })] });
-  assert.equal(textOf(await ask(client, 'claude-sonnet-4-5')), 'second time');
+  assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'second time');
   assert.equal(flaky.requests.length, 2);
 });
 
 test('retries are bounded in count: a target always answering 500 is called 1 + attempts times', async (t) => {
   const down = await failing(t, 500);
   const { client } = await startTestProxy(t, { plugins: [fakeProvider('a', down.url), router({ default: 'a,one', retry: { attempts: 2, baseMs: 5 }, breaker: false })] });
-  const e = await rejection(ask(client, 'claude-sonnet-4-5'));
+  const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 500);
   assert.equal(e.type, 'api_error');
   assert.equal(down.requests.length, 3);
@@ -105,7 +105,7 @@ test('a 4xx other than 408/409/429 is never retried nor sent to a fallback', asy
   const { client } = await startTestProxy(t, {
     plugins: [fakeProvider('a', wrong.url), fakeProvider('b', backup.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: { baseMs: 5 } })],
   });
-  assert.equal((await rejection(ask(client, 'claude-sonnet-4-5'))).status, 400);
+  assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 400);
   assert.equal(wrong.requests.length, 1);
   assert.equal(backup.requests.length, 0);
 });
@@ -113,7 +113,7 @@ test('a 4xx other than 408/409/429 is never retried nor sent to a fallback', asy
 test('E2, E14: a retry-after beyond the longest wait ends the retries and reaches the client', async (t) => {
   const limited = await failing(t, 429, { 'retry-after': '7' });
   const { client } = await startTestProxy(t, { plugins: [fakeProvider('a', limited.url), router({ default: 'a,one', retry: { maxMs: 1000 } })] });
-  const e = await rejection(ask(client, 'claude-sonnet-4-5'));
+  const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 429);
   assert.equal(e.headers.get('retry-after'), '7');
   assert.equal(limited.requests.length, 1);

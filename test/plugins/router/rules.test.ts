@@ -20,12 +20,12 @@ const image = { type: 'image', source: { type: 'base64', media_type: 'image/png'
 
 for (const c of [
   { rule: 'model', model: 'claude-special', extra: {}, target: 'b,special' },
-  { rule: 'longContext', model: 'claude-sonnet-4-5', extra: { system: longText }, target: 'b,long' },
+  { rule: 'longContext', model: 'claude-sonnet-4-6', extra: { system: longText }, target: 'b,long' },
   { rule: 'background', model: 'claude-haiku-4-5', extra: {}, target: 'b,background' },
-  { rule: 'thinking', model: 'claude-sonnet-4-5', extra: { max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 } }, target: 'b,thinker' },
-  { rule: 'webSearch', model: 'claude-sonnet-4-5', extra: { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, target: 'b,searcher' },
-  { rule: 'images', model: 'claude-sonnet-4-5', extra: { messages: [{ role: 'user', content: [image, { type: 'text', text: 'what?' }] }] }, target: 'b,vision' },
-  { rule: 'default', model: 'claude-sonnet-4-5', extra: {}, target: 'b,default' },
+  { rule: 'thinking', model: 'claude-sonnet-4-6', extra: { max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 } }, target: 'b,thinker' },
+  { rule: 'webSearch', model: 'claude-sonnet-4-6', extra: { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, target: 'b,searcher' },
+  { rule: 'images', model: 'claude-sonnet-4-6', extra: { messages: [{ role: 'user', content: [image, { type: 'text', text: 'what?' }] }] }, target: 'b,vision' },
+  { rule: 'default', model: 'claude-sonnet-4-6', extra: {}, target: 'b,default' },
 ]) {
   test(`the ${c.rule} rule sends the request to ${c.target} and names itself in the log`, async (t) => {
     const a = await answering(t);
@@ -77,7 +77,7 @@ test('route parameters fill only the fields the client did not send', async (t) 
   const { client } = await startTestProxy(t, {
     plugins: [fakeProvider('a', a.url), router({ default: { model: 'a,m', params: { temperature: 0.2, top_p: 0.9 } } })],
   });
-  await ask(client, 'claude-sonnet-4-5', { temperature: 1 });
+  await ask(client, 'claude-sonnet-4-6', { temperature: 1 });
   assert.equal(a.requests[0]?.body.temperature, 1);
   assert.equal(a.requests[0]?.body.top_p, 0.9);
 });
@@ -102,7 +102,7 @@ test('POST /api/route/explain names the rule, the target, the fallbacks and why 
       router({ ...rules, thinking: { model: 'b,thinker', fallbacks: ['a,backup'] } }),
     ],
   });
-  const body = { model: 'claude-sonnet-4-5', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] };
+  const body = { model: 'claude-sonnet-4-6', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] };
   const response = await fetch(`${url}/api/route/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const explained = (await response.json()) as { rule: string; target: string; fallbacks: string[]; rules: { rule: string; matched: boolean; reason: string }[] };
   assert.equal(explained.rule, 'thinking');
