@@ -47,7 +47,7 @@ const fresh = (now: number): BreakerState => ({
   lastError: null,
 });
 
-/** The breaker's transitions as pure functions of (settings, state, now): the store makes them atomic. */
+/** The options with their defaults filled in. */
 export function breakerSettings(options: BreakerOptions = {}): Settings {
   return {
     failures: options.failures ?? 5,
@@ -58,6 +58,8 @@ export function breakerSettings(options: BreakerOptions = {}): Settings {
     probes: options.probes ?? 3,
   };
 }
+
+// The transitions are pure functions of (settings, state, now); the shared store makes each atomic.
 
 /** Before a call: closed admits; open refuses until `openMs` passed, then turns half-open. */
 export function admit(s: Settings, state: BreakerState | undefined, now: number): [BreakerState, Admission] {

@@ -42,13 +42,7 @@ test('with continuation, a break after a tool call started is reported, not sewn
     sseData({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} } }),
     sseData({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"comm' } }),
   ];
-  let cut!: () => void;
-  const seen = new Promise<void>((resolve) => (cut = resolve));
-  const a = await scriptedUpstream(t, async (req, res) => {
-    await replySse(res, tool(req.body.model), { end: 'hang' });
-    await seen;
-    res.destroy();
-  });
+  const { upstream: a, cut } = await breaksAfter(t, tool);
   const b = await answering(t);
   const { client } = await startTestProxy(t, {
     plugins: [fakeProvider('a', a.url), fakeProvider('b', b.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: false, continuation: true })],
