@@ -3,4 +3,5 @@
  * @module ccproxy/plugins
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
+export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { router, type RouterOptions } from './router/index.ts';
