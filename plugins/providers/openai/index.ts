@@ -14,13 +14,13 @@ import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
-import { chunkToEvents, endStream, newStreamState, startMessage, type StreamState } from './stream.ts';
-import type { ChatChunk, ChatResponse } from './types.ts';
-import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
+import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
+import type { ChatResponse } from './types.ts';
 import { retryWithout } from './fallbacks.ts';
+import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
 export { toChatRequest } from './request.ts';
-export { chunkToEvents, endStream, newStreamState, startMessage } from './stream.ts';
+export { chunkToEvents, endStream, newStreamState, sseToEvents, startMessage } from './stream.ts';
 export { responseToEvents } from './response.ts';
 export { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
@@ -83,6 +83,12 @@ interface Adapter {
   headers: Record<string, string>;
   timeoutMs?: number;
   maxTokens?: { max?: number; min?: number };
+  /**
+   * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
+   * start with them instead of paying the refused round trip again. A cache: losing it costs one
+   * retry, so it stays in memory even with several instances.
+   */
+  learned: Map<string, Partial<ChatRequestOptions>>;
 }
 
 /**
@@ -104,6 +110,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
     headers: options.headers ?? {},
     timeoutMs: options.timeoutMs,
     maxTokens: options.maxTokens,
+    learned: new Map(),
   };
   return {
     name,
@@ -143,6 +150,7 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
     stream,
     names,
     maxTokens: adapter.maxTokens,
+    ...adapter.learned.get(ctx.target.model),
   };
   const response = await post(adapter, ctx, request, options);
   const state = newStreamState({
@@ -172,16 +180,9 @@ type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
 
 /** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
 async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
-  let sawDone = false;
   try {
     for await (const message of readSse(body)) {
-      if (message.data === '[DONE]') {
-        sawDone = true;
-        break;
-      }
-      const chunk = parseChunk(message.data, message.event);
-      if (!chunk) continue;
-      chunkToEvents(state, chunk, out);
+      sseToEvents(state, message, out);
       yield* out;
       out.length = 0;
       if (state.ended) return;
@@ -192,24 +193,8 @@ async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, b
     out.push({ type: 'error', error: { type: e.type, message: e.message } });
     state.ended = true;
   }
-  endStream(state, sawDone, out);
+  endStream(state, false, out);
   yield* out;
-}
-
-/** A data line as a chunk; `event: error` lines and bare errors become error chunks (E11). */
-function parseChunk(data: string, event: string): ChatChunk | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return event === 'error' ? { error: { message: data } } : null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const chunk = value as ChatChunk & { object?: string; message?: string };
-  if (event === 'error' && !chunk.error) return { error: { message: chunk.message ?? data } };
-  // vLLM reports mid-stream failures as `{"object":"error","message":…}`.
-  if (chunk.object === 'error') return { error: { message: chunk.message ?? data, code: (chunk as { code?: string }).code } };
-  return chunk;
 }
 
 /**
@@ -241,6 +226,7 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
     if (retry) {
       ctx.log.warn({ provider: adapter.name, change: retry.change }, 'upstream rejected a parameter; retrying without it');
       Object.assign(options, retry.options);
+      adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
       continue;
     }
     throw chatHttpError(adapter.name, response.statusCode, text, response.headers);

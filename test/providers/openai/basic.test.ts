@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import Anthropic from '@anthropic-ai/sdk';
 import { user } from '../../helpers/proxy.ts';
 import { replyJson } from '../../helpers/upstream.ts';
 import { chunk, completion, openaiReply, setup, usageChunk } from './helpers.ts';
 
-const weather = { name: 'get_weather', description: 'Weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather: Anthropic.Tool = { name: 'get_weather', description: 'Weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 
 test('D1: a text stream becomes one text block ending end_turn', async (t) => {
   const { proxy, upstream } = await setup(t, openaiReply([chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }, 'stop'), usageChunk(12, 3)]));
@@ -44,8 +45,8 @@ test('D2: a streamed tool call becomes a tool_use block', async (t) => {
 test('E2: an upstream 429 is a rate_limit_error with retry-after', async (t) => {
   const { proxy } = await setup(t, (_req, res) => replyJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '7' }));
   const error = await proxy.client.messages.create({ model: 'gpt-4o', max_tokens: 64, messages: [user('hi')] }).catch((e: unknown) => e);
-  assert.ok(error instanceof Error && 'status' in error);
-  assert.equal((error as { status: number }).status, 429);
-  assert.equal((error as { headers: Headers }).headers.get('retry-after'), '7');
-  assert.match((error as Error).message, /Rate limit reached/);
+  assert.ok(error instanceof Anthropic.APIError);
+  assert.equal(error.status, 429);
+  assert.equal(error.headers?.get('retry-after'), '7');
+  assert.match(error.message, /Rate limit reached/);
 });
