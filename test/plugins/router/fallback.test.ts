@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { router } from '../../../plugins/index.ts';
+import { openai, router } from '../../../plugins/index.ts';
 import { backoffMs, retrySettings } from '../../../plugins/router/retry.ts';
 import { startTestProxy, user } from '../../helpers/proxy.ts';
-import { replySse, scriptedUpstream } from '../../helpers/upstream.ts';
+import { replyJson, replySse, scriptedUpstream } from '../../helpers/upstream.ts';
+import { chunk, openaiReply, usageChunk } from '../../providers/openai/helpers.ts';
 import { fakeProvider, textStream } from './fake-provider.ts';
 import { answering, ask, failing, rejection, requestLines, textOf } from './setup.ts';
 
@@ -125,4 +126,23 @@ test('backoff grows exponentially with jitter, waits at least retry-after, and g
   assert.deepEqual([1, 2, 3].map((round) => backoffMs(s, round, undefined, () => 0)), [50, 100, 200]);
   assert.equal(backoffMs(s, 1, 700, () => 0), 700);
   assert.equal(backoffMs(s, 1, 1500), undefined);
+});
+
+test('with the OpenAI adapter: a 429 from one OpenAI-compatible upstream is served by the fallback one', async (t) => {
+  const limited = await scriptedUpstream(t, (_req, res) =>
+    replyJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '20' }),
+  );
+  const backup = await scriptedUpstream(t, openaiReply([chunk({ role: 'assistant', content: '' }), chunk({ content: 'from deepseek' }, 'stop'), usageChunk(12, 3)]));
+  const { client } = await startTestProxy(t, {
+    plugins: [
+      openai({ name: 'groq', baseUrl: `${limited.url}/v1`, apiKey: 'sk-1' }),
+      openai({ name: 'deepseek', baseUrl: `${backup.url}/v1`, apiKey: 'sk-2' }),
+      router({ default: 'groq,llama-3.3-70b', fallbacks: { groq: ['deepseek,deepseek-chat'] } }),
+    ],
+  });
+  const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [user('hi')] });
+  const message = await stream.finalMessage();
+  assert.equal(textOf(message), 'from deepseek');
+  assert.equal(limited.requests.length, 1, 'the retry-after is longer than the longest wait: no retry');
+  assert.equal(backup.requests[0]?.body.model, 'deepseek-chat');
 });
