@@ -88,7 +88,12 @@ export function router(options: RouterOptions = {}): Plugin {
     name: 'router',
     enforce: 'post',
     async setup(app) {
-      store = options.redis ? await redisState(options.redis) : memoryState();
+      if (options.redis) {
+        store = await redisState(options.redis);
+        await store.get('ping').catch((error: unknown) => {
+          app.log.warn({ err: error }, 'router: Redis unreachable; requests pass unlimited until it answers');
+        });
+      }
       r.breakers = options.breaker === false ? null : new Breakers(options.breaker, store);
       r.limits = options.rateLimits ? new RateLimiter(options.rateLimits, store) : null;
       for (const [where, route] of routesOf(rules)) {

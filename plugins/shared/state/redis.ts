@@ -34,7 +34,9 @@ export async function connectRedis(url: string): Promise<{ client: Redis; releas
     client.on('error', () => {}); // reconnects by itself; each failed command reports its own error
     shared = { client, users: 0 };
     connections.set(url, shared);
-    await client.connect();
+    // Unreachable at start is not fatal: the client keeps reconnecting, and callers see each
+    // command fail until it is back (an instance must start while Redis restarts).
+    await client.connect().catch(() => {});
   }
   shared.users++;
   const entry = shared;

@@ -81,3 +81,13 @@ test('with Redis gone the router lets requests through and says so in the log', 
   assert.equal(requestLines(logs)[0]?.status, 200);
   assert.ok(logs.some((line) => line.msg === 'router state unavailable; letting the request through'));
 });
+
+test('an instance starts and serves while its Redis is unreachable', async (t) => {
+  const own = await startTestRedis(t);
+  await own.stop();
+  const a = await answering(t);
+  const { client, logs } = await startTestProxy(t, { plugins: [fakeProvider('a', a.url), router({ default: 'a,one', redis: own.url })] });
+  await ask(client, 'claude-sonnet-4-6');
+  assert.ok(logs.some((line) => line.msg === 'router: Redis unreachable; requests pass unlimited until it answers'));
+  assert.equal(a.requests.length, 1);
+});
