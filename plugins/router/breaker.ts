@@ -62,7 +62,11 @@ export function breakerSettings(options: BreakerOptions = {}): Settings {
 // The transitions are pure functions of (settings, state, now); the shared store makes each atomic.
 
 /** Before a call: closed admits; open refuses until `openMs` passed, then turns half-open. */
-export function admit(s: Settings, state: BreakerState | undefined, now: number): [BreakerState, Admission] {
+export function admit(
+  s: Settings,
+  state: BreakerState | undefined,
+  now: number,
+): [BreakerState, Admission] {
   const b = state ?? fresh(now);
   if (b.mode === 'closed') return [b, { allowed: true }];
   if (b.mode === 'open') {
@@ -74,13 +78,21 @@ export function admit(s: Settings, state: BreakerState | undefined, now: number)
   // another `openMs` the slots are handed out again.
   const stale = now - b.since >= s.openMs;
   if (b.admitted < s.probes || stale) {
-    return [{ ...b, admitted: stale ? 1 : b.admitted + 1, since: stale ? now : b.since }, { allowed: true }];
+    return [
+      { ...b, admitted: stale ? 1 : b.admitted + 1, since: stale ? now : b.since },
+      { allowed: true },
+    ];
   }
   return [b, { allowed: false, retryAfterMs: b.since + s.openMs - now }];
 }
 
 /** After a call: `error` is the failure's message, or null for a success. */
-export function record(s: Settings, state: BreakerState | undefined, now: number, error: string | null): [BreakerState, BreakerMode] {
+export function record(
+  s: Settings,
+  state: BreakerState | undefined,
+  now: number,
+  error: string | null,
+): [BreakerState, BreakerMode] {
   const b = state ?? fresh(now);
   const lastError = error === null ? b.lastError : { message: error, at: now };
   if (b.mode === 'half-open') {
@@ -89,17 +101,25 @@ export function record(s: Settings, state: BreakerState | undefined, now: number
     return [{ ...b, successes: b.successes + 1 }, 'half-open'];
   }
   if (b.mode === 'open') return [{ ...b, lastError }, 'open']; // a late answer from before it opened
-  const window = now - b.window.start >= s.windowMs ? { start: now, total: 0, failed: 0 } : { ...b.window };
+  const window =
+    now - b.window.start >= s.windowMs ? { start: now, total: 0, failed: 0 } : { ...b.window };
   window.total++;
   if (error === null) return [{ ...b, failures: 0, window, lastError }, 'closed'];
   window.failed++;
   const failures = b.failures + 1;
-  const rateTripped = s.errorRate !== undefined && window.total >= s.minRequests && window.failed / window.total >= s.errorRate;
+  const rateTripped =
+    s.errorRate !== undefined &&
+    window.total >= s.minRequests &&
+    window.failed / window.total >= s.errorRate;
   if (failures >= s.failures || rateTripped) return opened(b, now, lastError);
   return [{ ...b, failures, window, lastError }, 'closed'];
 }
 
-function opened(b: BreakerState, now: number, lastError: BreakerState['lastError']): [BreakerState, BreakerMode] {
+function opened(
+  b: BreakerState,
+  now: number,
+  lastError: BreakerState['lastError'],
+): [BreakerState, BreakerMode] {
   return [{ ...fresh(now), mode: 'open', window: b.window, lastError }, 'open'];
 }
 
@@ -125,11 +145,15 @@ export class Breakers {
   }
 
   admit(provider: string): Promise<Admission> {
-    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) => admit(this.settings, state, Date.now()));
+    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) =>
+      admit(this.settings, state, Date.now()),
+    );
   }
 
   record(provider: string, error: string | null): Promise<BreakerMode> {
-    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) => record(this.settings, state, Date.now(), error));
+    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) =>
+      record(this.settings, state, Date.now(), error),
+    );
   }
 
   /** The stored state, or a closed breaker for a provider never called. */

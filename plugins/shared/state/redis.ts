@@ -25,12 +25,18 @@ const connections = new Map<string, Shared>();
  * One Redis connection per URL for the whole process, shared by every plugin that asks (router,
  * boost plan cache) and closed when the last of them releases it.
  */
-export async function connectRedis(url: string): Promise<{ client: Redis; release(): Promise<void> }> {
+export async function connectRedis(
+  url: string,
+): Promise<{ client: Redis; release(): Promise<void> }> {
   let shared = connections.get(url);
   if (!shared) {
     // No offline queue: while Redis is unreachable a command fails at once, and the caller
     // decides (the router lets traffic through) instead of stalling every request.
-    const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const client = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
     client.on('error', () => {}); // reconnects by itself; each failed command reports its own error
     shared = { client, users: 0 };
     connections.set(url, shared);
@@ -70,9 +76,16 @@ export async function redisState(url: string, prefix = 'ccproxy:'): Promise<Shar
   const { client, release } = await connectRedis(url);
   const queues = new Map<string, Queue>();
   const cas = (key: string, expected: string, next: string, ttlMs: number) =>
-    client.eval(CAS, 1, key, expected, next, String(Math.max(1, Math.ceil(ttlMs)))) as Promise<[number, string]>;
+    client.eval(CAS, 1, key, expected, next, String(Math.max(1, Math.ceil(ttlMs)))) as Promise<
+      [number, string]
+    >;
 
-  async function apply<T, R>(key: string, queue: Queue, ttlMs: number, step: Step<T, R>): Promise<R> {
+  async function apply<T, R>(
+    key: string,
+    queue: Queue,
+    ttlMs: number,
+    step: Step<T, R>,
+  ): Promise<R> {
     let raw = queue.raw ?? (await client.get(key)) ?? '';
     for (let race = 0; race < MAX_RACES; race++) {
       const [value, result] = step(raw ? (JSON.parse(raw) as T) : undefined);
@@ -96,9 +109,11 @@ export async function redisState(url: string, prefix = 'ccproxy:'): Promise<Shar
       const q = queue;
       q.waiting++;
       const run = q.tail.then(() => apply(full, q, ttlMs, step));
-      q.tail = run.catch(() => (q.raw = null)).finally(() => {
-        if (--q.waiting === 0) queues.delete(full);
-      });
+      q.tail = run
+        .catch(() => (q.raw = null))
+        .finally(() => {
+          if (--q.waiting === 0) queues.delete(full);
+        });
       return run;
     },
     async get<T>(key: string) {

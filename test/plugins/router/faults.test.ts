@@ -15,13 +15,19 @@ const ERROR_TYPES = new Set(['api_error', 'overloaded_error', 'timeout_error', '
 const faults: Record<string, UpstreamHandler> = {
   drop: (_req, _res, http) => void http.socket.destroy(),
   stall: () => new Promise<void>(() => {}),
-  garbage: (_req, res) => void res.writeHead(200, { 'content-type': 'text/event-stream' }).end('data: {"type":"message_st\n\nnot sse at all\n\n'),
+  garbage: (_req, res) =>
+    void res
+      .writeHead(200, { 'content-type': 'text/event-stream' })
+      .end('data: {"type":"message_st\n\nnot sse at all\n\n'),
   'not-http': (_req, _res, http) => void http.socket.end('HTTP/1.1 ???\r\n\r\n'),
   'reset-mid-stream': async (req, res) => {
-    await replySse(res, textStream(req.body.model, ['half an ', 'answer']).slice(0, 3), { end: 'hang' });
+    await replySse(res, textStream(req.body.model, ['half an ', 'answer']).slice(0, 3), {
+      end: 'hang',
+    });
     setImmediate(() => res.destroy());
   },
-  'stall-mid-stream': (req, res) => replySse(res, textStream(req.body.model, ['then silence']).slice(0, 3), { end: 'hang' }),
+  'stall-mid-stream': (req, res) =>
+    replySse(res, textStream(req.body.model, ['then silence']).slice(0, 3), { end: 'hang' }),
   ok: (req, res) => replySse(res, textStream(req.body.model, ['fine'])),
 };
 
@@ -29,7 +35,9 @@ const faults: Record<string, UpstreamHandler> = {
 async function allClosed(sockets: Iterable<Socket>, ms: number): Promise<void> {
   const open = [...sockets].filter((socket) => !socket.closed);
   const timer = setTimeout(ms).then(() => {
-    throw new Error(`${open.filter((socket) => !socket.closed).length} of ${open.length} upstream sockets still open`);
+    throw new Error(
+      `${open.filter((socket) => !socket.closed).length} of ${open.length} upstream sockets still open`,
+    );
   });
   await Promise.race([Promise.all(open.map((socket) => once(socket, 'close'))), timer]);
 }
@@ -53,31 +61,51 @@ test('fault injection: drops, stalls, garbage and resets under concurrent SDK lo
     plugins: [
       fakeProvider('a', a.url),
       fakeProvider('b', b.url),
-      router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: { attempts: 1, baseMs: 5 }, timeouts: { firstByteMs: 300, idleMs: 300 }, breaker: { failures: 1000 } }),
+      router({
+        default: { model: 'a,one', fallbacks: ['b,two'] },
+        retry: { attempts: 1, baseMs: 5 },
+        timeouts: { firstByteMs: 300, idleMs: 300 },
+        breaker: { failures: 1000 },
+      }),
     ],
   });
   const client = new Anthropic({ baseURL: proxy.url, apiKey: 'k', maxRetries: 0 });
   const one = async (i: number): Promise<string> => {
     const body = { model: 'claude-sonnet-4-6', max_tokens: 16, messages: [user(`request ${i}`)] };
     try {
-      const message = i % 2 ? await client.messages.stream(body).finalMessage() : await client.messages.create(body);
+      const message =
+        i % 2
+          ? await client.messages.stream(body).finalMessage()
+          : await client.messages.create(body);
       return message.content.length ? 'ok' : 'empty';
     } catch (error) {
-      const e = error as { status?: number; error?: { error?: { type?: string } }; message: string };
+      const e = error as {
+        status?: number;
+        error?: { error?: { type?: string } };
+        message: string;
+      };
       const type = e.error?.error?.type ?? /"type":"(\w+)"/.exec(e.message)?.[1];
       return type && ERROR_TYPES.has(type) ? `error:${type}` : `unexpected:${e.message}`;
     }
   };
   const results: string[] = [];
   const queue = Array.from({ length: 48 }, (_, i) => i);
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) results.push(await one(i));
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) results.push(await one(i));
+    }),
+  );
 
   assert.equal(results.length, 48);
-  assert.deepEqual(results.filter((r) => r.startsWith('unexpected') || r === 'empty'), []);
+  assert.deepEqual(
+    results.filter((r) => r.startsWith('unexpected') || r === 'empty'),
+    [],
+  );
   assert.ok(results.includes('ok'), 'some requests were served');
-  assert.ok(results.some((r) => r.startsWith('error:')), 'some faults reached the client as Anthropic errors');
+  assert.ok(
+    results.some((r) => r.startsWith('error:')),
+    'some faults reached the client as Anthropic errors',
+  );
   const tally: Record<string, number> = {};
   for (const r of results) tally[r] = (tally[r] ?? 0) + 1;
   t.diagnostic(`outcomes: ${JSON.stringify(tally)}; upstream connections: ${sockets.size}`);

@@ -14,7 +14,13 @@ const running = await startProxy(
     logLevel: 'silent',
     plugins: [
       fakeProvider('a', process.env.UPSTREAM_URL!),
-      router({ default: 'a,one', redis: process.env.REDIS_URL!, retry: false, breaker: { failures: 2 }, rateLimits: { client: { requestsPerMinute: 3 } } }),
+      router({
+        default: 'a,one',
+        redis: process.env.REDIS_URL!,
+        retry: false,
+        breaker: { failures: 2 },
+        rateLimits: { client: { requestsPerMinute: 3 } },
+      }),
     ],
   },
   { logger: pino({ level: 'silent' }) },

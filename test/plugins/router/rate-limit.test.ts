@@ -11,7 +11,10 @@ test('a client over its requests per minute gets 429 rate_limit_error with retry
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
   const { client, url } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', rateLimits: { client: { requestsPerMinute: 2 } } })],
+    plugins: [
+      fakeProvider('a', a.url),
+      router({ default: 'a,one', rateLimits: { client: { requestsPerMinute: 2 } } }),
+    ],
   });
   await ask(client, 'claude-sonnet-4-6');
   await ask(client, 'claude-sonnet-4-6');
@@ -31,7 +34,10 @@ test('tokens per minute: a prompt over the whole budget passes on a full bucket,
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
   const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', rateLimits: { client: { tokensPerMinute: 1000 } } })],
+    plugins: [
+      fakeProvider('a', a.url),
+      router({ default: 'a,one', rateLimits: { client: { tokensPerMinute: 1000 } } }),
+    ],
   });
   const prompt = { messages: [{ role: 'user', content: 'word '.repeat(1400) }] }; // ~2,000 estimated tokens > budget: passes when full
   await ask(client, 'claude-sonnet-4-6', prompt);
@@ -48,7 +54,11 @@ test('a provider over its budget is skipped for its fallback, and refused with 4
     plugins: [
       fakeProvider('a', a.url),
       fakeProvider('b', b.url),
-      router({ routes: { 'only-a': 'a,solo' }, default: { model: 'a,one', fallbacks: ['b,two'] }, rateLimits: { providers: { a: { requestsPerMinute: 1 } } } }),
+      router({
+        routes: { 'only-a': 'a,solo' },
+        default: { model: 'a,one', fallbacks: ['b,two'] },
+        rateLimits: { providers: { a: { requestsPerMinute: 1 } } },
+      }),
     ],
   });
   assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'a');

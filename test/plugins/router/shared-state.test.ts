@@ -16,15 +16,23 @@ const redis = await startTestRedis(null);
 after(() => redis.stop());
 
 for (const kind of ['memory', 'redis'] as const) {
-  const open = (): Promise<SharedState> => (kind === 'memory' ? Promise.resolve(memoryState()) : redisState(redis.url, `test-${Math.random()}:`));
+  const open = (): Promise<SharedState> =>
+    kind === 'memory'
+      ? Promise.resolve(memoryState())
+      : redisState(redis.url, `test-${Math.random()}:`);
 
   test(`${kind} state: concurrent updates of one key all land (atomic read-modify-write)`, async (t) => {
     const state = await open();
     t.after(() => state.close());
     const increment = (n: number | undefined) => [(n ?? 0) + 1, (n ?? 0) + 1] as const;
-    const results = await Promise.all(Array.from({ length: 100 }, () => state.update('counter', 10_000, increment)));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => state.update('counter', 10_000, increment)),
+    );
     assert.equal(await state.get('counter'), 100);
-    assert.deepEqual([...results].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.deepEqual(
+      [...results].sort((x, y) => x - y),
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     assert.equal(await state.get('absent'), undefined);
   });
 }
@@ -33,21 +41,38 @@ test('two ccproxy instances sharing one Redis see the same breaker and the same 
   const down = await failing(t, 500);
   const plugins = () => [
     fakeProvider('a', down.url),
-    router({ default: 'a,one', redis: redis.url, retry: false, breaker: { failures: 2 }, rateLimits: { client: { requestsPerMinute: 3 } } }),
+    router({
+      default: 'a,one',
+      redis: redis.url,
+      retry: false,
+      breaker: { failures: 2 },
+      rateLimits: { client: { requestsPerMinute: 3 } },
+    }),
   ];
   const first = await startTestProxy(t, { plugins: plugins() });
   const second = await startTestProxy(t, { plugins: plugins() });
   assert.equal((await rejection(ask(first.client, 'claude-sonnet-4-6'))).status, 500);
   assert.equal((await rejection(ask(second.client, 'claude-sonnet-4-6'))).status, 500);
-  assert.equal((await rejection(ask(first.client, 'claude-sonnet-4-6'))).status, 529, 'opened by failures seen by both');
+  assert.equal(
+    (await rejection(ask(first.client, 'claude-sonnet-4-6'))).status,
+    529,
+    'opened by failures seen by both',
+  );
   assert.equal(down.requests.length, 2);
-  assert.equal((await rejection(ask(second.client, 'claude-sonnet-4-6'))).status, 429, 'the fourth request of one key');
+  assert.equal(
+    (await rejection(ask(second.client, 'claude-sonnet-4-6'))).status,
+    429,
+    'the fourth request of one key',
+  );
 });
 
 /** Starts `instance.ts` in its own Node process; resolves with its URL. */
 async function spawnInstance(t: TestContext, env: Record<string, string>): Promise<string> {
   const script = fileURLToPath(new URL('./instance.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   t.after(async () => {
     if (child.exitCode !== null) return;
     child.kill('SIGTERM');
@@ -62,7 +87,8 @@ test('two ccproxy processes sharing one Redis see the same breaker and rate-limi
   const down = await failing(t, 500);
   const env = { UPSTREAM_URL: down.url, REDIS_URL: own.url };
   const [one, two] = await Promise.all([spawnInstance(t, env), spawnInstance(t, env)]);
-  const client = (url: string) => new Anthropic({ baseURL: url, apiKey: 'same-key', maxRetries: 0 });
+  const client = (url: string) =>
+    new Anthropic({ baseURL: url, apiKey: 'same-key', maxRetries: 0 });
   assert.equal((await rejection(ask(client(one!), 'claude-sonnet-4-6'))).status, 500);
   assert.equal((await rejection(ask(client(two!), 'claude-sonnet-4-6'))).status, 500);
   assert.equal((await rejection(ask(client(one!), 'claude-sonnet-4-6'))).status, 529);
@@ -74,20 +100,35 @@ test('with Redis gone the router lets requests through and says so in the log', 
   const own = await startTestRedis(t);
   const a = await answering(t);
   const { client, logs } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', redis: own.url, rateLimits: { client: { requestsPerMinute: 100 } } })],
+    plugins: [
+      fakeProvider('a', a.url),
+      router({
+        default: 'a,one',
+        redis: own.url,
+        rateLimits: { client: { requestsPerMinute: 100 } },
+      }),
+    ],
   });
   await own.stop();
   await ask(client, 'claude-sonnet-4-6');
   assert.equal(requestLines(logs)[0]?.status, 200);
-  assert.ok(logs.some((line) => line.msg === 'router state unavailable; letting the request through'));
+  assert.ok(
+    logs.some((line) => line.msg === 'router state unavailable; letting the request through'),
+  );
 });
 
 test('an instance starts and serves while its Redis is unreachable', async (t) => {
   const own = await startTestRedis(t);
   await own.stop();
   const a = await answering(t);
-  const { client, logs } = await startTestProxy(t, { plugins: [fakeProvider('a', a.url), router({ default: 'a,one', redis: own.url })] });
+  const { client, logs } = await startTestProxy(t, {
+    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', redis: own.url })],
+  });
   await ask(client, 'claude-sonnet-4-6');
-  assert.ok(logs.some((line) => line.msg === 'router: Redis unreachable; requests pass unlimited until it answers'));
+  assert.ok(
+    logs.some(
+      (line) => line.msg === 'router: Redis unreachable; requests pass unlimited until it answers',
+    ),
+  );
   assert.equal(a.requests.length, 1);
 });
