@@ -128,6 +128,18 @@ test('retries are bounded in count: a target always answering 500 is called 1 + 
   assert.equal(down.requests.length, 3);
 });
 
+test('retries are bounded in total time: a wait that would pass totalMs is not taken', async (t) => {
+  const down = await failing(t, 500);
+  const { client } = await startTestProxy(t, {
+    plugins: [
+      fakeProvider('a', down.url),
+      router({ default: 'a,one', retry: { attempts: 5, baseMs: 1000, totalMs: 500 }, breaker: false }),
+    ],
+  });
+  assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 500);
+  assert.equal(down.requests.length, 1);
+});
+
 test('a 4xx other than 408/409/429 is never retried nor sent to a fallback', async (t) => {
   const wrong = await failing(t, 400);
   const backup = await answering(t);
