@@ -133,7 +133,11 @@ test('retries are bounded in total time: a wait that would pass totalMs is not t
   const { client } = await startTestProxy(t, {
     plugins: [
       fakeProvider('a', down.url),
-      router({ default: 'a,one', retry: { attempts: 5, baseMs: 1000, totalMs: 500 }, breaker: false }),
+      router({
+        default: 'a,one',
+        retry: { attempts: 5, baseMs: 1000, totalMs: 500 },
+        breaker: false,
+      }),
     ],
   });
   assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 500);
