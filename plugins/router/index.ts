@@ -23,6 +23,7 @@ import {
   type RouteOption,
   type RouteSpec,
   type RuleSet,
+  TRAIT_RULES,
 } from './rules.ts';
 import { schema } from './schema.ts';
 import { serve, type AttemptRecord, type Resilience } from './serve.ts';
@@ -220,14 +221,7 @@ function routesOf(rules: RuleSet): [string, Route][] {
     `routes["${name}"]`,
     route,
   ]);
-  for (const key of [
-    'longContext',
-    'background',
-    'thinking',
-    'webSearch',
-    'images',
-    'default',
-  ] as const) {
+  for (const key of TRAIT_RULES) {
     const route = rules[key];
     if (route) named.push([key, route]);
   }

@@ -27,11 +27,8 @@ export type CustomRoute = (
   ctx: ProxyContext,
 ) => string | undefined | Promise<string | undefined>;
 
-/** The rule names, in the order they are tried; each is also the `ctx.route` reason it sets. */
-export const RULES = [
-  'explicit',
-  'custom',
-  'model',
+/** The rules that route by a trait of the request, each an option of the same name. */
+export const TRAIT_RULES = [
   'longContext',
   'background',
   'thinking',
@@ -39,6 +36,9 @@ export const RULES = [
   'images',
   'default',
 ] as const;
+
+/** The rule names, in the order they are tried; each is also the `ctx.route` reason it sets. */
+export const RULES = ['explicit', 'custom', 'model', ...TRAIT_RULES] as const;
 export type RuleName = (typeof RULES)[number];
 
 /** A route ready to use: parsed targets, fallbacks and parameters. */

@@ -10,7 +10,7 @@ import {
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { replyJson, replySse, scriptedUpstream } from '../../helpers/upstream.ts';
 import { fakeProvider, textStream } from './fake-provider.ts';
-import { answering, ask, rejection, textOf } from './setup.ts';
+import { answering, ask, rejection, textOf, withOne, withFallback } from './setup.ts';
 
 /** An upstream the test turns up and down. */
 async function switchable(t: Parameters<typeof scriptedUpstream>[0]) {
@@ -35,15 +35,9 @@ const health = async (url: string) =>
 test('the breaker opens after N failures, rejects fast with 529, probes after the wait and closes after successes', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await switchable(t);
-  const { client, url } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      router({
-        default: 'a,one',
-        retry: false,
-        breaker: { failures: 3, openMs: 30_000, probes: 2 },
-      }),
-    ],
+  const { client, url } = await withOne(t, a, {
+    retry: false,
+    breaker: { failures: 3, openMs: 30_000, probes: 2 },
   });
   for (let i = 0; i < 3; i++)
     assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 500);
@@ -70,17 +64,7 @@ test('the breaker opens after N failures, rejects fast with 529, probes after th
 test('while a breaker is open its requests go straight to the fallback', async (t) => {
   const a = await switchable(t);
   const b = await answering(t, 'from b');
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({
-        default: { model: 'a,one', fallbacks: ['b,two'] },
-        retry: false,
-        breaker: { failures: 2 },
-      }),
-    ],
-  });
+  const { client } = await withFallback(t, a, b, { retry: false, breaker: { failures: 2 } });
   for (let i = 0; i < 4; i++)
     assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'from b');
   assert.equal(a.requests.length, 2);

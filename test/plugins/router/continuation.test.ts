@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { router } from '../../../plugins/index.ts';
-import { startTestProxy, user } from '../../helpers/proxy.ts';
+
+import { user } from '../../helpers/proxy.ts';
 import { replySse, scriptedUpstream, sseData } from '../../helpers/upstream.ts';
-import { fakeProvider, textStream } from './fake-provider.ts';
-import { answering } from './setup.ts';
+import { textStream } from './fake-provider.ts';
+import { answering, withFallback } from './setup.ts';
 
 /** An upstream that sends `chunks`, then cuts the connection once the client has seen text. */
 async function breaksAfter(t: TestContext, chunks: (model: string) => string[]) {
@@ -23,17 +23,7 @@ test('with continuation, a stream broken mid-answer is finished by the fallback 
     textStream(model, ['Hello, ', 'wor ']).slice(0, 4),
   );
   const b = await answering(t, ' world!');
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({
-        default: { model: 'a,one', fallbacks: ['b,two'] },
-        retry: false,
-        continuation: true,
-      }),
-    ],
-  });
+  const { client, logs } = await withFallback(t, a, b, { retry: false, continuation: true });
   const stream = client.messages.stream({
     model: 'claude-sonnet-4-6',
     max_tokens: 64,
@@ -78,17 +68,7 @@ test('with continuation, a break after a tool call started is reported, not sewn
   ];
   const { upstream: a, cut } = await breaksAfter(t, tool);
   const b = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({
-        default: { model: 'a,one', fallbacks: ['b,two'] },
-        retry: false,
-        continuation: true,
-      }),
-    ],
-  });
+  const { client } = await withFallback(t, a, b, { retry: false, continuation: true });
   const stream = client.messages.stream({
     model: 'claude-sonnet-4-6',
     max_tokens: 64,

@@ -7,8 +7,17 @@ import { backoffMs, retrySettings } from '../../../plugins/router/retry.ts';
 import { startTestProxy, user } from '../../helpers/proxy.ts';
 import { replyJson, replySse, scriptedUpstream } from '../../helpers/upstream.ts';
 import { chunk, openaiReply, usageChunk } from '../../providers/openai/helpers.ts';
-import { fakeProvider, textStream } from './fake-provider.ts';
-import { answering, ask, failing, rejection, requestLines, textOf } from './setup.ts';
+import { textStream } from './fake-provider.ts';
+import {
+  answering,
+  ask,
+  failing,
+  rejection,
+  requestLines,
+  textOf,
+  withOne,
+  withFallback,
+} from './setup.ts';
 
 const quick = { attempts: 0 } as const;
 
@@ -33,16 +42,9 @@ for (const c of [
   test(`a fallback serves when the first target ${c.name}; header and log name it`, async (t) => {
     const first = await c.first(t as never);
     const backup = await answering(t, 'from backup');
-    const { client, logs } = await startTestProxy(t, {
-      plugins: [
-        fakeProvider('a', first.url),
-        fakeProvider('b', backup.url),
-        router({
-          default: { model: 'a,one', fallbacks: ['b,two'] },
-          retry: quick,
-          timeouts: { firstByteMs: 300 },
-        }),
-      ],
+    const { client, logs } = await withFallback(t, first, backup, {
+      retry: quick,
+      timeouts: { firstByteMs: 300 },
     });
     const { data, response } = await ask(client, 'claude-sonnet-4-6').withResponse();
     assert.equal(textOf(data), 'from backup');
@@ -56,16 +58,9 @@ for (const c of [
 test('a timed-out attempt has its upstream connection closed at once', async (t) => {
   const slow = await hanging(t);
   const backup = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', slow.url),
-      fakeProvider('b', backup.url),
-      router({
-        default: { model: 'a,one', fallbacks: ['b,two'] },
-        retry: quick,
-        timeouts: { firstByteMs: 200 },
-      }),
-    ],
+  const { client } = await withFallback(t, slow, backup, {
+    retry: quick,
+    timeouts: { firstByteMs: 200 },
   });
   await ask(client, 'claude-sonnet-4-6');
   assert.equal(slow.aborted.length, 1);
@@ -80,13 +75,7 @@ test('E9: no fallback once the first byte went out: the client gets an SSE error
     res.destroy();
   });
   const backup = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', broken.url),
-      fakeProvider('b', backup.url),
-      router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick }),
-    ],
-  });
+  const { client } = await withFallback(t, broken, backup, { retry: quick });
   const stream = client.messages.stream({
     model: 'claude-sonnet-4-6',
     max_tokens: 16,
@@ -107,21 +96,14 @@ test('a retry after a transient 503 succeeds on the same target', async (t) => {
     (_req, res) => void res.writeHead(503).end('busy'),
     (req, res) => replySse(res, textStream(req.body.model, ['second time'])),
   ]);
-  const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', flaky.url), router({ default: 'a,one', retry: { baseMs: 5 } })],
-  });
+  const { client } = await withOne(t, flaky, { retry: { baseMs: 5 } });
   assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'second time');
   assert.equal(flaky.requests.length, 2);
 });
 
 test('retries are bounded in count: a target always answering 500 is called 1 + attempts times', async (t) => {
   const down = await failing(t, 500);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', down.url),
-      router({ default: 'a,one', retry: { attempts: 2, baseMs: 5 }, breaker: false }),
-    ],
-  });
+  const { client } = await withOne(t, down, { retry: { attempts: 2, baseMs: 5 }, breaker: false });
   const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 500);
   assert.equal(e.type, 'api_error');
@@ -130,15 +112,9 @@ test('retries are bounded in count: a target always answering 500 is called 1 + 
 
 test('retries are bounded in total time: a wait that would pass totalMs is not taken', async (t) => {
   const down = await failing(t, 500);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', down.url),
-      router({
-        default: 'a,one',
-        retry: { attempts: 5, baseMs: 1000, totalMs: 500 },
-        breaker: false,
-      }),
-    ],
+  const { client } = await withOne(t, down, {
+    retry: { attempts: 5, baseMs: 1000, totalMs: 500 },
+    breaker: false,
   });
   assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 500);
   assert.equal(down.requests.length, 1);
@@ -147,13 +123,7 @@ test('retries are bounded in total time: a wait that would pass totalMs is not t
 test('a 4xx other than 408/409/429 is never retried nor sent to a fallback', async (t) => {
   const wrong = await failing(t, 400);
   const backup = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', wrong.url),
-      fakeProvider('b', backup.url),
-      router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: { baseMs: 5 } }),
-    ],
-  });
+  const { client } = await withFallback(t, wrong, backup, { retry: { baseMs: 5 } });
   assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 400);
   assert.equal(wrong.requests.length, 1);
   assert.equal(backup.requests.length, 0);
@@ -161,9 +131,7 @@ test('a 4xx other than 408/409/429 is never retried nor sent to a fallback', asy
 
 test('E2, E14: a retry-after beyond the longest wait ends the retries and reaches the client', async (t) => {
   const limited = await failing(t, 429, { 'retry-after': '7' });
-  const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', limited.url), router({ default: 'a,one', retry: { maxMs: 1000 } })],
-  });
+  const { client } = await withOne(t, limited, { retry: { maxMs: 1000 } });
   const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 429);
   assert.equal(e.headers.get('retry-after'), '7');

@@ -4,10 +4,11 @@ import type { Socket } from 'node:net';
 import { setTimeout } from 'node:timers/promises';
 import { test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { router } from '../../../plugins/index.ts';
-import { startTestProxy, user } from '../../helpers/proxy.ts';
+
+import { user } from '../../helpers/proxy.ts';
 import { replySse, scriptedUpstream, type UpstreamHandler } from '../../helpers/upstream.ts';
-import { fakeProvider, textStream } from './fake-provider.ts';
+import { textStream } from './fake-provider.ts';
+import { withFallback } from './setup.ts';
 
 const ERROR_TYPES = new Set(['api_error', 'overloaded_error', 'timeout_error', 'rate_limit_error']);
 
@@ -57,17 +58,10 @@ test('fault injection: drops, stalls, garbage and resets under concurrent SDK lo
   };
   const a = await scriptedUpstream(t, pick);
   const b = await scriptedUpstream(t, pick);
-  const proxy = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({
-        default: { model: 'a,one', fallbacks: ['b,two'] },
-        retry: { attempts: 1, baseMs: 5 },
-        timeouts: { firstByteMs: 300, idleMs: 300 },
-        breaker: { failures: 1000 },
-      }),
-    ],
+  const proxy = await withFallback(t, a, b, {
+    retry: { attempts: 1, baseMs: 5 },
+    timeouts: { firstByteMs: 300, idleMs: 300 },
+    breaker: { failures: 1000 },
   });
   const client = new Anthropic({ baseURL: proxy.url, apiKey: 'k', maxRetries: 0 });
   const one = async (i: number): Promise<string> => {

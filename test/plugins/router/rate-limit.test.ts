@@ -4,18 +4,13 @@ import { router } from '../../../plugins/index.ts';
 import { charge, take } from '../../../plugins/router/rate-limit.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { fakeProvider } from './fake-provider.ts';
-import { answering, ask, rejection, textOf } from './setup.ts';
+import { answering, ask, rejection, textOf, withOne } from './setup.ts';
 import Anthropic from '@anthropic-ai/sdk';
 
 test('a client over its requests per minute gets 429 rate_limit_error with retry-after; other keys keep theirs', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
-  const { client, url } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      router({ default: 'a,one', rateLimits: { client: { requestsPerMinute: 2 } } }),
-    ],
-  });
+  const { client, url } = await withOne(t, a, { rateLimits: { client: { requestsPerMinute: 2 } } });
   await ask(client, 'claude-sonnet-4-6');
   await ask(client, 'claude-sonnet-4-6');
   const e = await rejection(ask(client, 'claude-sonnet-4-6'));
@@ -33,12 +28,7 @@ test('a client over its requests per minute gets 429 rate_limit_error with retry
 test('tokens per minute: a prompt over the whole budget passes on a full bucket, the next one waits', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      router({ default: 'a,one', rateLimits: { client: { tokensPerMinute: 1000 } } }),
-    ],
-  });
+  const { client } = await withOne(t, a, { rateLimits: { client: { tokensPerMinute: 1000 } } });
   const prompt = { messages: [{ role: 'user', content: 'word '.repeat(1400) }] }; // ~2,000 estimated tokens > budget: passes when full
   await ask(client, 'claude-sonnet-4-6', prompt);
   const e = await rejection(ask(client, 'claude-sonnet-4-6', prompt));

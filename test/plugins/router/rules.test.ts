@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { Plugin } from '../../../core/index.ts';
 import { modelMap, router } from '../../../plugins/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { fakeProvider } from './fake-provider.ts';
@@ -16,6 +17,16 @@ const rules = {
   images: 'b,vision',
   default: 'b,default',
 };
+/** Providers `a` and `b`, each at its own answering upstream, before `extra` plugins. */
+async function twoProviders(t: TestContext, ...extra: Plugin[]) {
+  const a = await answering(t);
+  const b = await answering(t);
+  const proxy = await startTestProxy(t, {
+    plugins: [fakeProvider('a', a.url), fakeProvider('b', b.url), ...extra],
+  });
+  return { a, b, ...proxy };
+}
+
 const image = {
   type: 'image',
   source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' },
@@ -51,16 +62,11 @@ for (const c of [
   { rule: 'default', model: 'claude-sonnet-4-6', extra: {}, target: 'b,default' },
 ]) {
   test(`the ${c.rule} rule sends the request to ${c.target} and names itself in the log`, async (t) => {
-    const a = await answering(t);
-    const b = await answering(t);
-    const { client, logs } = await startTestProxy(t, {
-      plugins: [
-        fakeProvider('a', a.url),
-        fakeProvider('b', b.url),
-        modelMap({ big: 'a,big', small: 'a,small' }),
-        router(rules),
-      ],
-    });
+    const { a, b, client, logs } = await twoProviders(
+      t,
+      modelMap({ big: 'a,big', small: 'a,small' }),
+      router(rules),
+    );
     const { response } = await ask(client, c.model, c.extra).withResponse();
     assert.equal(b.requests[0]?.body.model, c.target.slice(2));
     assert.equal(a.requests.length, 0);
@@ -70,34 +76,24 @@ for (const c of [
 }
 
 test('an explicit provider,model wins over every rule', async (t) => {
-  const a = await answering(t);
-  const b = await answering(t);
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({ ...rules, custom: () => 'b,custom' }),
-    ],
-  });
+  const { a, client, logs } = await twoProviders(
+    t,
+    router({ ...rules, custom: () => 'b,custom' }),
+  );
   await ask(client, 'a,chosen', { system: longText });
   assert.equal(a.requests[0]?.body.model, 'chosen');
   assert.equal(requestLines(logs)[0]?.route, 'explicit');
 });
 
 test('a custom function decides before the rules, sync or async, and passes by returning nothing', async (t) => {
-  const a = await answering(t);
-  const b = await answering(t);
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({
-        ...rules,
-        custom: async (request) =>
-          JSON.stringify(request.messages).includes('urgent') ? 'a,fast' : undefined,
-      }),
-    ],
-  });
+  const { a, b, client, logs } = await twoProviders(
+    t,
+    router({
+      ...rules,
+      custom: async (request) =>
+        JSON.stringify(request.messages).includes('urgent') ? 'a,fast' : undefined,
+    }),
+  );
   await ask(client, 'claude-haiku-4-5', {
     messages: [{ role: 'user', content: 'urgent: fix it' }],
   });
@@ -138,15 +134,10 @@ test('without a matching rule the target model-map chose stands', async (t) => {
 });
 
 test('POST /api/route/explain names the rule, the target, the fallbacks and why the others did not match', async (t) => {
-  const a = await answering(t);
-  const b = await answering(t);
-  const { url } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({ ...rules, thinking: { model: 'b,thinker', fallbacks: ['a,backup'] } }),
-    ],
-  });
+  const { a, b, url } = await twoProviders(
+    t,
+    router({ ...rules, thinking: { model: 'b,thinker', fallbacks: ['a,backup'] } }),
+  );
   const body = {
     model: 'claude-sonnet-4-6',
     max_tokens: 2048,

@@ -1,3 +1,4 @@
+import { user } from '../../helpers/proxy.ts';
 import type { TestContext } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import {
@@ -6,8 +7,9 @@ import {
   scriptedUpstream,
   type ScriptedUpstream,
 } from '../../helpers/upstream.ts';
-import { user } from '../../helpers/proxy.ts';
-import { textStream } from './fake-provider.ts';
+import { router, type RouterOptions } from '../../../plugins/index.ts';
+import { startTestProxy, type TestProxy } from '../../helpers/proxy.ts';
+import { fakeProvider, textStream } from './fake-provider.ts';
 
 /** An upstream answering every request with `text`, tagged with the model it was asked for. */
 export const answering = (t: TestContext, text = 'ok'): Promise<ScriptedUpstream> =>
@@ -57,3 +59,28 @@ export async function rejection(
   }
   throw new Error('expected the request to fail');
 }
+
+/** A proxy with provider `a` at `upstream` and a router whose default is `a,one`. */
+export const withOne = (
+  t: TestContext,
+  upstream: { url: string },
+  options: RouterOptions = {},
+): Promise<TestProxy> =>
+  startTestProxy(t, {
+    plugins: [fakeProvider('a', upstream.url), router({ default: 'a,one', ...options })],
+  });
+
+/** Providers `a` and `b`; the router sends to `a,one` and falls back to `b,two`. */
+export const withFallback = (
+  t: TestContext,
+  a: { url: string },
+  b: { url: string },
+  options: RouterOptions = {},
+): Promise<TestProxy> =>
+  startTestProxy(t, {
+    plugins: [
+      fakeProvider('a', a.url),
+      fakeProvider('b', b.url),
+      router({ default: { model: 'a,one', fallbacks: ['b,two'] }, ...options }),
+    ],
+  });

@@ -10,7 +10,7 @@ import { redisState } from '../../../plugins/shared/state/redis.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { startTestRedis } from '../../helpers/redis.ts';
 import { fakeProvider } from './fake-provider.ts';
-import { answering, ask, failing, rejection, requestLines } from './setup.ts';
+import { answering, ask, failing, rejection, requestLines, withOne } from './setup.ts';
 
 const redis = await startTestRedis(null);
 after(() => redis.stop());
@@ -99,15 +99,9 @@ test('two ccproxy processes sharing one Redis see the same breaker and rate-limi
 test('with Redis gone the router lets requests through and says so in the log', async (t) => {
   const own = await startTestRedis(t);
   const a = await answering(t);
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      router({
-        default: 'a,one',
-        redis: own.url,
-        rateLimits: { client: { requestsPerMinute: 100 } },
-      }),
-    ],
+  const { client, logs } = await withOne(t, a, {
+    redis: own.url,
+    rateLimits: { client: { requestsPerMinute: 100 } },
   });
   await own.stop();
   await ask(client, 'claude-sonnet-4-6');
@@ -121,9 +115,7 @@ test('an instance starts and serves while its Redis is unreachable', async (t) =
   const own = await startTestRedis(t);
   await own.stop();
   const a = await answering(t);
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', redis: own.url })],
-  });
+  const { client, logs } = await withOne(t, a, { redis: own.url });
   await ask(client, 'claude-sonnet-4-6');
   assert.ok(
     logs.some(
