@@ -124,3 +124,14 @@ test('an instance starts and serves while its Redis is unreachable', async (t) =
   );
   assert.equal(a.requests.length, 1);
 });
+
+test('memory state: entries of keys never read again are swept once expired', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 0 });
+  const state = memoryState();
+  const set = (n: number | undefined) => [(n ?? 0) + 1, undefined] as const;
+  for (let i = 0; i < 1024; i++) await state.update(`client-${i}`, 1000, set);
+  t.mock.timers.tick(1000);
+  for (let i = 0; i < 1024; i++) await state.update('busy', 1000, set);
+  assert.equal(await state.get('busy'), 1024);
+  assert.equal(state.size, 1);
+});
