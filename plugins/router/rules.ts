@@ -223,7 +223,8 @@ export function explanation(
   const fallbacks = route?.fallbacks.length ? route.fallbacks : extraFallbacks(target);
   return {
     rule: winner?.rule ?? 'none',
-    target: formatTarget(target),
+    // No rule and no provider named: the model map (or the first provider listing it) decides.
+    target: target.provider ? formatTarget(target) : target.model,
     fallbacks: fallbacks.map(formatTarget),
     ...(route?.params && { params: route.params }),
     rules: verdicts.map(({ rule, matched, reason }) => ({ rule, matched, reason })),
