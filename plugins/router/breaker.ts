@@ -4,7 +4,10 @@ import type { SharedState } from '../shared/state/index.ts';
 export interface BreakerOptions {
   /** Consecutive failures that open the circuit. Default 5. */
   failures?: number;
-  /** Failure share over `windowMs` (0–1) that opens it too, once `minRequests` are seen. Default: off. */
+  /**
+   * Failure share over `windowMs` (0–1) that opens it too, once `minRequests` are seen: it catches
+   * a flapping provider that never fails N times in a row. Default 0.5.
+   */
   errorRate?: number;
   /** The error-rate window. Default 60 s. */
   windowMs?: number;
@@ -35,7 +38,7 @@ export interface BreakerState {
 /** Whether a request may go to a provider, and if not, for how long it will be refused. */
 export type Admission = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-type Settings = Required<Omit<BreakerOptions, 'errorRate'>> & { errorRate: number | undefined };
+type Settings = Required<BreakerOptions>;
 
 const fresh = (now: number): BreakerState => ({
   mode: 'closed',
@@ -51,7 +54,7 @@ const fresh = (now: number): BreakerState => ({
 export function breakerSettings(options: BreakerOptions = {}): Settings {
   return {
     failures: options.failures ?? 5,
-    errorRate: options.errorRate,
+    errorRate: options.errorRate ?? 0.5,
     windowMs: options.windowMs ?? 60_000,
     minRequests: options.minRequests ?? 20,
     openMs: options.openMs ?? 30_000,
@@ -107,10 +110,7 @@ export function record(
   if (error === null) return [{ ...b, failures: 0, window, lastError }, 'closed'];
   window.failed++;
   const failures = b.failures + 1;
-  const rateTripped =
-    s.errorRate !== undefined &&
-    window.total >= s.minRequests &&
-    window.failed / window.total >= s.errorRate;
+  const rateTripped = window.total >= s.minRequests && window.failed / window.total >= s.errorRate;
   if (failures >= s.failures || rateTripped) return opened(b, now, lastError);
   return [{ ...b, failures, window, lastError }, 'closed'];
 }
