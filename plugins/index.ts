@@ -4,4 +4,13 @@
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
-export { router, type RouterOptions } from './router/index.ts';
+export {
+  router,
+  type BreakerOptions,
+  type CustomRoute,
+  type RateLimitOptions,
+  type RetryOptions,
+  type RouteOption,
+  type RouterOptions,
+  type TimeoutOptions,
+} from './router/index.ts';

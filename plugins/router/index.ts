@@ -63,6 +63,8 @@ export interface RouterOptions {
   redis?: string;
 }
 
+export type { BreakerOptions, CustomRoute, RateLimitOptions, RetryOptions, RouteOption, TimeoutOptions };
+
 declare module '../../core/index.ts' {
   interface ProxyState {
     /** Set in onRequest: the fallbacks planned and every attempt made, for the log and `onFinish`. */
