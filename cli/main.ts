@@ -46,7 +46,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const code = (error as { code?: string }).code;
-  if (error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS')) {
+  if (ConfigError.is(error) || code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`ccproxy: ${(error as Error).message}\n`);
   } else if (code === 'EADDRINUSE' || code === 'EACCES') {
     process.stderr.write(`ccproxy: cannot listen: ${(error as Error).message}\n`);

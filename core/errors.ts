@@ -104,10 +104,22 @@ export function errorBody(error: ProxyError, requestId: string) {
   };
 }
 
+const CONFIG_BRAND = Symbol.for('ccproxy.ConfigError');
+
 /** A config mistake, worded as file, path and expectation (STYLE 2.7). Stops start-up. */
 export class ConfigError extends Error {
+  readonly [CONFIG_BRAND] = true;
+
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
+  }
+
+  /**
+   * A brand check, not `instanceof`: a plugin factory called inside a config file may throw the
+   * ConfigError of another copy of ccproxy (its own dependency, or the config compiled as CommonJS).
+   */
+  static is(value: unknown): value is ConfigError {
+    return typeof value === 'object' && value !== null && CONFIG_BRAND in value;
   }
 }
