@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
-import { tsImport } from 'tsx/esm/api';
+import { register as registerCjs } from 'tsx/cjs/api';
+import { register as registerEsm } from 'tsx/esm/api';
 import { ConfigError } from '../errors.ts';
 import type { PluginOption } from '../plugin.ts';
 import type { LogLevel, UserConfig, UserConfigFn } from './define.ts';
@@ -117,9 +118,21 @@ const explorer = cosmiconfig('ccproxy', {
   },
 });
 
+// Registered once for the whole process, not namespaced (tsImport): the config then shares this
+// process's copy of ccproxy and its dependencies, and a config compiled as CommonJS (a folder
+// without "type": "module", such as ~/.ccproxy/) loads instead of crashing on a second undici.
+let typescript = false;
+
 async function loadModule(path: string): Promise<unknown> {
-  const module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
-  return module.default;
+  if (!typescript) {
+    registerEsm();
+    registerCjs();
+    typescript = true;
+  }
+  const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  const value = module.default as { __esModule?: boolean; default?: unknown } | undefined;
+  // A config compiled as CommonJS arrives as its whole `exports` object.
+  return value?.__esModule ? value.default : value;
 }
 
 async function importConfig(file: string, label: string, configEnv: { command: string; env: NodeJS.ProcessEnv }) {
@@ -135,7 +148,7 @@ async function importConfig(file: string, label: string, configEnv: { command: s
 /** Prefixes a ConfigError thrown while evaluating the config (a plugin factory) with its file. */
 function withSource<T>(run: () => T, label: string): T {
   const prefix = (error: unknown): never => {
-    if (error instanceof ConfigError && !error.message.startsWith(`${label}:`)) {
+    if (ConfigError.is(error) && !error.message.startsWith(`${label}:`)) {
       throw new ConfigError(`${label}: ${error.message}`);
     }
     throw error;
