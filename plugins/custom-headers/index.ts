@@ -10,7 +10,7 @@ export interface CustomHeadersOptions {
 const PREFIX = 'CUSTOM_HEADER_';
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // RFC 9110 field values: no control character but tab. A line break would fail every request.
-const CONTROL = /[\0-\x08\x0a-\x1f\x7f]/;
+const CONTROL = /(?!\t)\p{Cc}/u;
 const schema = {
   type: 'object',
   additionalProperties: false,

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import pino from 'pino';
-import { ConfigError, loadConfig, startProxy, type ConfigFlags, type PluginOption, type ResolvedConfig } from '../../core/index.ts';
+import {
+  ConfigError,
+  loadConfig,
+  startProxy,
+  type ConfigFlags,
+  type PluginOption,
+  type ResolvedConfig,
+} from '../../core/index.ts';
 import { fakeProvider, textStream } from '../helpers/events.ts';
 
 // Config files written to temp dirs import ccproxy from this checkout, as a team's config would
@@ -67,19 +74,31 @@ test('search order: --config, then the working directory, then ~/.ccproxy/', asy
   assert.deepEqual([local.file, local.server.port], [join(cwd, 'ccproxy.config.ts'), 1001]);
   const empty = await tempDir(t);
   const home = await load({ cwd: empty, env: { HOME: join(cwd, 'home') } });
-  assert.deepEqual([home.file, home.server.port], [join(cwd, 'home/.ccproxy/ccproxy.config.ts'), 1003]);
+  assert.deepEqual(
+    [home.file, home.server.port],
+    [join(cwd, 'home/.ccproxy/ccproxy.config.ts'), 1003],
+  );
 });
 
 test('a TypeScript config: defineConfig({...}) with plugins, every default filled in', async (t) => {
   const cwd = await tempDir(t, {
     'package.json': '{ "type": "module" }',
-    'ccproxy.config.ts': typed(`defineConfig({ plugins: [customHeaders(), false, [${PROVIDER}]] })`),
+    'ccproxy.config.ts': typed(
+      `defineConfig({ plugins: [customHeaders(), false, [${PROVIDER}]] })`,
+    ),
   });
   const config = await load({ cwd });
   assert.deepEqual(config.server, { host: '127.0.0.1', port: 3456, allowOpen: false });
   assert.equal(config.logLevel, 'info');
-  const [headers, disabled, preset] = config.plugins as [{ name: string }, false, { name: string }[]];
-  assert.deepEqual([headers.name, disabled, preset.map((p) => p.name)], ['custom-headers', false, ['openai']]);
+  const [headers, disabled, preset] = config.plugins as [
+    { name: string },
+    false,
+    { name: string }[],
+  ];
+  assert.deepEqual(
+    [headers.name, disabled, preset.map((p) => p.name)],
+    ['custom-headers', false, ['openai']],
+  );
 });
 
 test('the function form receives the command and the environment', async (t) => {
@@ -88,7 +107,12 @@ test('the function form receives the command and the environment', async (t) => 
       `defineConfig(async ({ command, env }) => ({ server: { port: Number(env.TEAM_PORT) }, logLevel: command === 'start' ? 'debug' : 'warn' }))`,
     ),
   });
-  const config = await loadConfig({ cwd, env: { HOME: cwd, TEAM_PORT: '4100' }, command: 'start', fallback: () => [] });
+  const config = await loadConfig({
+    cwd,
+    env: { HOME: cwd, TEAM_PORT: '4100' },
+    command: 'start',
+    fallback: () => [],
+  });
   assert.deepEqual([config.server.port, config.logLevel], [4100, 'debug']);
 });
 
@@ -97,7 +121,12 @@ test('precedence: flags > environment (HOST, PORT, LOG_LEVEL, CCPROXY_ALLOW_OPEN
     'ccproxy.config.ts': `export default { server: { host: 'file.local', port: 2000, allowOpen: false }, logLevel: 'error' };\n`,
   });
   const env = { HOST: 'env.local', PORT: '3000', LOG_LEVEL: 'debug', CCPROXY_ALLOW_OPEN: '1' };
-  const pick = (c: ResolvedConfig) => [c.server.host, c.server.port, c.server.allowOpen, c.logLevel];
+  const pick = (c: ResolvedConfig) => [
+    c.server.host,
+    c.server.port,
+    c.server.allowOpen,
+    c.logLevel,
+  ];
   assert.deepEqual(pick(await load({ cwd })), ['file.local', 2000, false, 'error']);
   assert.deepEqual(pick(await load({ cwd, env })), ['env.local', 3000, true, 'debug']);
   const flags = { host: 'flag.local', port: 4000, allowOpen: false };
@@ -126,7 +155,10 @@ test('a mistake in the environment defaults is reported against "environment"', 
   const fallback = () => {
     throw new ConfigError('MAX_TOKENS_LIMIT: expected a positive integer, got "lots"');
   };
-  await rejectsWith(load({ cwd, fallback }), 'environment: MAX_TOKENS_LIMIT: expected a positive integer, got "lots"');
+  await rejectsWith(
+    load({ cwd, fallback }),
+    'environment: MAX_TOKENS_LIMIT: expected a positive integer, got "lots"',
+  );
 });
 
 for (const [value, level] of [
@@ -159,7 +191,8 @@ for (const c of [
   {
     name: 'a bad enum',
     file: `export default { logLevel: 'loud' };`,
-    message: /^ccproxy\.config\.ts: config\.logLevel: expected one of "fatal", .*"silent", got "loud"$/,
+    message:
+      /^ccproxy\.config\.ts: config\.logLevel: expected one of "fatal", .*"silent", got "loud"$/,
   },
   {
     name: 'plugins that is not an array',
@@ -169,7 +202,8 @@ for (const c of [
   {
     name: 'no default export',
     file: `export const config = { server: { port: 1 } };`,
-    message: 'ccproxy.config.ts: expected a default export made with defineConfig({...}), got undefined',
+    message:
+      'ccproxy.config.ts: expected a default export made with defineConfig({...}), got undefined',
   },
   {
     name: 'a plugin factory throwing inside the file',
@@ -183,15 +217,33 @@ for (const c of [
   },
 ]) {
   test(`a config with ${c.name} stops loading, naming file, path and expectation`, async (t) => {
-    const cwd = await tempDir(t, { 'package.json': '{ "type": "module" }', 'ccproxy.config.ts': c.file });
+    const cwd = await tempDir(t, {
+      'package.json': '{ "type": "module" }',
+      'ccproxy.config.ts': c.file,
+    });
     await rejectsWith(load({ cwd }), c.message);
   });
 }
 
 for (const c of [
-  { name: '--config naming a missing file', env: {}, flags: { config: 'nope.config.ts' }, message: '--config: no file at nope.config.ts' },
-  { name: 'PORT that is not a port', env: { PORT: '80a' }, flags: {}, message: 'PORT: expected an integer from 0 to 65535, got "80a"' },
-  { name: 'an unknown LOG_LEVEL', env: { LOG_LEVEL: 'loud' }, flags: {}, message: /^LOG_LEVEL: expected one of fatal, .*, got "loud"$/ },
+  {
+    name: '--config naming a missing file',
+    env: {},
+    flags: { config: 'nope.config.ts' },
+    message: '--config: no file at nope.config.ts',
+  },
+  {
+    name: 'PORT that is not a port',
+    env: { PORT: '80a' },
+    flags: {},
+    message: 'PORT: expected an integer from 0 to 65535, got "80a"',
+  },
+  {
+    name: 'an unknown LOG_LEVEL',
+    env: { LOG_LEVEL: 'loud' },
+    flags: {},
+    message: /^LOG_LEVEL: expected one of fatal, .*, got "loud"$/,
+  },
 ]) {
   test(`${c.name} stops loading`, async (t) => {
     const cwd = await tempDir(t);
@@ -204,7 +256,10 @@ for (const c of [
  * A start-up error is returned with the config file's path in front replaced by `<file>`.
  */
 async function start(t: TestContext, body: string, env: NodeJS.ProcessEnv = {}) {
-  const cwd = await tempDir(t, { 'package.json': '{ "type": "module" }', 'ccproxy.config.ts': typed(body) });
+  const cwd = await tempDir(t, {
+    'package.json': '{ "type": "module" }',
+    'ccproxy.config.ts': typed(body),
+  });
   const config = await load({ cwd, env: { PORT: '0', ...env } });
   try {
     const running = await startProxy(config, { logger: pino({ level: 'silent' }), env: {} });
@@ -222,7 +277,10 @@ test('a provider referenced by model-map but not configured stops start-up, sugg
     '<file>: plugins (model-map): options.big: unknown provider "opneai"; did you mean "openai"?',
   );
   await rejectsWith(
-    start(t, `defineConfig({ plugins: [${PROVIDER}, modelMap({ big: 'openai,gpt-4o', small: 'gemini,flash' })] })`),
+    start(
+      t,
+      `defineConfig({ plugins: [${PROVIDER}, modelMap({ big: 'openai,gpt-4o', small: 'gemini,flash' })] })`,
+    ),
     '<file>: plugins (model-map): options.small: unknown provider "gemini"; configured: openai',
   );
 });
@@ -243,22 +301,34 @@ test('a non-loopback host without an auth plugin is refused unless allowOpen', a
     start(t, `defineConfig({ plugins: [${PROVIDER}] })`, PUBLIC),
     /^<file>: server\.host: "192\.0\.2\.1" is not loopback and no auth plugin is configured; .*CCPROXY_ALLOW_OPEN=1/,
   );
-  await assert.rejects(start(t, `defineConfig({ plugins: [${PROVIDER}] })`, { ...PUBLIC, CCPROXY_ALLOW_OPEN: '1' }), {
-    code: 'EADDRNOTAVAIL',
-  });
-  await assert.rejects(start(t, `defineConfig({ server: { allowOpen: true }, plugins: [${PROVIDER}] })`, PUBLIC), {
-    code: 'EADDRNOTAVAIL',
-  });
+  await assert.rejects(
+    start(t, `defineConfig({ plugins: [${PROVIDER}] })`, { ...PUBLIC, CCPROXY_ALLOW_OPEN: '1' }),
+    {
+      code: 'EADDRNOTAVAIL',
+    },
+  );
+  await assert.rejects(
+    start(t, `defineConfig({ server: { allowOpen: true }, plugins: [${PROVIDER}] })`, PUBLIC),
+    {
+      code: 'EADDRNOTAVAIL',
+    },
+  );
 });
 
 test('a non-loopback host with an auth plugin that has keys is allowed', async (t) => {
-  await assert.rejects(start(t, `defineConfig({ plugins: [auth({ keys: ['k'] }), ${PROVIDER}] })`, PUBLIC), {
-    code: 'EADDRNOTAVAIL',
-  });
+  await assert.rejects(
+    start(t, `defineConfig({ plugins: [auth({ keys: ['k'] }), ${PROVIDER}] })`, PUBLIC),
+    {
+      code: 'EADDRNOTAVAIL',
+    },
+  );
 });
 
 test('a config that loads and starts serves on the port it was given', async (t) => {
-  const running = await start(t, `defineConfig({ plugins: [auth({ keys: [process.env.UNSET_KEY] }), ${PROVIDER}] })`);
+  const running = await start(
+    t,
+    `defineConfig({ plugins: [auth({ keys: [process.env.UNSET_KEY] }), ${PROVIDER}] })`,
+  );
   const health = await fetch(`${running.url}/health`);
   assert.deepEqual(await health.json(), { status: 'ok' });
 });

@@ -1,6 +1,13 @@
+/* eslint-disable @typescript-eslint/require-await -- async hooks without await are what some lines check */
 // Type tests of the public API, checked by `npx tsc -p .` (never run). Each `@ts-expect-error`
 // marks a mistake a config or plugin author must see in the editor; tsc fails if it compiles.
-import { defineConfig, definePlugin, type Plugin, type PluginOption, type ProxyContext } from 'ccproxy';
+import {
+  defineConfig,
+  definePlugin,
+  type Plugin,
+  type PluginOption,
+  type ProxyContext,
+} from 'ccproxy';
 import { auth, customHeaders, modelMap, openai } from 'ccproxy/plugins';
 
 declare module 'ccproxy' {
@@ -17,11 +24,22 @@ const search = process.env.SEARCH_URL !== undefined;
 export const withPresets = defineConfig({
   server: { host: '127.0.0.1', port: 3456, allowOpen: false },
   logLevel: 'warn',
-  plugins: [auth({ keys: [process.env.CCPROXY_API_KEY] }), search && customHeaders(), null, undefined, [provider, [modelMap({ big: 'openai,gpt-4o' })]]],
+  plugins: [
+    auth({ keys: [process.env.CCPROXY_API_KEY] }),
+    search && customHeaders(),
+    null,
+    undefined,
+    [provider, [modelMap({ big: 'openai,gpt-4o' })]],
+  ],
 });
-export const asFunction = defineConfig(({ command, env }) => ({ logLevel: command === 'start' && env.DEBUG ? 'debug' : 'info' }));
+export const asFunction = defineConfig(({ command, env }) => ({
+  logLevel: command === 'start' && env.DEBUG ? 'debug' : 'info',
+}));
 export const asAsyncFunction = defineConfig(async () => ({ plugins: [provider] }));
-export const literalsInFunctions = [defineConfig(() => ({ logLevel: 'debug' })), defineConfig(async () => ({ logLevel: 'warn' }))];
+export const literalsInFunctions = [
+  defineConfig(() => ({ logLevel: 'debug' })),
+  defineConfig(async () => ({ logLevel: 'warn' })),
+];
 export const preset: PluginOption[] = [provider, false];
 
 // Must compile: every hook, `wrapStream` passing through or as a generator, typed state slices.
