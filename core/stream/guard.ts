@@ -68,6 +68,8 @@ export class StreamGuard {
         this.done = true;
         out.push(event);
         return;
+      default:
+        break;
     }
     if (!this.started) this.synthesizeStart(out, event);
     switch (event.type) {
