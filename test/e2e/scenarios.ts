@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClaudeRun } from './claude.ts';
+import type { RequestView, Turn } from './model.ts';
+
+/** A scratch folder Claude Code works in, with a token only the files hold. */
+export interface Workspace {
+  dir: string;
+  /** Random per run: the model can only quote it if a tool really read it. */
+  token: string;
+}
+
+/** What a scenario's checks see after the run. */
+export interface Outcome {
+  run: ClaudeRun;
+  ws: Workspace;
+  /** Generation requests the upstream received, decoded. */
+  views: RequestView[];
+  /** The model names the adapter is configured to map Claude Code's tiers and `--model` to. */
+  models: { big: string; alt: string };
+}
+
+/** One user story: a prompt, the model's script, and what the user must then see. */
+export interface Scenario {
+  name: string;
+  prompt: string;
+  /** Claude Code arguments beyond `-p`; `{alt}` is replaced by the alternative model reference. */
+  args?: string[];
+  env?: Record<string, string>;
+  setup?(ws: Workspace): Promise<void>;
+  /** The scripted model: answers main-agent requests; side requests get a fixed short answer. */
+  answer(view: RequestView, ws: Workspace): Turn;
+  check(outcome: Outcome): void | Promise<void>;
+}
+
+// A 1×1 PNG: the smallest image Claude Code's Read tool turns into an image block.
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
+
+/** Makes a fresh workspace folder with its token. */
+export async function makeWorkspace(root: string, name: string): Promise<Workspace> {
+  const dir = join(root, `${name}-${randomBytes(3).toString('hex')}`);
+  await mkdir(dir, { recursive: true });
+  return { dir, token: `tok-${randomBytes(6).toString('hex')}` };
+}
+
+const main = (views: RequestView[]) => views.filter((v) => v.kind === 'main');
+
+/** Asserts the run ended the way a user wants: exit 0, no error, the expected text shown. */
+export function assertSuccess(run: ClaudeRun, ...expected: string[]): void {
+  assert.equal(run.exitCode, 0, `claude exited ${run.exitCode}: ${run.stderr.slice(-800)}`);
+  assert.equal(run.isError, false, `claude reported an error: ${run.result}`);
+  for (const text of expected) assert.ok(run.result.includes(text), `result lacks "${text}": ${run.result}`);
+}
+
+/** Asserts the request after a tool round returned one result per call, paired by id, in order. */
+function assertPaired(view: RequestView | undefined, count: number): void {
+  assert.ok(view, 'no request followed the tool calls');
+  assert.equal(view.results.length, count, `expected ${count} tool results, got ${view.results.length}`);
+  assert.deepEqual(view.results.map((r) => r.id), view.calls, 'tool results are not paired with the calls');
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'plain answer',
+    prompt: 'What is the magic word?',
+    answer: (_v, ws) => ({ text: `The magic word is ${ws.token}.` }),
+    check({ run, ws, views, models }) {
+      assertSuccess(run, `The magic word is ${ws.token}.`);
+      const [first] = main(views);
+      assert.equal(first?.model, models.big, 'the default model did not map to the big tier');
+      assert.ok(first.tools.includes('Bash') && first.tools.includes('Read'), `tools not converted: ${first.tools}`);
+      assert.ok(!first.system.includes('x-anthropic-billing-header'), 'the attribution block reached the upstream');
+      assert.ok(first.userText.includes('What is the magic word?'));
+    },
+  },
+  {
+    name: 'Bash tool output quoted',
+    prompt: 'Run `cat secret.txt` and tell me what it printed.',
+    setup: (ws) => writeFile(join(ws.dir, 'secret.txt'), `${ws.token}\n`),
+    answer: (v) =>
+      v.rounds === 0
+        ? { text: 'Running it.', calls: [{ name: 'Bash', input: { command: 'cat secret.txt', description: 'Print secret.txt' } }] }
+        : { text: `It printed: ${v.results[0]?.text.trim()}` },
+    check({ run, ws, views }) {
+      assertSuccess(run, `It printed: ${ws.token}`);
+      const second = main(views)[1];
+      assertPaired(second, 1);
+      assert.ok(second!.results[0]!.text.includes(ws.token));
+    },
+  },
+  {
+    name: 'parallel Read and grep',
+    prompt: 'Read notes.md and grep log.txt for "needle", in parallel.',
+    async setup(ws) {
+      await writeFile(join(ws.dir, 'notes.md'), `# Notes\nThe code name is ${ws.token}-A.\n`);
+      await writeFile(join(ws.dir, 'log.txt'), `hay\nneedle ${ws.token}-B\nhay\n`);
+    },
+    answer: (v, ws) =>
+      v.rounds === 0
+        ? {
+            calls: [
+              { name: 'Read', input: { file_path: join(ws.dir, 'notes.md') } },
+              { name: 'Bash', input: { command: 'grep -n needle log.txt', description: 'Find needle in log.txt' } },
+            ],
+          }
+        : { text: `Read: ${/code name is (\S+)\./.exec(v.results[0]?.text ?? '')?.[1]}; grep: ${v.results[1]?.text.trim()}` },
+    check({ run, ws, views }) {
+      assertSuccess(run, `Read: ${ws.token}-A`, `grep: 2:needle ${ws.token}-B`);
+      assertPaired(main(views)[1], 2);
+    },
+  },
+  {
+    name: 'Edit a file in the workspace',
+    prompt: 'In greeting.txt, replace "world" with "ccproxy".',
+    setup: (ws) => writeFile(join(ws.dir, 'greeting.txt'), 'Hello, world!\n'),
+    answer: (v, ws) => {
+      const file_path = join(ws.dir, 'greeting.txt');
+      if (v.rounds === 0) return { calls: [{ name: 'Read', input: { file_path } }] };
+      if (v.rounds === 1) return { calls: [{ name: 'Edit', input: { file_path, old_string: 'world', new_string: 'ccproxy' } }] };
+      return { text: 'Replaced "world" with "ccproxy" in greeting.txt.' };
+    },
+    async check({ run, ws, views }) {
+      assertSuccess(run, 'Replaced');
+      assert.equal(await readFile(join(ws.dir, 'greeting.txt'), 'utf8'), 'Hello, ccproxy!\n');
+      assertPaired(main(views)[2], 1);
+    },
+  },
+  {
+    name: 'thinking then a tool call',
+    prompt: 'Think, then count the lines of data.csv.',
+    setup: (ws) => writeFile(join(ws.dir, 'data.csv'), 'a\nb\nc\n'),
+    answer: (v) =>
+      v.rounds === 0
+        ? {
+            thinking: 'The user wants a line count; wc -l will do.',
+            calls: [{ name: 'Bash', input: { command: 'wc -l < data.csv', description: 'Count lines' } }],
+          }
+        : { thinking: 'wc printed the count.', text: `data.csv has ${v.results[0]?.text.trim()} lines.` },
+    check({ run, views }) {
+      assertSuccess(run, 'data.csv has 3 lines.');
+      assertPaired(main(views)[1], 1);
+      const thought = run.events.some((e) => e.type === 'assistant' && e.message?.content?.some((b: any) => b.type === 'thinking'));
+      assert.ok(thought, 'Claude Code showed no thinking block');
+    },
+  },
+  {
+    name: 'image read by a tool',
+    prompt: 'Look at pixel.png and describe it.',
+    setup: (ws) => writeFile(join(ws.dir, 'pixel.png'), Buffer.from(PIXEL_PNG, 'base64')),
+    answer: (v, ws) =>
+      v.rounds === 0
+        ? { calls: [{ name: 'Read', input: { file_path: join(ws.dir, 'pixel.png') } }] }
+        : { text: v.images > 0 ? 'I see one image: a single red pixel.' : 'I received no image.' },
+    check({ run, views }) {
+      assertSuccess(run, 'I see one image');
+      assert.ok((main(views)[1]?.images ?? 0) > 0, 'the image never reached the upstream');
+    },
+  },
+];
