@@ -52,8 +52,12 @@ const runsAs = (binary: string, version: string): boolean =>
 
 /** The path of a working `claude` binary for `version`, or undefined when it is not installed. */
 export function claudeBinary(version: string): string | undefined {
-  return candidates(prefixFor(version)).find((binary) => runsAs(binary, version));
+  const found = binaries.get(version) ?? candidates(prefixFor(version)).find((binary) => runsAs(binary, version));
+  if (found) binaries.set(version, found);
+  return found;
 }
+
+const binaries = new Map<string, string>();
 
 /** Installs `version` into its own folder unless a working binary is already there. */
 export function install(version: string): string {

@@ -1,0 +1,53 @@
+import { anthropicWire } from './wire/anthropic.ts';
+import type { WireFormat } from './wire/format.ts';
+import { repoImport, type ProxyLaunch } from './proxy.ts';
+
+/** One column of the matrix: how Claude Code reaches the scripted model. */
+export interface Adapter {
+  name: string;
+  wire: WireFormat;
+  /** The plugin factory this adapter needs from `ccproxy/plugins`; none for the baseline. */
+  factory?: string;
+  /** What the upstream must receive for Claude Code's default model and for `--model <altRef>`. */
+  models: { big?: string; alt: string };
+  altRef: string;
+  /** A translated path drops the attribution block and rewrites the wire format. */
+  translated: boolean;
+  /** How ccproxy starts in front of the upstream at `url`; absent: Claude Code talks to it directly. */
+  launch?(url: string): ProxyLaunch;
+}
+
+/** A config file as a user writes it: two providers on the same upstream, tiers mapped to the first. */
+function configFor(factory: string, provider: string, baseUrl: string, big: string, small: string): string {
+  const options = (name: string) => `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
+  return `import { defineConfig } from ${repoImport('core/index.ts')};
+import { ${factory}, modelMap } from ${repoImport('plugins/index.ts')};
+
+export default defineConfig({
+  plugins: [
+    ${factory}(${options(provider)}),
+    ${factory}(${options('alt')}),
+    modelMap({ big: '${provider},${big}', middle: '${provider},${big}', small: '${provider},${small}' }),
+  ],
+});
+`;
+}
+
+export const adapters: Adapter[] = [
+  {
+    name: 'baseline (no proxy)',
+    wire: anthropicWire,
+    models: { alt: 'claude-e2e-alt' },
+    altRef: 'claude-e2e-alt',
+    translated: false,
+  },
+  {
+    name: 'anthropic',
+    wire: anthropicWire,
+    factory: 'anthropic',
+    models: { big: 'claude-e2e-big', alt: 'claude-e2e-alt' },
+    altRef: 'alt,claude-e2e-alt',
+    translated: false,
+    launch: (url) => ({ config: configFor('anthropic', 'e2e', url, 'claude-e2e-big', 'claude-e2e-small') }),
+  },
+];
