@@ -29,7 +29,7 @@ async function runScenario(t: TestContext, version: string, adapter: Adapter, sc
   const ws = await makeWorkspace(root, scenario.name.replace(/\W+/g, '-'));
   await scenario.setup?.(ws);
   const server = await startModelServer(t, adapter.wire, (view) =>
-    view.kind === 'main' ? scenario.answer(view, ws) : { text: 'Side answer.' },
+    view.kind === 'main' ? scenario.answer(view, ws) : (scenario.side?.(view, ws) ?? { text: 'Side answer.' }),
   );
   let proxy: ProxyProcess | undefined;
   if (adapter.launch) {

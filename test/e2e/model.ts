@@ -53,8 +53,8 @@ export interface RequestView {
 
 /** Classifies a request by the prompts Claude Code uses for its side calls. */
 export function requestKind(system: string, userText: string): RequestKind {
-  if (/performing a web search/i.test(system)) return 'web-search';
-  if (/summary of the conversation|summarize the conversation|create a detailed summary/i.test(userText)) return 'compact';
+  if (/^Perform a web search for the query:/m.test(userText)) return 'web-search';
+  if (/CRITICAL: Respond with TEXT ONLY|create a detailed summary of the conversation/i.test(userText)) return 'compact';
   if (/generate a (concise|short) .*title|sentence-case title|isNewTopic/i.test(system + userText)) return 'side';
   return 'main';
 }

@@ -32,8 +32,10 @@ export interface Scenario {
   args?: string[];
   env?: Record<string, string>;
   setup?(ws: Workspace): Promise<void>;
-  /** The scripted model: answers main-agent requests; side requests get a fixed short answer. */
+  /** The scripted model for main-agent requests. */
   answer(view: RequestView, ws: Workspace): Turn;
+  /** The scripted model for side requests (compaction, web search); default: a short fixed text. */
+  side?(view: RequestView, ws: Workspace): Turn | undefined;
   check(outcome: Outcome): void | Promise<void>;
 }
 
@@ -160,6 +162,46 @@ export const scenarios: Scenario[] = [
     check({ run, views }) {
       assertSuccess(run, 'I see one image');
       assert.ok((main(views)[1]?.images ?? 0) > 0, 'the image never reached the upstream');
+    },
+  },
+  {
+    name: 'long conversation compacts',
+    prompt: 'Run `cat secret.txt`, keep going, then tell me what it printed.',
+    // Claude Code compacts by the prompt size the API reports (PROTOCOL 3.3): a window of 200K
+    // and a reported 190K prompt trigger it after the first tool round.
+    env: { CLAUDE_CODE_AUTO_COMPACT_WINDOW: '200000' },
+    setup: (ws) => writeFile(join(ws.dir, 'secret.txt'), `${ws.token}\n`),
+    answer(v) {
+      const summary = /Summary: secret\.txt printed (tok-[0-9a-f]+)/.exec(v.allText);
+      if (summary) return { text: `After compaction I still know: ${summary[1]}` };
+      const command = v.rounds === 0 ? 'cat secret.txt' : `echo step ${v.rounds}`;
+      return { calls: [{ name: 'Bash', input: { command, description: 'Next step' } }], inputTokens: 190_000 };
+    },
+    side: (v, ws) => (v.kind === 'compact' && v.allText.includes(ws.token) ? { text: `Summary: secret.txt printed ${ws.token}` } : undefined),
+    check({ run, ws, views }) {
+      assertSuccess(run, `After compaction I still know: ${ws.token}`);
+      assert.ok(views.some((v) => v.kind === 'compact'), 'Claude Code never asked for a compaction summary');
+    },
+  },
+  {
+    name: '--model provider,model switch',
+    prompt: 'Which model are you?',
+    args: ['--model', '{alt}'],
+    answer: (v) => ({ text: `I am ${v.model}.` }),
+    check({ run, views, models }) {
+      assertSuccess(run, `I am ${models.alt}.`);
+      assert.ok(main(views).every((v) => v.model === models.alt), `upstream saw ${main(views).map((v) => v.model)}`);
+    },
+  },
+  {
+    name: '/context counts tokens',
+    prompt: '/context',
+    answer: () => ({ text: 'unused' }),
+    check({ run }) {
+      assertSuccess(run);
+      const tokens = /\*\*Tokens:\*\* ([\d.]+)(k?) \//.exec(run.result);
+      assert.ok(tokens, `no token count shown: ${run.result.slice(0, 300)}`);
+      assert.ok(Number(tokens[1]) > 0, `zero tokens shown: ${tokens[0]}`);
     },
   },
 ];

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { replyJson, replySse, sseData } from '../../helpers/upstream.ts';
 import { callId, requestKind, type RequestView, type Turn } from '../model.ts';
-import { collectText, countImages, type WireFormat } from './format.ts';
+import { collectText, countImages, halves, type WireFormat } from './format.ts';
 
 type Block = Record<string, any>;
 type Message = { role: string; content: string | Block[] };
@@ -61,13 +61,7 @@ function blockEvents(block: Block, index: number): string[] {
     ];
   }
   if (block.type === 'text') {
-    const half = Math.ceil(block.text.length / 2);
-    return [
-      start({ type: 'text', text: '' }),
-      delta({ type: 'text_delta', text: block.text.slice(0, half) }),
-      delta({ type: 'text_delta', text: block.text.slice(half) }),
-      stop,
-    ];
+    return [start({ type: 'text', text: '' }), ...halves(block.text).map((text) => delta({ type: 'text_delta', text })), stop];
   }
   const json = JSON.stringify(block.input);
   return [

@@ -37,3 +37,16 @@ export function countImages(value: unknown): number {
   const own = ['image', 'image_url', 'input_image'].includes(o.type as string) || 'inlineData' in o ? 1 : 0;
   return own + Object.values(o).reduce((n: number, v) => n + countImages(v), 0);
 }
+
+/** A string in two pieces (or none when absent): every wire streams text in fragments. */
+export function halves(text: string | undefined): string[] {
+  if (!text) return [];
+  const middle = Math.ceil(text.length / 2);
+  return [text.slice(0, middle), text.slice(middle)].filter(Boolean);
+}
+
+/** The messages after the last model turn (the user's latest turn), and that model turn. */
+export function latestTurn<T>(messages: T[], isModel: (m: T) => boolean): { turn: T[]; assistant: T | undefined } {
+  const last = messages.findLastIndex(isModel);
+  return { turn: messages.slice(last + 1), assistant: last >= 0 ? messages[last] : undefined };
+}
