@@ -1,5 +1,7 @@
 import { anthropicWire } from './wire/anthropic.ts';
+import { openaiWire } from './wire/openai.ts';
 import type { WireFormat } from './wire/format.ts';
+import { CLIENT_KEY } from './claude.ts';
 import { repoImport, type ProxyLaunch } from './proxy.ts';
 
 /** One column of the matrix: how Claude Code reaches the scripted model. */
@@ -40,6 +42,34 @@ export const adapters: Adapter[] = [
     models: { alt: 'claude-e2e-alt' },
     altRef: 'claude-e2e-alt',
     translated: false,
+  },
+  {
+    name: 'openai',
+    wire: openaiWire,
+    factory: 'openai',
+    models: { big: 'gpt-e2e-big', alt: 'gpt-e2e-alt' },
+    altRef: 'alt,gpt-e2e-alt',
+    translated: true,
+    launch: (url) => ({ config: configFor('openai', 'e2e', `${url}/v1`, 'gpt-e2e-big', 'gpt-e2e-small') }),
+  },
+  {
+    name: 'openai (env only)',
+    wire: openaiWire,
+    factory: 'openai',
+    models: { big: 'gpt-e2e-big', alt: 'gpt-e2e-alt' },
+    altRef: 'openai,gpt-e2e-alt',
+    translated: true,
+    // No config file: the variables of the Python proxies, as their users set them.
+    launch: (url) => ({
+      env: {
+        OPENAI_API_KEY: 'sk-upstream-e2e',
+        OPENAI_BASE_URL: `${url}/v1`,
+        BIG_MODEL: 'gpt-e2e-big',
+        MIDDLE_MODEL: 'gpt-e2e-big',
+        SMALL_MODEL: 'gpt-e2e-small',
+        ANTHROPIC_API_KEY: CLIENT_KEY,
+      },
+    }),
   },
   {
     name: 'anthropic',

@@ -24,6 +24,9 @@ export interface ClaudeOptions {
   timeoutMs?: number;
 }
 
+/** The key Claude Code presents to ccproxy (the env-only setup makes ccproxy require it). */
+export const CLIENT_KEY = 'sk-ant-e2e-client-key';
+
 // Everything a developer machine or CI could leak into Claude Code, shut: a fresh HOME (no login,
 // settings or history), no telemetry, no auto-update, no side traffic to Anthropic.
 const ISOLATION = {
@@ -46,7 +49,7 @@ export async function runClaude(options: ClaudeOptions): Promise<ClaudeRun> {
     HOME: home,
     TMPDIR: tmpdir(),
     ANTHROPIC_BASE_URL: options.baseUrl,
-    ANTHROPIC_API_KEY: 'sk-ant-e2e-client-key',
+    ANTHROPIC_API_KEY: CLIENT_KEY,
     ...ISOLATION,
     ...options.env,
   };

@@ -7,8 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The `ccproxy` command, as `npx ccproxy` runs it from this package. */
-export const cliPath = join(root, 'bin', 'ccproxy.js');
+/** The `ccproxy` command, as `npx ccproxy` runs it from this package; `CCPROXY_E2E_CLI` tests another build. */
+export const cliPath = process.env.CCPROXY_E2E_CLI ?? join(root, 'bin', 'ccproxy.js');
 
 /** ccproxy running as its own process, started the way a user starts it. */
 export interface ProxyProcess {
@@ -54,6 +54,9 @@ export async function startCcproxy(launch: ProxyLaunch): Promise<ProxyProcess> {
   const args = [cliPath];
   if (launch.config !== undefined) {
     const file = join(dir, 'ccproxy.config.ts');
+    // An ESM project, as `npm init` + `"type": "module"` makes it. Without it tsx compiles the
+    // config as CommonJS, and loading it fails in undici ("Illegal constructor"): reported.
+    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
     await writeFile(file, launch.config);
     args.push('--config', file);
   }
