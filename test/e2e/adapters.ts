@@ -1,5 +1,7 @@
 import { anthropicWire } from './wire/anthropic.ts';
+import { geminiWire } from './wire/gemini.ts';
 import { openaiWire } from './wire/openai.ts';
+import { responsesWire } from './wire/responses.ts';
 import type { WireFormat } from './wire/format.ts';
 import { CLIENT_KEY } from './claude.ts';
 import { repoImport, type ProxyLaunch } from './proxy.ts';
@@ -79,5 +81,23 @@ export const adapters: Adapter[] = [
     altRef: 'alt,claude-e2e-alt',
     translated: false,
     launch: (url) => ({ config: configFor('anthropic', 'e2e', url, 'claude-e2e-big', 'claude-e2e-small') }),
+  },
+  {
+    name: 'gemini',
+    wire: geminiWire,
+    factory: 'gemini',
+    models: { big: 'gemini-e2e-big', alt: 'gemini-e2e-alt' },
+    altRef: 'alt,gemini-e2e-alt',
+    translated: true,
+    launch: (url) => ({ config: configFor('gemini', 'e2e', url, 'gemini-e2e-big', 'gemini-e2e-small') }),
+  },
+  {
+    name: 'openai-responses',
+    wire: responsesWire,
+    factory: 'openaiResponses',
+    models: { big: 'gpt-e2e-big', alt: 'gpt-e2e-alt' },
+    altRef: 'alt,gpt-e2e-alt',
+    translated: true,
+    launch: (url) => ({ config: configFor('openaiResponses', 'e2e', `${url}/v1`, 'gpt-e2e-big', 'gpt-e2e-small') }),
   },
 ];
