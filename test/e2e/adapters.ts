@@ -21,14 +21,26 @@ export interface Adapter {
   launch?(url: string): ProxyLaunch;
 }
 
+const plugins = (await import('../../plugins/index.ts')) as Record<string, unknown>;
+
+/** Whether this branch's `ccproxy/plugins` has the factory `name`. */
+export const hasPlugin = (name: string): boolean => typeof plugins[name] === 'function';
+
+/** The one page the scripted search backend knows. */
+export const SEARCH_HIT = { url: 'https://example.com/ccproxy-e2e', title: 'ccproxy e2e page' };
+
+// Searches answered in the config itself, so no search service is needed.
+const WEB_SEARCH = `webSearch({ backend: { name: 'e2e', search: async () => [${JSON.stringify({ ...SEARCH_HIT, content: 'The e2e answer is 42.', pageAge: null })}] } }),`;
+
 /** A config file as a user writes it: two providers on the same upstream, tiers mapped to the first. */
 function configFor(factory: string, provider: string, baseUrl: string, big: string, small: string): string {
   const options = (name: string) => `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
+  const search = hasPlugin('webSearch');
   return `import { defineConfig } from ${repoImport('core/index.ts')};
-import { ${factory}, modelMap } from ${repoImport('plugins/index.ts')};
+import { ${factory}, modelMap${search ? ', webSearch' : ''} } from ${repoImport('plugins/index.ts')};
 
 export default defineConfig({
-  plugins: [
+  plugins: [${search ? `\n    ${WEB_SEARCH}` : ''}
     ${factory}(${options(provider)}),
     ${factory}(${options('alt')}),
     modelMap({ big: '${provider},${big}', middle: '${provider},${big}', small: '${provider},${small}' }),

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adapters, type Adapter } from './adapters.ts';
+import { adapters, hasPlugin, type Adapter } from './adapters.ts';
 import { runClaude } from './claude.ts';
 import { claudeBinary, versions } from './install.ts';
 import { Matrix } from './matrix.ts';
@@ -14,7 +14,6 @@ import { makeWorkspace, scenarios, type Scenario } from './scenarios.ts';
 const matrix = new Matrix(scenarios.map((s) => s.name));
 after(() => matrix.write());
 
-const plugins = (await import('../../plugins/index.ts')) as Record<string, unknown>;
 const root = await mkdtemp(join(tmpdir(), 'ccproxy-e2e-ws-'));
 const only = process.env.CCPROXY_E2E_ONLY;
 
@@ -22,7 +21,7 @@ const only = process.env.CCPROXY_E2E_ONLY;
 function missing(adapter: Adapter): string | undefined {
   if (!adapter.launch) return undefined;
   if (!cliAvailable()) return 'bin/ccproxy.js is not there yet';
-  if (adapter.factory && typeof plugins[adapter.factory] !== 'function') return `ccproxy/plugins has no ${adapter.factory}()`;
+  if (adapter.factory && !hasPlugin(adapter.factory)) return `ccproxy/plugins has no ${adapter.factory}()`;
   return undefined;
 }
 
@@ -55,11 +54,11 @@ function adapterSuite(version: string, adapter: Adapter): void {
       baseUrl: proxy?.url ?? server.url,
       cwd: ws.dir,
       prompt: scenario.prompt,
-      args: ['--allowedTools', 'Bash Read Edit Write', ...(scenario.args ?? []).map((a) => a.replace('{alt}', adapter.altRef))],
+      args: ['--allowedTools', 'Bash Read Edit Write WebSearch', ...(scenario.args ?? []).map((a) => a.replace('{alt}', adapter.altRef))],
       env: scenario.env,
     });
     try {
-      await scenario.check({ run: result, ws, views: server.views, models: adapter.models, translated: adapter.translated });
+      await scenario.check({ run: result, ws, views: server.views, models: adapter.models, translated: adapter.translated, signs: adapter.wire.signs });
       matrix.record(version, adapter.name, scenario.name, 'pass');
     } catch (error) {
       matrix.record(version, adapter.name, scenario.name, 'fail');
@@ -69,7 +68,8 @@ function adapterSuite(version: string, adapter: Adapter): void {
 
   for (const scenario of scenarios) {
     if (only && !`${version} ${adapter.name} ${scenario.name}`.includes(only)) continue;
-    test(scenario.name, () => run(scenario));
+    const needs = adapter.translated && scenario.requires && !hasPlugin(scenario.requires);
+    test(scenario.name, { skip: needs && `ccproxy/plugins has no ${scenario.requires}()` }, () => run(scenario));
   }
 }
 

@@ -14,6 +14,11 @@ export interface Turn {
   thinking?: string;
   text?: string;
   calls?: ToolCall[];
+  /**
+   * A search the model ran itself, as Anthropic's server tool does (native wire only): it opens
+   * the answer as `server_tool_use` + `web_search_tool_result` blocks.
+   */
+  search?: { query: string; results: { url: string; title: string }[] };
   /** Prompt tokens to report; large values push Claude Code into compaction. Default: a small count. */
   inputTokens?: number;
 }
@@ -49,6 +54,11 @@ export interface RequestView {
   images: number;
   /** Every text of the request, joined: for "did the upstream see X" assertions. */
   allText: string;
+  /**
+   * Reasoning tokens the upstream minted and gets back in the history (Anthropic thinking
+   * signatures, Gemini thought signatures, Responses encrypted reasoning); OpenAI Chat has none.
+   */
+  signatures: string[];
 }
 
 /** Classifies a request by the prompts Claude Code uses for its side calls. */

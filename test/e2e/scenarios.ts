@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClaudeRun } from './claude.ts';
+import { SEARCH_HIT } from './adapters.ts';
 import type { RequestView, Turn } from './model.ts';
 
 /** A scratch folder Claude Code works in, with a token only the files hold. */
@@ -22,6 +23,8 @@ export interface Outcome {
   models: { big?: string; alt: string };
   /** A translated path: the upstream is not Anthropic, so the attribution block must be gone. */
   translated: boolean;
+  /** The wire mints reasoning signatures the upstream needs back (all but OpenAI Chat). */
+  signs: boolean;
 }
 
 /** One user story: a prompt, the model's script, and what the user must then see. */
@@ -31,6 +34,8 @@ export interface Scenario {
   /** Claude Code arguments beyond `-p`; `{alt}` is replaced by the alternative model reference. */
   args?: string[];
   env?: Record<string, string>;
+  /** A plugin factory the scenario needs on translated paths (ccproxy serves the feature there). */
+  requires?: string;
   setup?(ws: Workspace): Promise<void>;
   /** The scripted model for main-agent requests. */
   answer(view: RequestView, ws: Workspace): Turn;
@@ -144,9 +149,11 @@ export const scenarios: Scenario[] = [
             calls: [{ name: 'Bash', input: { command: 'wc -l < data.csv', description: 'Count lines' } }],
           }
         : { thinking: 'wc printed the count.', text: `data.csv has ${v.results[0]?.text.trim()} lines.` },
-    check({ run, views }) {
+    check({ run, views, signs }) {
       assertSuccess(run, 'data.csv has 3 lines.');
       assertPaired(main(views)[1], 1);
+      // The tool round must carry the reasoning back, or Gemini 3 and stateless Responses fail.
+      if (signs) assert.equal(main(views)[1]?.signatures.length, 1, 'the thinking signature did not come back upstream');
       const thought = run.events.some((e) => e.type === 'assistant' && e.message?.content?.some((b: any) => b.type === 'thinking'));
       assert.ok(thought, 'Claude Code showed no thinking block');
     },
@@ -202,6 +209,28 @@ export const scenarios: Scenario[] = [
       const tokens = /\*\*Tokens:\*\* ([\d.]+)(k?) \//.exec(run.result);
       assert.ok(tokens, `no token count shown: ${run.result.slice(0, 300)}`);
       assert.ok(Number(tokens[1]) > 0, `zero tokens shown: ${tokens[0]}`);
+    },
+  },
+  {
+    name: 'WebSearch side request',
+    prompt: 'Search the web for the ccproxy e2e page and give me its link.',
+    requires: 'webSearch',
+    answer: (v) => {
+      if (v.rounds === 0) return { calls: [{ name: 'WebSearch', input: { query: 'ccproxy e2e page' } }] };
+      return { text: `Source: ${/https:\/\/[^"\s)]+/.exec(v.results[0]?.text ?? '')?.[0] ?? 'none'}` };
+    },
+    side(v) {
+      if (v.kind !== 'web-search') return undefined;
+      const query = /query: (.*)/.exec(v.userText)?.[1] ?? '';
+      // Native: the model searches itself. Translated: ccproxy offers a web_search function.
+      if (!v.tools.includes('web_search')) return { search: { query, results: [SEARCH_HIT] }, text: 'Found it.' };
+      return v.rounds === 0 ? { calls: [{ name: 'web_search', input: { query } }] } : { text: 'Found it [1].' };
+    },
+    check({ run, views }) {
+      assertSuccess(run, `Source: ${SEARCH_HIT.url}`);
+      assert.ok(views.some((v) => v.kind === 'web-search'), 'Claude Code sent no WebSearch side request');
+      const result = main(views)[1]?.results[0]?.text ?? '';
+      assert.ok(result.includes(SEARCH_HIT.title), `the search result Claude Code returned lacks the hit: ${result}`);
     },
   },
 ];

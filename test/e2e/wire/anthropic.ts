@@ -32,12 +32,19 @@ export function viewAnthropic(body: any): RequestView {
     rounds: messages.filter((m) => m.role === 'assistant' && blocks(m).some((b) => b.type === 'tool_use')).length,
     images: countImages(messages),
     allText: collectText(messages),
+    signatures: messages.flatMap(blocks).filter((b) => b.type === 'thinking').map((b) => b.signature),
   };
 }
 
 /** The content blocks of a turn, as a finished Anthropic message would hold them. */
 function contentOf(turn: Turn, round: number): Block[] {
   const content: Block[] = [];
+  if (turn.search) {
+    const id = `srvtoolu_e2e_${round}`;
+    const results = turn.search.results.map((r) => ({ type: 'web_search_result', ...r, encrypted_content: 'enc-e2e', page_age: null }));
+    content.push({ type: 'server_tool_use', id, name: 'web_search', input: { query: turn.search.query } });
+    content.push({ type: 'web_search_tool_result', tool_use_id: id, content: results });
+  }
   if (turn.thinking) content.push({ type: 'thinking', thinking: turn.thinking, signature: `sig-e2e-${round}` });
   if (turn.text) content.push({ type: 'text', text: turn.text });
   for (const [i, call] of (turn.calls ?? []).entries()) {
@@ -63,6 +70,8 @@ function blockEvents(block: Block, index: number): string[] {
   if (block.type === 'text') {
     return [start({ type: 'text', text: '' }), ...halves(block.text).map((text) => delta({ type: 'text_delta', text })), stop];
   }
+  // Server-tool results arrive complete, with no deltas (PROTOCOL 3.2).
+  if (block.type === 'web_search_tool_result') return [start(block), stop];
   const json = JSON.stringify(block.input);
   return [
     start({ ...block, input: {} }),
@@ -76,7 +85,11 @@ function blockEvents(block: Block, index: number): string[] {
 export async function replyAnthropic(res: ServerResponse, turn: Turn, view: RequestView, body: any): Promise<void> {
   const content = contentOf(turn, view.rounds);
   const stop_reason = turn.calls?.length ? 'tool_use' : 'end_turn';
-  const usage = { input_tokens: turn.inputTokens ?? 1200, output_tokens: 40 };
+  const usage = {
+    input_tokens: turn.inputTokens ?? 1200,
+    output_tokens: 40,
+    ...(turn.search && { server_tool_use: { web_search_requests: 1 } }),
+  };
   const message = { id: `msg_e2e_${view.rounds}`, type: 'message', role: 'assistant', model: body.model };
   if (!body.stream) {
     return replyJson(res, 200, { ...message, content, stop_reason, stop_sequence: null, usage });
@@ -92,6 +105,7 @@ export async function replyAnthropic(res: ServerResponse, turn: Turn, view: Requ
 
 export const anthropicWire: WireFormat = {
   name: 'anthropic',
+  signs: true,
   isGeneration: (req) => req.method === 'POST' && /^\/v1\/messages(\?|$)/.test(req.url),
   view: viewAnthropic,
   reply: replyAnthropic,

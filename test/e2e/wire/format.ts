@@ -5,6 +5,8 @@ import type { RequestView, Turn } from '../model.ts';
 /** One vendor wire format as a scripted model server speaks it. */
 export interface WireFormat {
   name: string;
+  /** Whether its reasoning carries a signature the model needs back (see RequestView.signatures). */
+  signs: boolean;
   /** A request asking the model to generate (as opposed to counting tokens, listing models). */
   isGeneration(req: RecordedRequest): boolean;
   view(body: any, req: RecordedRequest): RequestView;

@@ -30,6 +30,7 @@ export function viewGemini(body: any, url: string): RequestView {
     rounds: contents.filter((c) => c.role === 'model' && c.parts?.some((p) => p.functionCall)).length,
     images: countImages(contents),
     allText: collectText(contents) + '\n' + JSON.stringify(parts(contents).map((p) => p.functionResponse?.response ?? null)),
+    signatures: parts(contents).filter((p) => p.thoughtSignature).map((p) => p.thoughtSignature),
   };
 }
 
@@ -68,6 +69,7 @@ export async function replyGemini(res: ServerResponse, turn: Turn, view: Request
 
 export const geminiWire: WireFormat = {
   name: 'gemini',
+  signs: true,
   isGeneration: (req) => req.method === 'POST' && GENERATE.test(req.url),
   view: (body, req) => viewGemini(body, req.url),
   reply: replyGemini,

@@ -24,6 +24,7 @@ export function viewOpenAI(body: any): RequestView {
     rounds: messages.filter((m) => m.role === 'assistant' && m.tool_calls?.length).length,
     images: countImages(messages),
     allText: collectText(messages),
+    signatures: [],
   };
 }
 
@@ -75,6 +76,7 @@ export async function replyOpenAI(res: ServerResponse, turn: Turn, view: Request
 
 export const openaiWire: WireFormat = {
   name: 'openai',
+  signs: false,
   isGeneration: (req) => req.method === 'POST' && req.url.endsWith('/chat/completions'),
   view: viewOpenAI,
   reply: replyOpenAI,

@@ -40,6 +40,7 @@ export function viewResponses(body: any): RequestView {
     rounds: runs.filter(hasCall).length,
     images: countImages(items),
     allText: collectText(items),
+    signatures: items.filter((i) => i.type === 'reasoning' && i.encrypted_content).map((i) => i.encrypted_content),
   };
 }
 
@@ -118,6 +119,7 @@ export async function replyResponses(res: ServerResponse, turn: Turn, view: Requ
 
 export const responsesWire: WireFormat = {
   name: 'responses',
+  signs: true,
   isGeneration: (req) => req.method === 'POST' && /\/responses(\?|$)/.test(req.url),
   view: viewResponses,
   reply: replyResponses,
