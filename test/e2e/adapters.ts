@@ -13,7 +13,7 @@ export interface Adapter {
   /** The plugin factory this adapter needs from `ccproxy/plugins`; none for the baseline. */
   factory?: string;
   /** What the upstream must receive for Claude Code's default model and for `--model <altRef>`. */
-  models: { big?: string; alt: string };
+  models: { big?: string; small?: string; alt: string };
   altRef: string;
   /** A translated path drops the attribution block and rewrites the wire format. */
   translated: boolean;
@@ -61,7 +61,7 @@ export const adapters: Adapter[] = [
     name: 'openai',
     wire: openaiWire,
     factory: 'openai',
-    models: { big: 'gpt-e2e-big', alt: 'gpt-e2e-alt' },
+    models: { big: 'gpt-e2e-big', small: 'gpt-e2e-small', alt: 'gpt-e2e-alt' },
     altRef: 'alt,gpt-e2e-alt',
     translated: true,
     launch: (url) => ({ config: configFor('openai', 'e2e', `${url}/v1`, 'gpt-e2e-big', 'gpt-e2e-small') }),
@@ -70,7 +70,7 @@ export const adapters: Adapter[] = [
     name: 'openai (env only)',
     wire: openaiWire,
     factory: 'openai',
-    models: { big: 'gpt-e2e-big', alt: 'gpt-e2e-alt' },
+    models: { big: 'gpt-e2e-big', small: 'gpt-e2e-small', alt: 'gpt-e2e-alt' },
     altRef: 'openai,gpt-e2e-alt',
     translated: true,
     // No config file: the variables of the Python proxies, as their users set them.
@@ -89,7 +89,7 @@ export const adapters: Adapter[] = [
     name: 'anthropic',
     wire: anthropicWire,
     factory: 'anthropic',
-    models: { big: 'claude-e2e-big', alt: 'claude-e2e-alt' },
+    models: { big: 'claude-e2e-big', small: 'claude-e2e-small', alt: 'claude-e2e-alt' },
     altRef: 'alt,claude-e2e-alt',
     translated: false,
     launch: (url) => ({ config: configFor('anthropic', 'e2e', url, 'claude-e2e-big', 'claude-e2e-small') }),
@@ -98,7 +98,7 @@ export const adapters: Adapter[] = [
     name: 'gemini',
     wire: geminiWire,
     factory: 'gemini',
-    models: { big: 'gemini-e2e-big', alt: 'gemini-e2e-alt' },
+    models: { big: 'gemini-e2e-big', small: 'gemini-e2e-small', alt: 'gemini-e2e-alt' },
     altRef: 'alt,gemini-e2e-alt',
     translated: true,
     launch: (url) => ({ config: configFor('gemini', 'e2e', url, 'gemini-e2e-big', 'gemini-e2e-small') }),
@@ -107,7 +107,7 @@ export const adapters: Adapter[] = [
     name: 'openai-responses',
     wire: responsesWire,
     factory: 'openaiResponses',
-    models: { big: 'gpt-e2e-big', alt: 'gpt-e2e-alt' },
+    models: { big: 'gpt-e2e-big', small: 'gpt-e2e-small', alt: 'gpt-e2e-alt' },
     altRef: 'alt,gpt-e2e-alt',
     translated: true,
     launch: (url) => ({ config: configFor('openaiResponses', 'e2e', `${url}/v1`, 'gpt-e2e-big', 'gpt-e2e-small') }),

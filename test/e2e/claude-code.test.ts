@@ -54,7 +54,7 @@ function adapterSuite(version: string, adapter: Adapter): void {
       baseUrl: proxy?.url ?? server.url,
       cwd: ws.dir,
       prompt: scenario.prompt,
-      args: ['--allowedTools', 'Bash Read Edit Write WebSearch', ...(scenario.args ?? []).map((a) => a.replace('{alt}', adapter.altRef))],
+      args: ['--allowedTools', 'Bash Read Edit Write WebSearch Agent', ...(scenario.args ?? []).map((a) => a.replace('{alt}', adapter.altRef))],
       env: scenario.env,
     });
     try {
@@ -62,7 +62,7 @@ function adapterSuite(version: string, adapter: Adapter): void {
       matrix.record(version, adapter.name, scenario.name, 'pass');
     } catch (error) {
       matrix.record(version, adapter.name, scenario.name, 'fail');
-      throw explainFailure(error, { run: result, requests: server.requests, proxyLog: proxy?.output().slice(logStart) });
+      throw explainFailure(error, { run: result, requests: server.requests, views: server.views, proxyLog: proxy?.output().slice(logStart) });
     }
   };
 

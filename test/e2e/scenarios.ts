@@ -20,7 +20,7 @@ export interface Outcome {
   /** Generation requests the upstream received, decoded. */
   views: RequestView[];
   /** The model names the adapter is configured to map Claude Code's tiers and `--model` to. */
-  models: { big?: string; alt: string };
+  models: { big?: string; small?: string; alt: string };
   /** A translated path: the upstream is not Anthropic, so the attribution block must be gone. */
   translated: boolean;
   /** The wire mints reasoning signatures the upstream needs back (all but OpenAI Chat). */
@@ -231,6 +231,31 @@ export const scenarios: Scenario[] = [
       assert.ok(views.some((v) => v.kind === 'web-search'), 'Claude Code sent no WebSearch side request');
       const result = main(views)[1]?.results[0]?.text ?? '';
       assert.ok(result.includes(SEARCH_HIT.title), `the search result Claude Code returned lacks the hit: ${result}`);
+    },
+  },
+  {
+    name: 'subagent on the small model',
+    prompt: 'Ask a subagent (haiku) what secret.txt holds.',
+    setup: (ws) => writeFile(join(ws.dir, 'secret.txt'), `${ws.token}\n`),
+    answer(v) {
+      // The subagent's conversation starts from the task text; the main one from the user's prompt.
+      if (!v.allText.includes('Ask a subagent')) {
+        if (v.rounds === 0) return { calls: [{ name: 'Bash', input: { command: 'cat secret.txt', description: 'Print secret.txt' } }] };
+        return { text: `SUBAGENT-REPORT ${v.results[0]?.text.trim()}` };
+      }
+      if (v.rounds === 0) {
+        const input = { description: 'Read secret.txt', prompt: 'SUBAGENT-TASK: run cat secret.txt and report it.', subagent_type: 'general-purpose', model: 'haiku' };
+        return { calls: [{ name: 'Agent', input }] };
+      }
+      // Newer releases run the agent in the background and bring its report as a later user turn.
+      const report = /SUBAGENT-REPORT (tok-[0-9a-f]+)/.exec(v.allText)?.[1];
+      return { text: report ? `The subagent found ${report}.` : 'Waiting for the subagent.' };
+    },
+    check({ run, ws, views, models }) {
+      assertSuccess(run, `The subagent found ${ws.token}.`);
+      const sub = main(views).filter((v) => !v.allText.includes('Ask a subagent'));
+      assert.ok(sub.length >= 2, 'the subagent never ran its tool round');
+      if (models.small) assert.ok(sub.every((v) => v.model === models.small), `subagent models: ${sub.map((v) => v.model)}`);
     },
   },
 ];
