@@ -32,8 +32,13 @@ export const SEARCH_HIT = { url: 'https://example.com/ccproxy-e2e', title: 'ccpr
 // Searches answered in the config itself, so no search service is needed.
 const WEB_SEARCH = `webSearch({ backend: { name: 'e2e', search: async () => [${JSON.stringify({ ...SEARCH_HIT, content: 'The e2e answer is 42.', pageAge: null })}] } }),`;
 
+type Models = Required<Adapter['models']>;
+
+/** The names the upstream must receive, in the vendor's style (`gpt-e2e-big`, …). */
+const modelsOf = (prefix: string): Models => ({ big: `${prefix}-e2e-big`, small: `${prefix}-e2e-small`, alt: `${prefix}-e2e-alt` });
+
 /** A config file as a user writes it: two providers on the same upstream, tiers mapped to the first. */
-function configFor(factory: string, provider: string, baseUrl: string, big: string, small: string): string {
+function configFor(factory: string, baseUrl: string, models: Models): string {
   const options = (name: string) => `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
   const search = hasPlugin('webSearch');
   return `import { defineConfig } from ${repoImport('core/index.ts')};
@@ -41,13 +46,29 @@ import { ${factory}, modelMap${search ? ', webSearch' : ''} } from ${repoImport(
 
 export default defineConfig({
   plugins: [${search ? `\n    ${WEB_SEARCH}` : ''}
-    ${factory}(${options(provider)}),
+    ${factory}(${options('e2e')}),
     ${factory}(${options('alt')}),
-    modelMap({ big: '${provider},${big}', middle: '${provider},${big}', small: '${provider},${small}' }),
+    modelMap({ big: 'e2e,${models.big}', middle: 'e2e,${models.big}', small: 'e2e,${models.small}' }),
   ],
 });
 `;
 }
+
+/** A column run from a config file; `/v1` is appended where the vendor's own SDK takes it. */
+function configured(name: string, wire: WireFormat, factory: string, prefix: string, versionPath: '' | '/v1'): Adapter {
+  const models = modelsOf(prefix);
+  return {
+    name,
+    wire,
+    factory,
+    models,
+    altRef: `alt,${models.alt}`,
+    translated: wire !== anthropicWire,
+    launch: (url) => ({ config: configFor(factory, `${url}${versionPath}`, models) }),
+  };
+}
+
+const gpt = modelsOf('gpt');
 
 export const adapters: Adapter[] = [
   {
@@ -57,59 +78,27 @@ export const adapters: Adapter[] = [
     altRef: 'claude-e2e-alt',
     translated: false,
   },
-  {
-    name: 'openai',
-    wire: openaiWire,
-    factory: 'openai',
-    models: { big: 'gpt-e2e-big', small: 'gpt-e2e-small', alt: 'gpt-e2e-alt' },
-    altRef: 'alt,gpt-e2e-alt',
-    translated: true,
-    launch: (url) => ({ config: configFor('openai', 'e2e', `${url}/v1`, 'gpt-e2e-big', 'gpt-e2e-small') }),
-  },
+  configured('openai', openaiWire, 'openai', 'gpt', '/v1'),
   {
     name: 'openai (env only)',
     wire: openaiWire,
     factory: 'openai',
-    models: { big: 'gpt-e2e-big', small: 'gpt-e2e-small', alt: 'gpt-e2e-alt' },
-    altRef: 'openai,gpt-e2e-alt',
+    models: gpt,
+    altRef: `openai,${gpt.alt}`,
     translated: true,
     // No config file: the variables of the Python proxies, as their users set them.
     launch: (url) => ({
       env: {
         OPENAI_API_KEY: 'sk-upstream-e2e',
         OPENAI_BASE_URL: `${url}/v1`,
-        BIG_MODEL: 'gpt-e2e-big',
-        MIDDLE_MODEL: 'gpt-e2e-big',
-        SMALL_MODEL: 'gpt-e2e-small',
+        BIG_MODEL: gpt.big,
+        MIDDLE_MODEL: gpt.big,
+        SMALL_MODEL: gpt.small,
         ANTHROPIC_API_KEY: CLIENT_KEY,
       },
     }),
   },
-  {
-    name: 'anthropic',
-    wire: anthropicWire,
-    factory: 'anthropic',
-    models: { big: 'claude-e2e-big', small: 'claude-e2e-small', alt: 'claude-e2e-alt' },
-    altRef: 'alt,claude-e2e-alt',
-    translated: false,
-    launch: (url) => ({ config: configFor('anthropic', 'e2e', url, 'claude-e2e-big', 'claude-e2e-small') }),
-  },
-  {
-    name: 'gemini',
-    wire: geminiWire,
-    factory: 'gemini',
-    models: { big: 'gemini-e2e-big', small: 'gemini-e2e-small', alt: 'gemini-e2e-alt' },
-    altRef: 'alt,gemini-e2e-alt',
-    translated: true,
-    launch: (url) => ({ config: configFor('gemini', 'e2e', url, 'gemini-e2e-big', 'gemini-e2e-small') }),
-  },
-  {
-    name: 'openai-responses',
-    wire: responsesWire,
-    factory: 'openaiResponses',
-    models: { big: 'gpt-e2e-big', small: 'gpt-e2e-small', alt: 'gpt-e2e-alt' },
-    altRef: 'alt,gpt-e2e-alt',
-    translated: true,
-    launch: (url) => ({ config: configFor('openaiResponses', 'e2e', `${url}/v1`, 'gpt-e2e-big', 'gpt-e2e-small') }),
-  },
+  configured('anthropic', anthropicWire, 'anthropic', 'claude', ''),
+  configured('gemini', geminiWire, 'gemini', 'gemini', ''),
+  configured('openai-responses', responsesWire, 'openaiResponses', 'gpt', '/v1'),
 ];

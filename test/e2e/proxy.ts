@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The `ccproxy` command, as `npx ccproxy` runs it from this package; `CCPROXY_E2E_CLI` tests another build. */
@@ -85,4 +85,4 @@ export async function startCcproxy(launch: ProxyLaunch): Promise<ProxyProcess> {
 export const cliAvailable = (): boolean => existsSync(cliPath);
 
 /** An import specifier for a repo file, for generated configs living outside the repo. */
-export const repoImport = (path: string): string => JSON.stringify(new URL(`file://${join(root, path)}`).href);
+export const repoImport = (path: string): string => JSON.stringify(pathToFileURL(join(root, path)).href);
