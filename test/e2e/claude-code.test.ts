@@ -73,8 +73,17 @@ function adapterSuite(version: string, adapter: Adapter): void {
   }
 }
 
-for (const version of versions) {
-  describe(`Claude Code ${version}`, { skip: !claudeBinary(version) && 'not installed: run test/e2e/install.ts' }, () => {
-    for (const adapter of adapters) describe(adapter.name, { skip: missing(adapter) }, () => adapterSuite(version, adapter));
-  });
-}
+// Releases run side by side (each column's scenarios stay in order: one conversation per upstream).
+const concurrency = Number(process.env.CCPROXY_E2E_CONCURRENCY ?? 2);
+
+describe('Claude Code end to end', { concurrency }, () => {
+  for (const version of versions) {
+    // Children inherit a suite's concurrency: inside a release, one column and one scenario at a time.
+    const skip = !claudeBinary(version) && 'not installed: run test/e2e/install.ts';
+    describe(`Claude Code ${version}`, { skip, concurrency: 1 }, () => {
+      for (const adapter of adapters) {
+        describe(adapter.name, { skip: missing(adapter), concurrency: 1 }, () => adapterSuite(version, adapter));
+      }
+    });
+  }
+});
