@@ -37,10 +37,13 @@ type Models = Required<Adapter['models']>;
 /** The names the upstream must receive, in the vendor's style (`gpt-e2e-big`, …). */
 const modelsOf = (prefix: string): Models => ({ big: `${prefix}-e2e-big`, small: `${prefix}-e2e-small`, alt: `${prefix}-e2e-alt` });
 
-/** A config file as a user writes it: two providers on the same upstream, tiers mapped to the first. */
-function configFor(factory: string, baseUrl: string, models: Models): string {
+/**
+ * A config file as a user writes it: two providers on the same upstream, tiers mapped to the
+ * first; on translated paths the web-search plugin serves Claude Code's WebSearch.
+ */
+function configFor(factory: string, baseUrl: string, models: Models, translated: boolean): string {
   const options = (name: string) => `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
-  const search = hasPlugin('webSearch');
+  const search = translated && hasPlugin('webSearch');
   return `import { defineConfig } from ${repoImport('core/index.ts')};
 import { ${factory}, modelMap${search ? ', webSearch' : ''} } from ${repoImport('plugins/index.ts')};
 
@@ -57,14 +60,15 @@ export default defineConfig({
 /** A column run from a config file; `/v1` is appended where the vendor's own SDK takes it. */
 function configured(name: string, wire: WireFormat, factory: string, prefix: string, versionPath: '' | '/v1'): Adapter {
   const models = modelsOf(prefix);
+  const translated = wire !== anthropicWire;
   return {
     name,
     wire,
     factory,
     models,
     altRef: `alt,${models.alt}`,
-    translated: wire !== anthropicWire,
-    launch: (url) => ({ config: configFor(factory, `${url}${versionPath}`, models) }),
+    translated,
+    launch: (url) => ({ config: configFor(factory, `${url}${versionPath}`, models, translated) }),
   };
 }
 

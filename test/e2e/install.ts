@@ -59,18 +59,25 @@ export function claudeBinary(version: string): string | undefined {
 
 const binaries = new Map<string, string>();
 
-/** Installs `version` into its own folder unless a working binary is already there. */
+const npmInstall = (prefix: string, spec: string) =>
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
+    cwd: prefix,
+    stdio: 'inherit',
+  });
+
+/**
+ * Installs `version` into its own folder unless a working binary is already there. When npm
+ * skipped the optional platform package (`--omit=optional`, an unknown libc), it is installed by
+ * name, since the wrapper alone only holds a placeholder.
+ */
 export function install(version: string): string {
   const found = claudeBinary(version);
   if (found) return found;
   const prefix = join(cacheDir, 'claude-code', version);
   mkdirSync(prefix, { recursive: true });
   writeFileSync(join(prefix, 'package.json'), JSON.stringify({ private: true, name: `claude-code-${version}` }));
-  execFileSync(
-    'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `${PACKAGE}@${version}`],
-    { cwd: prefix, stdio: 'inherit' },
-  );
+  npmInstall(prefix, `${PACKAGE}@${version}`);
+  if (!claudeBinary(version)) npmInstall(prefix, `${PACKAGE}-${platform()}-${arch()}@${version}`);
   const binary = claudeBinary(version);
   if (!binary) throw new Error(`Claude Code ${version}: installed, but no binary runs (tried ${candidates(prefix).join(', ')})`);
   return binary;
