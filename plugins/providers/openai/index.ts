@@ -1,4 +1,5 @@
 import {
+  asProxyError,
   callUpstream,
   checkOptions,
   estimateInputTokens,
@@ -12,17 +13,14 @@ import {
 } from '../../../core/index.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
+import { retryWithout } from './fallbacks.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
-import { chunkToEvents, endStream, newStreamState, startMessage, type StreamState } from './stream.ts';
-import type { ChatChunk, ChatResponse } from './types.ts';
+import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
+import type { ChatResponse } from './types.ts';
 import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
-import { retryWithout } from './fallbacks.ts';
 
-export { toChatRequest } from './request.ts';
-export { chunkToEvents, endStream, newStreamState, startMessage } from './stream.ts';
-export { responseToEvents } from './response.ts';
-export { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
+export type { Vendor } from './vendors.ts';
 
 export interface OpenAIOptions {
   /** The provider name model references use (`openai,gpt-4o`). Default `openai`. */
@@ -83,6 +81,12 @@ interface Adapter {
   headers: Record<string, string>;
   timeoutMs?: number;
   maxTokens?: { max?: number; min?: number };
+  /**
+   * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
+   * start with them instead of paying the refused round trip again. A cache: losing it costs one
+   * retry, so it stays in memory even with several instances.
+   */
+  learned: Map<string, Partial<ChatRequestOptions>>;
 }
 
 /**
@@ -104,6 +108,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
     headers: options.headers ?? {},
     timeoutMs: options.timeoutMs,
     maxTokens: options.maxTokens,
+    learned: new Map(),
   };
   return {
     name,
@@ -143,6 +148,7 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
     stream,
     names,
     maxTokens: adapter.maxTokens,
+    ...adapter.learned.get(ctx.target.model),
   };
   const response = await post(adapter, ctx, request, options);
   const state = newStreamState({
@@ -165,6 +171,9 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
     yield* relay(adapter, ctx, state, response.body, out);
   } finally {
     response.body.destroy();
+    if (state.invalidArguments.length) {
+      ctx.log.warn({ provider: adapter.name, tools: state.invalidArguments }, 'upstream sent tool arguments that are not JSON');
+    }
   }
 }
 
@@ -172,44 +181,21 @@ type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
 
 /** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
 async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
-  let sawDone = false;
   try {
     for await (const message of readSse(body)) {
-      if (message.data === '[DONE]') {
-        sawDone = true;
-        break;
-      }
-      const chunk = parseChunk(message.data, message.event);
-      if (!chunk) continue;
-      chunkToEvents(state, chunk, out);
+      sseToEvents(state, message, out);
       yield* out;
       out.length = 0;
       if (state.ended) return;
     }
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    const e = transportError(error, adapter.name) as ProxyError;
+    const e = asProxyError(transportError(error, adapter.name));
     out.push({ type: 'error', error: { type: e.type, message: e.message } });
     state.ended = true;
   }
-  endStream(state, sawDone, out);
+  endStream(state, false, out);
   yield* out;
-}
-
-/** A data line as a chunk; `event: error` lines and bare errors become error chunks (E11). */
-function parseChunk(data: string, event: string): ChatChunk | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return event === 'error' ? { error: { message: data } } : null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const chunk = value as ChatChunk & { object?: string; message?: string };
-  if (event === 'error' && !chunk.error) return { error: { message: chunk.message ?? data } };
-  // vLLM reports mid-stream failures as `{"object":"error","message":…}`.
-  if (chunk.object === 'error') return { error: { message: chunk.message ?? data, code: (chunk as { code?: string }).code } };
-  return chunk;
 }
 
 /**
@@ -241,6 +227,7 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
     if (retry) {
       ctx.log.warn({ provider: adapter.name, change: retry.change }, 'upstream rejected a parameter; retrying without it');
       Object.assign(options, retry.options);
+      adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
       continue;
     }
     throw chatHttpError(adapter.name, response.statusCode, text, response.headers);
@@ -248,7 +235,12 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
 }
 
 async function readJson<T>(adapter: Adapter, body: UpstreamBody): Promise<T> {
-  const text = await body.text();
+  let text: string;
+  try {
+    text = await body.text();
+  } catch (error) {
+    throw transportError(error, adapter.name);
+  }
   try {
     return JSON.parse(text) as T;
   } catch {

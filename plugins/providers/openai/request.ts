@@ -25,7 +25,8 @@ export interface ChatRequestOptions {
 export function toChatRequest(request: MessagesRequest, options: ChatRequestOptions): ChatRequest {
   const { profile, model } = options;
   const reasoning = options.reasoning !== false && profile.reasoning !== 'none' && (profile.reasoningModels?.test(model) ?? true);
-  const thinkingOn = request.thinking !== undefined && request.thinking.type !== 'disabled';
+  // A `…reasoner` model thinks whatever the request says (DeepSeek), so it is in thinking mode too.
+  const thinkingOn = (request.thinking !== undefined && request.thinking.type !== 'disabled') || /reasoner/i.test(model);
   const body: ChatRequest = {
     model,
     messages: toChatMessages(request.system, request.messages, {
@@ -107,7 +108,8 @@ function toolChoice(choice: ToolChoice, names: ToolNames, tools: readonly ChatTo
 /** `thinking` → the vendor's reasoning switch (C18; PROTOCOL §7.1). */
 function addReasoning(body: ChatRequest, request: MessagesRequest, profile: VendorProfile): void {
   const thinking = request.thinking;
-  if (!thinking || thinking.type === 'disabled') {
+  if (!thinking) return;
+  if (thinking.type === 'disabled') {
     if (profile.effortOff && profile.reasoning === 'effort') body.reasoning_effort = profile.effortOff;
     return;
   }

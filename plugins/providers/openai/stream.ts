@@ -3,6 +3,7 @@ import {
   messageId,
   toolUseId,
   type MessageStartEvent,
+  type SseMessage,
   type StopReason,
   type StreamEvent,
 } from '../../../core/index.ts';
@@ -11,7 +12,7 @@ import { mintSignature } from '../shared/signature.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
 import { finalUsage, startUsage, type TokenCounts } from '../shared/usage.ts';
-import type { ChatChunk, ChatDelta, ChatToolCallDelta, ChatUsage } from './types.ts';
+import type { ChatChunk, ChatDelta, ChatErrorBody, ChatToolCallDelta, ChatUsage } from './types.ts';
 
 /** What the converter knows of the request it answers. */
 export interface StreamSetup {
@@ -60,6 +61,8 @@ export interface StreamState {
   stopString: string | null;
   usage: ChatUsage | null;
   outputTokens: number;
+  /** Tools whose streamed arguments were not valid JSON, for the adapter's log (D12). */
+  invalidArguments: string[];
 }
 
 export function newStreamState(setup: StreamSetup): StreamState {
@@ -79,6 +82,7 @@ export function newStreamState(setup: StreamSetup): StreamState {
     stopString: null,
     usage: null,
     outputTokens: 0,
+    invalidArguments: [],
   };
 }
 
@@ -100,6 +104,33 @@ export function startMessage(state: StreamState, out: StreamEvent[]): void {
     },
   };
   out.push(event);
+}
+
+/**
+ * One upstream SSE message in (PROTOCOL §6.3): `[DONE]` completes the message (D22); a data line
+ * is a chunk; an `event: error` line, a bare `{"error":…}` or vLLM's `{"object":"error"}` becomes
+ * an `error` event (E11); anything unparseable is skipped.
+ */
+export function sseToEvents(state: StreamState, message: SseMessage, out: StreamEvent[]): void {
+  if (message.data === '[DONE]') return endStream(state, true, out);
+  const chunk = parseChunk(message.data, message.event);
+  if (chunk) chunkToEvents(state, chunk, out);
+}
+
+function parseChunk(data: string, event: string): ChatChunk | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return event === 'error' ? { error: { message: data } } : null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const chunk = value as ChatChunk & ChatErrorBody;
+  if (chunk.error) return chunk;
+  if (event === 'error' || chunk.object === 'error') {
+    return { error: { message: chunk.message ?? data, code: chunk.code, type: chunk.type } };
+  }
+  return chunk;
 }
 
 /** One Chat Completions chunk in; the Anthropic events it implies pushed onto `out` (PROTOCOL §7.3). */
@@ -259,6 +290,7 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
     openCall(state, call, out);
     closeBlock(state, out);
   }
+  for (const call of state.calls) if (call.args && !isCompleteJson(call.args)) state.invalidArguments.push(call.name);
   out.push({
     type: 'message_delta',
     delta: { stop_reason: stopReason(state), stop_sequence: state.stopString },

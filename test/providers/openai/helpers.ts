@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import type { TestContext } from 'node:test';
+import { readSse, type PluginOption } from '../../../core/index.ts';
 import { openai, type OpenAIOptions } from '../../../plugins/providers/openai/index.ts';
 import { startTestProxy, type TestProxy } from '../../helpers/proxy.ts';
 import { replyJson, replySse, scriptedUpstream, sseData, type ScriptedUpstream, type UpstreamHandler } from '../../helpers/upstream.ts';
@@ -52,9 +54,96 @@ export interface Setup {
   proxy: TestProxy;
 }
 
+/** Proxy settings beyond the provider: plugins listed before it, the ping interval. */
+export interface ProxyExtras {
+  plugins?: PluginOption[];
+  pingIntervalMs?: number;
+}
+
 /** A scripted upstream and a proxy with one `openai()` provider pointing at it. */
-export async function setup(t: TestContext, handler: UpstreamHandler | UpstreamHandler[], options: OpenAIOptions = {}): Promise<Setup> {
+export async function setup(
+  t: TestContext,
+  handler: UpstreamHandler | UpstreamHandler[],
+  options: OpenAIOptions = {},
+  extras: ProxyExtras = {},
+): Promise<Setup> {
   const upstream = await scriptedUpstream(t, handler);
-  const proxy = await startTestProxy(t, { plugins: [openai({ baseUrl: `${upstream.url}/v1`, apiKey: 'sk-upstream', ...options })] });
+  const provider = openai({ baseUrl: `${upstream.url}/v1`, apiKey: 'sk-upstream', ...options });
+  const proxy = await startTestProxy(t, { plugins: [...(extras.plugins ?? []), provider], pingIntervalMs: extras.pingIntervalMs });
   return { upstream, proxy };
+}
+
+/** An SSE event as the client received it: the `event:` name and the parsed data. */
+export interface WireEvent {
+  event: string;
+  data: { type: string; [key: string]: unknown };
+}
+
+/** Posts a Messages body with plain fetch and returns the raw response and its parsed SSE events. */
+export async function rawStream(proxy: TestProxy, body: Record<string, unknown>): Promise<{ response: Response; events: WireEvent[] }> {
+  const response = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ stream: true, ...body }),
+  });
+  const events: WireEvent[] = [];
+  if (response.body) {
+    for await (const message of readSse(response.body as AsyncIterable<Uint8Array>)) {
+      events.push({ event: message.event, data: JSON.parse(message.data) as WireEvent['data'] });
+    }
+  }
+  return { response, events };
+}
+
+/**
+ * The streaming grammar of PROTOCOL §3.1, checked on the wire (B2–B6, B10, B11): event names equal
+ * types; `message_start` first and `message_stop` last; blocks opened one at a time with indices
+ * 0, 1, 2…, each delta and stop for the open block; one `message_delta` with a stop reason.
+ */
+export function assertGrammar(events: readonly WireEvent[]): void {
+  for (const { event, data } of events) assert.equal(event, data.type, 'B2: event name equals data.type');
+  const types = events.map((e) => e.data.type).filter((type) => type !== 'ping');
+  assert.equal(types[0], 'message_start', 'B3: first event');
+  const start = events[0]!.data as unknown as { message: { content: unknown[]; stop_reason: unknown } };
+  assert.deepEqual(start.message.content, []);
+  assert.equal(start.message.stop_reason, null);
+  assert.equal(types.at(-1), 'message_stop', 'B3: last event');
+  assert.equal(types.filter((type) => type === 'message_delta').length, 1, 'B6: one message_delta');
+  assert.equal(types.at(-2), 'message_delta', 'B6: message_delta precedes message_stop');
+  let open = -1;
+  let next = 0;
+  let json = '';
+  let signatureSeen = false;
+  for (const { data } of events) {
+    const index = data.index as number;
+    if (data.type === 'content_block_start') {
+      assert.equal(open, -1, 'B5: one block open at a time');
+      assert.equal(index, next++, 'B5: indices rise by 1');
+      open = index;
+      json = '';
+      signatureSeen = false;
+      const block = data.content_block as Record<string, unknown>;
+      if (block.type === 'tool_use') assert.deepEqual(block.input, {}, 'B10: tool_use starts with input {}');
+      if (block.type === 'thinking') assert.deepEqual(block, { type: 'thinking', thinking: '', signature: '' }, 'B11');
+    } else if (data.type === 'content_block_delta') {
+      assert.equal(index, open, 'B4: delta for the open block');
+      const delta = data.delta as Record<string, string>;
+      if (delta.type === 'input_json_delta') json += delta.partial_json;
+      if (delta.type === 'thinking_delta') assert.ok(!signatureSeen, 'B11: signature after the last thinking_delta');
+      if (delta.type === 'signature_delta') signatureSeen = true;
+    } else if (data.type === 'content_block_stop') {
+      assert.equal(index, open, 'B4: stop of the open block');
+      if (json) JSON.parse(json); // B10: the fragments form JSON
+      open = -1;
+    } else if (data.type === 'message_delta') {
+      assert.equal(open, -1, 'B4: every block stopped before message_delta');
+      assert.ok((data.delta as { stop_reason: unknown }).stop_reason, 'B6: non-null stop_reason');
+    }
+  }
+}
+
+/** Guard repairs are adapter bugs: the adapter must emit a correct stream itself. */
+export function assertNoRepairs(proxy: TestProxy): void {
+  const repairs = proxy.logs.filter((line) => /stream repaired|malformed stream/.test(String(line.msg)));
+  assert.deepEqual(repairs, [], 'the stream guard had to repair the adapter’s stream');
 }
