@@ -25,6 +25,10 @@ function missing(adapter: Adapter): string | undefined {
   return undefined;
 }
 
+/** The scenarios `CCPROXY_E2E_ONLY` keeps for a column (a substring of "<version> <adapter> <scenario>"). */
+const selected = (version: string, adapter: Adapter) =>
+  scenarios.filter((s) => !only || `${version} ${adapter.name} ${s.name}`.includes(only));
+
 /** Claude Code → (ccproxy →) the scripted model: one upstream and one ccproxy per adapter. */
 function adapterSuite(version: string, adapter: Adapter): void {
   let server: ModelServer;
@@ -66,8 +70,7 @@ function adapterSuite(version: string, adapter: Adapter): void {
     }
   };
 
-  for (const scenario of scenarios) {
-    if (only && !`${version} ${adapter.name} ${scenario.name}`.includes(only)) continue;
+  for (const scenario of selected(version, adapter)) {
     const needs = adapter.translated && scenario.requires && !hasPlugin(scenario.requires);
     test(scenario.name, { skip: needs && `ccproxy/plugins has no ${scenario.requires}()` }, () => run(scenario));
   }
@@ -81,7 +84,7 @@ describe('Claude Code end to end', { concurrency }, () => {
     // Children inherit a suite's concurrency: inside a release, one column and one scenario at a time.
     const skip = !claudeBinary(version) && 'not installed: run test/e2e/install.ts';
     describe(`Claude Code ${version}`, { skip, concurrency: 1 }, () => {
-      for (const adapter of adapters) {
+      for (const adapter of adapters.filter((a) => selected(version, a).length > 0)) {
         describe(adapter.name, { skip: missing(adapter), concurrency: 1 }, () => adapterSuite(version, adapter));
       }
     });
