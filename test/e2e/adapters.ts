@@ -17,6 +17,8 @@ export interface Adapter {
   altRef: string;
   /** A translated path drops the attribution block and rewrites the wire format. */
   translated: boolean;
+  /** Plugins this setup does not configure, though the branch has them (scenarios needing one skip). */
+  without?: string[];
   /** How ccproxy starts in front of the upstream at `url`; absent: Claude Code talks to it directly. */
   launch?(url: string): ProxyLaunch;
 }
@@ -90,6 +92,8 @@ export const adapters: Adapter[] = [
     models: gpt,
     altRef: `openai,${gpt.alt}`,
     translated: true,
+    // The Python proxies had no web search, and neither has their env-compatible default.
+    without: ['webSearch'],
     // No config file: the variables of the Python proxies, as their users set them.
     launch: (url) => ({
       env: {

@@ -25,6 +25,14 @@ function missing(adapter: Adapter): string | undefined {
   return undefined;
 }
 
+/** Why a column cannot serve a scenario's feature, or undefined when it can. */
+function unserved(adapter: Adapter, scenario: Scenario): string | undefined {
+  const plugin = scenario.requires;
+  if (!adapter.translated || !plugin) return undefined;
+  if (adapter.without?.includes(plugin)) return `this setup has no ${plugin}()`;
+  return hasPlugin(plugin) ? undefined : `ccproxy/plugins has no ${plugin}()`;
+}
+
 /** The scenarios `CCPROXY_E2E_ONLY` keeps for a column (a substring of "<version> <adapter> <scenario>"). */
 const selected = (version: string, adapter: Adapter) =>
   scenarios.filter((s) => !only || `${version} ${adapter.name} ${s.name}`.includes(only));
@@ -71,8 +79,7 @@ function adapterSuite(version: string, adapter: Adapter): void {
   };
 
   for (const scenario of selected(version, adapter)) {
-    const needs = adapter.translated && scenario.requires && !hasPlugin(scenario.requires);
-    test(scenario.name, { skip: needs && `ccproxy/plugins has no ${scenario.requires}()` }, () => run(scenario));
+    test(scenario.name, { skip: unserved(adapter, scenario) }, () => run(scenario));
   }
 }
 
