@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from './install.ts';
 
-type Result = 'pass' | 'fail';
+/** `n/a`: the column does not offer the feature (e.g. web search in the env-compatible default). */
+type Result = 'pass' | 'fail' | 'n/a';
 
 /**
  * The compatibility matrix (Claude Code version × adapter → pass/fail), filled as the suite runs.
@@ -31,9 +32,10 @@ export class Matrix {
   toMarkdown(): string {
     const adapters = [...new Set([...this.results.values()].flatMap((m) => [...m.keys()]))];
     const cell = (r: Map<string, Result> | undefined) => {
-      if (!r) return 'not run';
-      const passed = [...r.values()].filter((x) => x === 'pass').length;
-      return `${passed === r.size ? 'pass' : 'FAIL'} (${passed}/${r.size})`;
+      const ran = [...(r?.values() ?? [])].filter((x) => x !== 'n/a');
+      if (ran.length === 0) return 'not run';
+      const passed = ran.filter((x) => x === 'pass').length;
+      return `${passed === ran.length ? 'pass' : 'FAIL'} (${passed}/${ran.length})`;
     };
     const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
     const lines = [
