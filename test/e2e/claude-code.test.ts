@@ -1,3 +1,9 @@
+/**
+ * Claude Code end to end: every release of claude-versions.json × every adapter × every scenario.
+ * The real `claude -p` runs in a scratch workspace against `ccproxy` started as a user starts it
+ * (a config file, or only the Python proxies' variables), in front of a scripted model speaking
+ * the vendor's wire format. Install the releases first: `node --import tsx test/e2e/install.ts`.
+ */
 import { after, before, describe, test } from 'node:test';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +17,10 @@ import { cliAvailable, startCcproxy, type ProxyProcess } from './proxy.ts';
 import { explainFailure } from './report.ts';
 import { makeWorkspace, scenarios, type Scenario } from './scenarios.ts';
 
-const matrix = new Matrix(scenarios.map((s) => s.name));
+const matrix = new Matrix(
+  adapters.map((a) => a.name),
+  scenarios.map((s) => s.name),
+);
 after(() => matrix.write());
 
 const root = await mkdtemp(join(tmpdir(), 'ccproxy-e2e-ws-'));

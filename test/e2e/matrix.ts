@@ -14,9 +14,12 @@ type Result = 'pass' | 'fail' | 'n/a';
 export class Matrix {
   private readonly results = new Map<string, Map<string, Map<string, Result>>>();
 
+  private readonly columns: string[];
   private readonly scenarios: string[];
 
-  constructor(scenarios: string[]) {
+  /** Columns and rows print in the order given, whatever order the results come in. */
+  constructor(columns: string[], scenarios: string[]) {
+    this.columns = columns;
     this.scenarios = scenarios;
   }
 
@@ -30,7 +33,8 @@ export class Matrix {
 
   /** Version × adapter (passed/ran), then adapter × scenario for each version. */
   toMarkdown(): string {
-    const adapters = [...new Set([...this.results.values()].flatMap((m) => [...m.keys()]))];
+    const ran = new Set([...this.results.values()].flatMap((m) => [...m.keys()]));
+    const adapters = this.columns.filter((c) => ran.has(c));
     const cell = (r: Map<string, Result> | undefined) => {
       const ran = [...(r?.values() ?? [])].filter((x) => x !== 'n/a');
       if (ran.length === 0) return 'not run';
@@ -42,7 +46,9 @@ export class Matrix {
       '# Claude Code compatibility matrix',
       '',
       'Produced by `npm run test:e2e`: the real Claude Code CLI (`claude -p --output-format stream-json`)',
-      'through ccproxy to scripted upstreams speaking each vendor\'s wire format.',
+      "through ccproxy to scripted upstreams speaking each vendor's wire format.",
+      `Last run: ${new Date().toISOString().slice(0, 10)}. \`baseline\`: Claude Code straight to the scripted`,
+      'Anthropic upstream, no ccproxy (proves the scenario itself). `n/a`: the setup does not offer the feature.',
       '',
       row(['Claude Code', ...adapters]),
       row(['---', ...adapters.map(() => '---')]),
