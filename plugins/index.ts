@@ -6,7 +6,16 @@ export { auth, type AuthOptions } from './auth/index.ts';
 export { customHeaders, type CustomHeadersOptions } from './custom-headers/index.ts';
 export { overrides, type OverridesOptions, type Preset } from './overrides/index.ts';
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
-export { router, type RouterOptions } from './router/index.ts';
+export {
+  router,
+  type BreakerOptions,
+  type CustomRoute,
+  type RateLimitOptions,
+  type RetryOptions,
+  type RouteOption,
+  type RouterOptions,
+  type TimeoutOptions,
+} from './router/index.ts';
 export { boost, type BoostOptions } from './boost/index.ts';
 export { webSearch, SearchError, type WebSearchOptions, type BackendOptions, type SearchBackend, type SearchHit, type SearchQuery } from './web-search/index.ts';
 export { envPreset } from './env/index.ts';

@@ -1,5 +1,6 @@
 import { ConfigError, type PluginOption } from '../../core/index.ts';
 import { auth } from '../auth/index.ts';
+import { boostFromEnv } from '../boost/env.ts';
 import { customHeaders } from '../custom-headers/index.ts';
 import { modelMap } from '../model-map/index.ts';
 import { openai } from '../providers/openai/index.ts';
@@ -32,6 +33,8 @@ export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] 
       middle: `openai,${env.MIDDLE_MODEL || big}`,
       small: `openai,${env.SMALL_MODEL || 'gpt-4o-mini'}`,
     }),
+    // ENABLE_BOOST_SUPPORT, BOOST_BASE_URL, BOOST_API_KEY, BOOST_MODEL, BOOST_WRAPPER_TEMPLATE.
+    boostFromEnv(env),
   ];
 }
 

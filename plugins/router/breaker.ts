@@ -4,7 +4,10 @@ import type { SharedState } from '../shared/state/index.ts';
 export interface BreakerOptions {
   /** Consecutive failures that open the circuit. Default 5. */
   failures?: number;
-  /** Failure share over `windowMs` (0–1) that opens it too, once `minRequests` are seen. Default: off. */
+  /**
+   * Failure share over `windowMs` (0–1) that opens it too, once `minRequests` are seen: it catches
+   * a flapping provider that never fails N times in a row. Default 0.5.
+   */
   errorRate?: number;
   /** The error-rate window. Default 60 s. */
   windowMs?: number;
@@ -35,7 +38,7 @@ export interface BreakerState {
 /** Whether a request may go to a provider, and if not, for how long it will be refused. */
 export type Admission = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-type Settings = Required<Omit<BreakerOptions, 'errorRate'>> & { errorRate: number | undefined };
+type Settings = Required<BreakerOptions>;
 
 const fresh = (now: number): BreakerState => ({
   mode: 'closed',
@@ -47,11 +50,11 @@ const fresh = (now: number): BreakerState => ({
   lastError: null,
 });
 
-/** The breaker's transitions as pure functions of (settings, state, now): the store makes them atomic. */
+/** The options with their defaults filled in. */
 export function breakerSettings(options: BreakerOptions = {}): Settings {
   return {
     failures: options.failures ?? 5,
-    errorRate: options.errorRate,
+    errorRate: options.errorRate ?? 0.5,
     windowMs: options.windowMs ?? 60_000,
     minRequests: options.minRequests ?? 20,
     openMs: options.openMs ?? 30_000,
@@ -59,8 +62,14 @@ export function breakerSettings(options: BreakerOptions = {}): Settings {
   };
 }
 
+// The transitions are pure functions of (settings, state, now); the shared store makes each atomic.
+
 /** Before a call: closed admits; open refuses until `openMs` passed, then turns half-open. */
-export function admit(s: Settings, state: BreakerState | undefined, now: number): [BreakerState, Admission] {
+export function admit(
+  s: Settings,
+  state: BreakerState | undefined,
+  now: number,
+): [BreakerState, Admission] {
   const b = state ?? fresh(now);
   if (b.mode === 'closed') return [b, { allowed: true }];
   if (b.mode === 'open') {
@@ -72,13 +81,21 @@ export function admit(s: Settings, state: BreakerState | undefined, now: number)
   // another `openMs` the slots are handed out again.
   const stale = now - b.since >= s.openMs;
   if (b.admitted < s.probes || stale) {
-    return [{ ...b, admitted: stale ? 1 : b.admitted + 1, since: stale ? now : b.since }, { allowed: true }];
+    return [
+      { ...b, admitted: stale ? 1 : b.admitted + 1, since: stale ? now : b.since },
+      { allowed: true },
+    ];
   }
   return [b, { allowed: false, retryAfterMs: b.since + s.openMs - now }];
 }
 
 /** After a call: `error` is the failure's message, or null for a success. */
-export function record(s: Settings, state: BreakerState | undefined, now: number, error: string | null): [BreakerState, BreakerMode] {
+export function record(
+  s: Settings,
+  state: BreakerState | undefined,
+  now: number,
+  error: string | null,
+): [BreakerState, BreakerMode] {
   const b = state ?? fresh(now);
   const lastError = error === null ? b.lastError : { message: error, at: now };
   if (b.mode === 'half-open') {
@@ -87,17 +104,22 @@ export function record(s: Settings, state: BreakerState | undefined, now: number
     return [{ ...b, successes: b.successes + 1 }, 'half-open'];
   }
   if (b.mode === 'open') return [{ ...b, lastError }, 'open']; // a late answer from before it opened
-  const window = now - b.window.start >= s.windowMs ? { start: now, total: 0, failed: 0 } : { ...b.window };
+  const window =
+    now - b.window.start >= s.windowMs ? { start: now, total: 0, failed: 0 } : { ...b.window };
   window.total++;
   if (error === null) return [{ ...b, failures: 0, window, lastError }, 'closed'];
   window.failed++;
   const failures = b.failures + 1;
-  const rateTripped = s.errorRate !== undefined && window.total >= s.minRequests && window.failed / window.total >= s.errorRate;
+  const rateTripped = window.total >= s.minRequests && window.failed / window.total >= s.errorRate;
   if (failures >= s.failures || rateTripped) return opened(b, now, lastError);
   return [{ ...b, failures, window, lastError }, 'closed'];
 }
 
-function opened(b: BreakerState, now: number, lastError: BreakerState['lastError']): [BreakerState, BreakerMode] {
+function opened(
+  b: BreakerState,
+  now: number,
+  lastError: BreakerState['lastError'],
+): [BreakerState, BreakerMode] {
   return [{ ...fresh(now), mode: 'open', window: b.window, lastError }, 'open'];
 }
 
@@ -123,11 +145,15 @@ export class Breakers {
   }
 
   admit(provider: string): Promise<Admission> {
-    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) => admit(this.settings, state, Date.now()));
+    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) =>
+      admit(this.settings, state, Date.now()),
+    );
   }
 
   record(provider: string, error: string | null): Promise<BreakerMode> {
-    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) => record(this.settings, state, Date.now(), error));
+    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) =>
+      record(this.settings, state, Date.now(), error),
+    );
   }
 
   /** The stored state, or a closed breaker for a provider never called. */

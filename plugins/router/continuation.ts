@@ -95,7 +95,11 @@ export class Seam {
           const text = textOf(event.delta).trimStart();
           if (!text) return;
           this.trimmed = false;
-          out.push({ ...event, index: map.get(event.index) ?? event.index, delta: { ...event.delta, text } });
+          out.push({
+            ...event,
+            index: map.get(event.index) ?? event.index,
+            delta: { ...event.delta, text },
+          });
           return;
         }
         out.push({ ...event, index: map.get(event.index) ?? event.index });
@@ -104,7 +108,8 @@ export class Seam {
         out.push({ ...event, index: map.get(event.index) ?? event.index });
         return;
       case 'message_delta':
-        if (map.size === 0 && this.open !== NONE) out.push({ type: 'content_block_stop', index: this.open });
+        if (map.size === 0 && this.open !== NONE)
+          out.push({ type: 'content_block_stop', index: this.open });
         out.push(event);
         return;
       default:

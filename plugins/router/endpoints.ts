@@ -1,5 +1,13 @@
 import type Koa from 'koa';
-import { isLoopback, parseModelRef, ProxyContext, ProxyError, type MessagesRequest, type ProxyApp, type Target } from '../../core/index.ts';
+import {
+  isLoopback,
+  parseModelRef,
+  ProxyContext,
+  ProxyError,
+  type MessagesRequest,
+  type ProxyApp,
+  type Target,
+} from '../../core/index.ts';
 import type { SharedState } from '../shared/state/index.ts';
 import type { BreakerMode, Breakers } from './breaker.ts';
 import { explanation, judge, type RuleSet } from './rules.ts';
@@ -43,10 +51,19 @@ export function serveEndpoints(app: ProxyApp, deps: EndpointDeps): void {
 
   app.http.post('/api/route/explain', async (http) => {
     // The explanation shows configured targets: for this machine's user (the CLI), not the network.
-    if (!isLoopback(http.req.socket.remoteAddress ?? '')) throw new ProxyError('permission_error', 403, 'Route explanations are served to loopback callers only');
+    if (!isLoopback(http.req.socket.remoteAddress ?? ''))
+      throw new ProxyError(
+        'permission_error',
+        403,
+        'Route explanations are served to loopback callers only',
+      );
     const request = http.request.body as MessagesRequest | undefined;
     if (typeof request?.model !== 'string' || !Array.isArray(request.messages)) {
-      throw new ProxyError('invalid_request_error', 400, 'Expected a Messages request body with "model" and "messages"');
+      throw new ProxyError(
+        'invalid_request_error',
+        400,
+        'Expected a Messages request body with "model" and "messages"',
+      );
     }
     const ctx = explainContext(app, http, request);
     const verdicts = await judge(deps.rules, { ctx, tokens: deps.tokens }, true);
@@ -54,14 +71,22 @@ export function serveEndpoints(app: ProxyApp, deps: EndpointDeps): void {
   });
 }
 
-async function providerHealth(deps: EndpointDeps, name: string, detail: boolean): Promise<ProviderHealth> {
+async function providerHealth(
+  deps: EndpointDeps,
+  name: string,
+  detail: boolean,
+): Promise<ProviderHealth> {
   const breakers = deps.breakers();
   if (!breakers) return { breaker: 'off' };
   const state = await breakers.state(name);
   // An open breaker past its wait lets the next request probe: that is what a caller will meet.
-  const mode = state.mode === 'open' && state.since + breakers.openMs <= Date.now() ? 'half-open' : state.mode;
+  const mode =
+    state.mode === 'open' && state.since + breakers.openMs <= Date.now() ? 'half-open' : state.mode;
   if (!detail) return { breaker: mode };
-  const last = state.lastError && { message: state.lastError.message, at: new Date(state.lastError.at).toISOString() };
+  const last = state.lastError && {
+    message: state.lastError.message,
+    at: new Date(state.lastError.at).toISOString(),
+  };
   return { breaker: mode, failures: state.failures, lastError: last };
 }
 

@@ -1,11 +1,30 @@
-import { checkOptions, ConfigError, estimateInputTokens, formatTarget, type Plugin, type ProxyContext, type Target } from '../../core/index.ts';
+import {
+  checkOptions,
+  ConfigError,
+  estimateInputTokens,
+  formatTarget,
+  type Plugin,
+  type ProxyContext,
+  type Target,
+} from '../../core/index.ts';
 import { memoryState, type SharedState } from '../shared/state/index.ts';
 import { redisState } from '../shared/state/redis.ts';
 import { Breakers, type BreakerOptions } from './breaker.ts';
 import { serveEndpoints } from './endpoints.ts';
 import { RateLimiter, rateLimited, type RateLimitOptions } from './rate-limit.ts';
 import { retrySettings, type RetryOptions } from './retry.ts';
-import { fillParams, judge, toRoute, toTarget, type CustomRoute, type Route, type RouteOption, type RouteSpec, type RuleSet } from './rules.ts';
+import {
+  fillParams,
+  judge,
+  toRoute,
+  toTarget,
+  type CustomRoute,
+  type Route,
+  type RouteOption,
+  type RouteSpec,
+  type RuleSet,
+  TRAIT_RULES,
+} from './rules.ts';
 import { schema } from './schema.ts';
 import { serve, type AttemptRecord, type Resilience } from './serve.ts';
 import { PromptTokens } from './tokens.ts';
@@ -40,9 +59,14 @@ export interface RouterOptions {
   timeouts?: TimeoutOptions;
   /** When a stream breaks after the first byte, resume on the next target. Default `false`. */
   continuation?: boolean;
-  /** `redis://…`: breaker state and budgets shared by every instance using it. Default: in memory. */
+  /**
+   * `redis://…`: breaker state and budgets shared by every instance using it. Default: the
+   * config's top-level `redis`, else in memory.
+   */
   redis?: string;
 }
+
+export type { BreakerOptions, CustomRoute, RateLimitOptions, RetryOptions, RouteOption, TimeoutOptions };
 
 declare module '../../core/index.ts' {
   interface ProxyState {
@@ -60,11 +84,16 @@ declare module '../../core/index.ts' {
 export function router(options: RouterOptions = {}): Plugin {
   checkOptions('router', schema, options);
   if (options.custom !== undefined && typeof options.custom !== 'function') {
-    throw new ConfigError('plugins (router): options.custom: expected a function (request, ctx) => "provider,model" | undefined');
+    throw new ConfigError(
+      'plugins (router): options.custom: expected a function (request, ctx) => "provider,model" | undefined',
+    );
   }
   const rules = ruleSet(options);
-  const fallbacks = new Map(Object.entries(options.fallbacks ?? {}).map(([key, refs]) => [key, refs.map(toTarget)]));
-  const fallbacksOf = (target: Target): Target[] => fallbacks.get(formatTarget(target)) ?? fallbacks.get(target.provider) ?? [];
+  const fallbacks = new Map(
+    Object.entries(options.fallbacks ?? {}).map(([key, refs]) => [key, refs.map(toTarget)]),
+  );
+  const fallbacksOf = (target: Target): Target[] =>
+    fallbacks.get(formatTarget(target)) ?? fallbacks.get(target.provider) ?? [];
   const tokens = new PromptTokens();
   let store: SharedState = memoryState();
   const r: Resilience = {
@@ -77,28 +106,54 @@ export function router(options: RouterOptions = {}): Plugin {
       try {
         return await work();
       } catch (error) {
-        ctx.log.warn({ err: error, store: store.kind }, 'router state unavailable; letting the request through');
+        ctx.log.warn(
+          { err: error, store: store.kind },
+          'router state unavailable; letting the request through',
+        );
         return fallback;
       }
     },
   };
-  const passThrough = r.retry.attempts === 0 && options.breaker === false && !options.rateLimits?.providers && !r.timeouts && !r.continuation;
+  const passThrough =
+    r.retry.attempts === 0 &&
+    options.breaker === false &&
+    !options.rateLimits?.providers &&
+    !r.timeouts &&
+    !r.continuation;
 
   return {
     name: 'router',
     enforce: 'post',
     async setup(app) {
-      store = options.redis ? await redisState(options.redis) : memoryState();
+      const redis = options.redis ?? app.redis;
+      if (redis) {
+        store = await redisState(redis);
+        await store.get('ping').catch((error: unknown) => {
+          app.log.warn(
+            { err: error },
+            'router: Redis unreachable; requests pass unlimited until it answers',
+          );
+        });
+      }
       r.breakers = options.breaker === false ? null : new Breakers(options.breaker, store);
       r.limits = options.rateLimits ? new RateLimiter(options.rateLimits, store) : null;
       for (const [where, route] of routesOf(rules)) {
-        for (const target of [route.target, ...route.fallbacks]) if (target.provider) app.requireTarget(target, `plugins (router): options.${where}`);
+        for (const target of [route.target, ...route.fallbacks])
+          if (target.provider) app.requireTarget(target, `plugins (router): options.${where}`);
       }
       for (const [key, targets] of fallbacks) {
-        for (const target of targets) if (target.provider) app.requireTarget(target, `plugins (router): options.fallbacks["${key}"]`);
+        for (const target of targets)
+          if (target.provider)
+            app.requireTarget(target, `plugins (router): options.fallbacks["${key}"]`);
       }
       if (rules.longContext) await tokens.load();
-      serveEndpoints(app, { rules, tokens, fallbacksOf, breakers: () => r.breakers, store: () => store });
+      serveEndpoints(app, {
+        rules,
+        tokens,
+        fallbacksOf,
+        breakers: () => r.breakers,
+        store: () => store,
+      });
     },
     async onRequest(ctx) {
       const verdicts = await judge(rules, { ctx, tokens }, false);
@@ -110,7 +165,10 @@ export function router(options: RouterOptions = {}): Plugin {
         ctx.route = won.rule;
         ctx.request = fillParams(ctx.request, route.params);
       }
-      ctx.state.router = { fallbacks: route?.fallbacks.length ? route.fallbacks : fallbacksOf(ctx.target), attempts: [] };
+      ctx.state.router = {
+        fallbacks: route?.fallbacks.length ? route.fallbacks : fallbacksOf(ctx.target),
+        attempts: [],
+      };
       if (ctx.endpoint === 'messages' && r.limits?.limitsClients) await limitClient(ctx, r);
     },
     wrapStream(ctx, next) {
@@ -120,24 +178,41 @@ export function router(options: RouterOptions = {}): Plugin {
     },
     onFinish(ctx, outcome) {
       if (!r.limits || outcome.usage.output_tokens <= 0) return;
-      return r.safely(ctx, () => r.limits!.chargeOutput(ctx, ctx.target.provider, outcome.usage.output_tokens), undefined);
+      return r.safely(
+        ctx,
+        () => r.limits!.chargeOutput(ctx, ctx.target.provider, outcome.usage.output_tokens),
+        undefined,
+      );
     },
     close: () => store.close(),
   };
 }
 
 async function limitClient(ctx: ProxyContext, r: Resilience): Promise<void> {
-  const waitMs = await r.safely(ctx, () => r.limits!.client(ctx, estimateInputTokens(ctx.request)), 0);
+  const waitMs = await r.safely(
+    ctx,
+    () => r.limits!.client(ctx, estimateInputTokens(ctx.request)),
+    0,
+  );
   if (waitMs > 0) throw rateLimited('this client', waitMs);
 }
 
 function ruleSet(options: RouterOptions): RuleSet {
-  const optional = (option: RouteOption | undefined) => (option === undefined ? undefined : toRoute(option));
+  const optional = (option: RouteOption | undefined) =>
+    option === undefined ? undefined : toRoute(option);
   const long = options.longContext;
   return {
     custom: options.custom,
-    models: new Map(Object.entries(options.routes ?? {}).map(([name, option]) => [name.toLowerCase(), toRoute(option)])),
-    longContext: long === undefined ? undefined : { ...toRoute(long), threshold: (typeof long === 'object' && long.threshold) || 60_000 },
+    models: new Map(
+      Object.entries(options.routes ?? {}).map(([name, option]) => [
+        name.toLowerCase(),
+        toRoute(option),
+      ]),
+    ),
+    longContext:
+      long === undefined
+        ? undefined
+        : { ...toRoute(long), threshold: (typeof long === 'object' && long.threshold) || 60_000 },
     background: optional(options.background),
     thinking: optional(options.thinking),
     webSearch: optional(options.webSearch),
@@ -148,8 +223,11 @@ function ruleSet(options: RouterOptions): RuleSet {
 
 /** Every configured route with the option path naming it, for start-up checks. */
 function routesOf(rules: RuleSet): [string, Route][] {
-  const named: [string, Route][] = [...rules.models].map(([name, route]) => [`routes["${name}"]`, route]);
-  for (const key of ['longContext', 'background', 'thinking', 'webSearch', 'images', 'default'] as const) {
+  const named: [string, Route][] = [...rules.models].map(([name, route]) => [
+    `routes["${name}"]`,
+    route,
+  ]);
+  for (const key of TRAIT_RULES) {
     const route = rules[key];
     if (route) named.push([key, route]);
   }

@@ -44,7 +44,12 @@ function refill(limit: RateLimit, state: BucketState | undefined, now: number): 
  * milliseconds until both buckets hold enough. A prompt larger than the whole minute's budget
  * passes when the bucket is full, so that it is slow rather than impossible.
  */
-export function take(limit: RateLimit, state: BucketState | undefined, now: number, tokens: number): [BucketState, number] {
+export function take(
+  limit: RateLimit,
+  state: BucketState | undefined,
+  now: number,
+  tokens: number,
+): [BucketState, number] {
   const b = refill(limit, state, now);
   const rpm = limit.requestsPerMinute;
   const tpm = limit.tokensPerMinute;
@@ -57,7 +62,12 @@ export function take(limit: RateLimit, state: BucketState | undefined, now: numb
 }
 
 /** Charges tokens learnt after admission (the output); the debt delays later requests. */
-export function charge(limit: RateLimit, state: BucketState | undefined, now: number, tokens: number): [BucketState, void] {
+export function charge(
+  limit: RateLimit,
+  state: BucketState | undefined,
+  now: number,
+  tokens: number,
+): [BucketState, void] {
   const b = refill(limit, state, now);
   const tpm = limit.tokensPerMinute ?? 0;
   return [{ ...b, tokens: Math.max(-tpm, b.tokens - tokens) }, undefined];
@@ -98,13 +108,17 @@ export class RateLimiter {
     ];
     for (const [limit, key] of pairs) {
       if (!limit?.tokensPerMinute || tokens <= 0) continue;
-      await this.store.update(`rate:${key}`, TTL_MS, (s: BucketState | undefined) => charge(limit, s, Date.now(), tokens));
+      await this.store.update(`rate:${key}`, TTL_MS, (s: BucketState | undefined) =>
+        charge(limit, s, Date.now(), tokens),
+      );
     }
   }
 
   private take(limit: RateLimit | undefined, key: string, tokens: number): Promise<number> {
     if (!limit) return Promise.resolve(0);
-    return this.store.update(`rate:${key}`, TTL_MS, (s: BucketState | undefined) => take(limit, s, Date.now(), tokens));
+    return this.store.update(`rate:${key}`, TTL_MS, (s: BucketState | undefined) =>
+      take(limit, s, Date.now(), tokens),
+    );
   }
 }
 
@@ -115,11 +129,17 @@ function clientKey(ctx: ProxyContext): string {
 }
 
 /** Claude Code gives up at once on `retry-after` over 60 (PROTOCOL E14): never say more. */
-export const retryAfterSeconds = (ms: number): string => String(Math.min(60, Math.max(1, Math.ceil(ms / 1000))));
+export const retryAfterSeconds = (ms: number): string =>
+  String(Math.min(60, Math.max(1, Math.ceil(ms / 1000))));
 
 /** The 429 a client over its budget gets. */
 export function rateLimited(who: string, waitMs: number): ProxyError {
-  return new ProxyError('rate_limit_error', 429, `Rate limit of ${who} exceeded; retry in ${Math.ceil(waitMs / 1000)} s`, {
-    headers: { 'retry-after': retryAfterSeconds(waitMs) },
-  });
+  return new ProxyError(
+    'rate_limit_error',
+    429,
+    `Rate limit of ${who} exceeded; retry in ${Math.ceil(waitMs / 1000)} s`,
+    {
+      headers: { 'retry-after': retryAfterSeconds(waitMs) },
+    },
+  );
 }

@@ -46,11 +46,17 @@ export function retryAfterMs(error: ProxyError): number | undefined {
  * retrying together spread out; at least what the upstream asked for. Undefined when the
  * upstream asks for more than `maxMs`: waiting here would only delay the client's own retry.
  */
-export function backoffMs(s: RetrySettings, round: number, asked: number | undefined, random = Math.random): number | undefined {
+export function backoffMs(
+  s: RetrySettings,
+  round: number,
+  asked: number | undefined,
+  random = Math.random,
+): number | undefined {
   if (asked !== undefined && asked > s.maxMs) return undefined;
   const exp = Math.min(s.maxMs, s.baseMs * 2 ** (round - 1));
   return Math.max(asked ?? 0, exp / 2 + random() * (exp / 2));
 }
 
 /** Waits, unless the client leaves first (then rejects with the abort). */
-export const wait = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal });
+export const wait = (ms: number, signal: AbortSignal): Promise<void> =>
+  sleep(ms, undefined, { signal });

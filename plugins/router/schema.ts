@@ -3,7 +3,10 @@ const ref = { type: 'string', minLength: 1 };
 const limit = {
   type: 'object',
   additionalProperties: false,
-  properties: { requestsPerMinute: { type: 'number', exclusiveMinimum: 0 }, tokensPerMinute: { type: 'number', exclusiveMinimum: 0 } },
+  properties: {
+    requestsPerMinute: { type: 'number', exclusiveMinimum: 0 },
+    tokensPerMinute: { type: 'number', exclusiveMinimum: 0 },
+  },
 };
 const spec = {
   type: 'object',
@@ -21,7 +24,10 @@ export const schema = {
     custom: {},
     routes: { type: 'object', additionalProperties: route },
     longContext: {
-      anyOf: [ref, { ...spec, properties: { ...spec.properties, threshold: { type: 'integer', minimum: 1 } } }],
+      anyOf: [
+        ref,
+        { ...spec, properties: { ...spec.properties, threshold: { type: 'integer', minimum: 1 } } },
+      ],
     },
     background: route,
     thinking: route,
@@ -35,7 +41,12 @@ export const schema = {
         {
           type: 'object',
           additionalProperties: false,
-          properties: { attempts: { type: 'integer', minimum: 0 }, baseMs: ms, maxMs: ms, totalMs: ms },
+          properties: {
+            attempts: { type: 'integer', minimum: 0 },
+            baseMs: ms,
+            maxMs: ms,
+            totalMs: ms,
+          },
         },
       ],
     },
@@ -61,7 +72,11 @@ export const schema = {
       additionalProperties: false,
       properties: { client: limit, providers: { type: 'object', additionalProperties: limit } },
     },
-    timeouts: { type: 'object', additionalProperties: false, properties: { firstByteMs: ms, idleMs: ms } },
+    timeouts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { firstByteMs: ms, idleMs: ms },
+    },
     continuation: { type: 'boolean' },
     redis: ref,
   },

@@ -12,7 +12,14 @@ import {
 import type { Breakers } from './breaker.ts';
 import { Seam } from './continuation.ts';
 import { rateLimited, retryAfterSeconds, type RateLimiter } from './rate-limit.ts';
-import { backoffMs, countsAgainstProvider, isRetryable, retryAfterMs, wait, type RetrySettings } from './retry.ts';
+import {
+  backoffMs,
+  countsAgainstProvider,
+  isRetryable,
+  retryAfterMs,
+  wait,
+  type RetrySettings,
+} from './retry.ts';
 import { watched, type TimeoutOptions } from './watchdog.ts';
 
 /** What the resilient call needs; built once by the plugin. */
@@ -38,7 +45,12 @@ export interface AttemptRecord {
  * gone to the client, a failure ends the answer with an SSE error, unless continuation is on and
  * the answer so far is plain text: then the next target is asked to go on from it.
  */
-export async function* serve(ctx: ProxyContext, next: Next, targets: readonly Target[], r: Resilience): AsyncGenerator<StreamEvent> {
+export async function* serve(
+  ctx: ProxyContext,
+  next: Next,
+  targets: readonly Target[],
+  r: Resilience,
+): AsyncGenerator<StreamEvent> {
   const original = ctx.request;
   const attempts = ctx.state.router!.attempts;
   const seam = r.continuation ? new Seam() : null;
@@ -68,7 +80,11 @@ export async function* serve(ctx: ProxyContext, next: Next, targets: readonly Ta
         // The log line says a fallback served; the response header names which.
         ctx.route = target === targets[0] ? rule : `${rule}+fallback`;
         const request = sent ? seam!.continuation(original) : undefined;
-        if (request) ctx.log.warn({ seam: seam!.seams, at: seam!.sentChars, to: formatTarget(target) }, 'stream broke; continuing on the next target');
+        if (request)
+          ctx.log.warn(
+            { seam: seam!.seams, at: seam!.sentChars, to: formatTarget(target) },
+            'stream broke; continuing on the next target',
+          );
         try {
           for await (const event of attempt(ctx, next, request, r)) {
             if (event.type === 'error') throw eventError(event);
@@ -96,7 +112,10 @@ export async function* serve(ctx: ProxyContext, next: Next, targets: readonly Ta
           failure = e;
           // A timeout costs the longest wait of all: that target is not tried again.
           if (e.type === 'timeout_error') live.splice(live.indexOf(target), 1);
-          ctx.log.warn({ target: formatTarget(target), status: e.status, err: e.message }, 'attempt failed; trying the next target');
+          ctx.log.warn(
+            { target: formatTarget(target), status: e.status, err: e.message },
+            'attempt failed; trying the next target',
+          );
         }
       }
       // Every target refused without a call (breakers open, budgets spent): fail fast.
@@ -109,7 +128,12 @@ export async function* serve(ctx: ProxyContext, next: Next, targets: readonly Ta
 }
 
 /** One call of the inner chain, under the router's timeouts when it has any. */
-function attempt(ctx: ProxyContext, next: Next, request: ProxyContext['request'] | undefined, r: Resilience): AsyncIterable<StreamEvent> {
+function attempt(
+  ctx: ProxyContext,
+  next: Next,
+  request: ProxyContext['request'] | undefined,
+  r: Resilience,
+): AsyncIterable<StreamEvent> {
   return r.timeouts ? watched(ctx, () => next(request), r.timeouts) : next(request);
 }
 
@@ -123,15 +147,26 @@ function sewn(seam: Seam, event: StreamEvent): StreamEvent[] {
 async function admit(ctx: ProxyContext, target: Target, r: Resilience): Promise<ProxyError | null> {
   const provider = target.provider;
   if (r.breakers) {
-    const admission = await r.safely(ctx, () => r.breakers!.admit(provider), { allowed: true } as const);
+    const admission = await r.safely(ctx, () => r.breakers!.admit(provider), {
+      allowed: true,
+    } as const);
     if (!admission.allowed) {
-      return new ProxyError('overloaded_error', 529, `Provider "${provider}" is failing; its circuit breaker is open`, {
-        headers: { 'retry-after': retryAfterSeconds(admission.retryAfterMs) },
-      });
+      return new ProxyError(
+        'overloaded_error',
+        529,
+        `Provider "${provider}" is failing; its circuit breaker is open`,
+        {
+          headers: { 'retry-after': retryAfterSeconds(admission.retryAfterMs) },
+        },
+      );
     }
   }
   if (r.limits?.hasProvider(provider)) {
-    const waitMs = await r.safely(ctx, () => r.limits!.provider(provider, estimateInputTokens(ctx.request)), 0);
+    const waitMs = await r.safely(
+      ctx,
+      () => r.limits!.provider(provider, estimateInputTokens(ctx.request)),
+      0,
+    );
     if (waitMs > 0) return rateLimited(`provider "${provider}"`, waitMs);
   }
   return null;
@@ -142,12 +177,22 @@ async function succeeded(ctx: ProxyContext, r: Resilience, target: Target): Prom
   await record(ctx, r, target, null);
 }
 
-async function record(ctx: ProxyContext, r: Resilience, target: Target, error: string | null): Promise<void> {
+async function record(
+  ctx: ProxyContext,
+  r: Resilience,
+  target: Target,
+  error: string | null,
+): Promise<void> {
   if (!r.breakers) return;
   const mode = await r.safely(ctx, () => r.breakers!.record(target.provider, error), null);
-  if (mode === 'open' && error !== null) ctx.log.warn({ provider: target.provider, err: error }, 'circuit breaker open');
+  if (mode === 'open' && error !== null)
+    ctx.log.warn({ provider: target.provider, err: error }, 'circuit breaker open');
 }
 
 function eventError(event: StreamEvent & { type: 'error' }): ProxyError {
-  return new ProxyError(event.error.type, statusForErrorType(event.error.type), event.error.message);
+  return new ProxyError(
+    event.error.type,
+    statusForErrorType(event.error.type),
+    event.error.message,
+  );
 }

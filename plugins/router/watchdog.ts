@@ -32,7 +32,9 @@ export async function* watched(
     controller.abort(expired);
     rejectExpiry(expired);
   };
-  let timer = timeouts.firstByteMs ? setTimeout(fire(`no first byte within ${timeouts.firstByteMs} ms`), timeouts.firstByteMs) : undefined;
+  let timer = timeouts.firstByteMs
+    ? setTimeout(fire(`no first byte within ${timeouts.firstByteMs} ms`), timeouts.firstByteMs)
+    : undefined;
   ctx.signal = AbortSignal.any([client, controller.signal]);
   const events = open()[Symbol.asyncIterator]();
   try {
@@ -47,7 +49,9 @@ export async function* watched(
       waiting = false;
       if (first) {
         clearTimeout(timer);
-        timer = timeouts.idleMs ? setTimeout(fire(`no event for ${timeouts.idleMs} ms`), timeouts.idleMs) : undefined;
+        timer = timeouts.idleMs
+          ? setTimeout(fire(`no event for ${timeouts.idleMs} ms`), timeouts.idleMs)
+          : undefined;
       }
       yield result.value;
       timer?.refresh();

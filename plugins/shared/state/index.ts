@@ -28,9 +28,23 @@ interface Entry {
   expires: number;
 }
 
+/** Updates between two sweeps of expired entries. */
+const SWEEP_EVERY = 1024;
+
+/** The in-memory store; `size` counts the entries it holds (expired ones until swept). */
+export interface MemoryState extends SharedState {
+  readonly size: number;
+}
+
 /** The single-instance store: a Map, where every update is atomic since it never awaits. */
-export function memoryState(): SharedState {
+export function memoryState(): MemoryState {
   const entries = new Map<string, Entry>();
+  let updates = 0;
+  // Keys of clients that never return would otherwise stay: expiry is only checked on read.
+  const sweep = () => {
+    const now = Date.now();
+    for (const [key, entry] of entries) if (entry.expires <= now) entries.delete(key);
+  };
   const read = (key: string): unknown => {
     const entry = entries.get(key);
     if (!entry || entry.expires > Date.now()) return entry?.value;
@@ -42,9 +56,13 @@ export function memoryState(): SharedState {
     update<T, R>(key: string, ttlMs: number, step: Step<T, R>) {
       const [next, result] = step(read(key) as T | undefined);
       entries.set(key, { value: next, expires: Date.now() + ttlMs });
+      if (++updates % SWEEP_EVERY === 0) sweep();
       return Promise.resolve(result);
     },
     get: <T>(key: string) => Promise.resolve(read(key) as T | undefined),
     close: () => Promise.resolve(),
+    get size() {
+      return entries.size;
+    },
   };
 }

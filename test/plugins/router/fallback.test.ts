@@ -2,12 +2,22 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { router } from '../../../plugins/index.ts';
+import { openai, router } from '../../../plugins/index.ts';
 import { backoffMs, retrySettings } from '../../../plugins/router/retry.ts';
 import { startTestProxy, user } from '../../helpers/proxy.ts';
-import { replySse, scriptedUpstream } from '../../helpers/upstream.ts';
-import { fakeProvider, textStream } from './fake-provider.ts';
-import { answering, ask, failing, rejection, requestLines, textOf } from './setup.ts';
+import { replyJson, replySse, scriptedUpstream } from '../../helpers/upstream.ts';
+import { chunk, openaiReply, usageChunk } from '../../providers/openai/helpers.ts';
+import { textStream } from './fake-provider.ts';
+import {
+  answering,
+  ask,
+  failing,
+  rejection,
+  requestLines,
+  textOf,
+  withOne,
+  withFallback,
+} from './setup.ts';
 
 const quick = { attempts: 0 } as const;
 
@@ -20,7 +30,8 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-const hanging = (t: Parameters<typeof scriptedUpstream>[0]) => scriptedUpstream(t, () => new Promise<void>(() => {}));
+const hanging = (t: Parameters<typeof scriptedUpstream>[0]) =>
+  scriptedUpstream(t, () => new Promise<void>(() => {}));
 
 for (const c of [
   { name: 'refuses connections', first: async () => ({ url: await closedUrl() }) },
@@ -31,14 +42,11 @@ for (const c of [
   test(`a fallback serves when the first target ${c.name}; header and log name it`, async (t) => {
     const first = await c.first(t as never);
     const backup = await answering(t, 'from backup');
-    const { client, logs } = await startTestProxy(t, {
-      plugins: [
-        fakeProvider('a', first.url),
-        fakeProvider('b', backup.url),
-        router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick, timeouts: { firstByteMs: 300 } }),
-      ],
+    const { client, logs } = await withFallback(t, first, backup, {
+      retry: quick,
+      timeouts: { firstByteMs: 300 },
     });
-    const { data, response } = await ask(client, 'claude-sonnet-4-5').withResponse();
+    const { data, response } = await ask(client, 'claude-sonnet-4-6').withResponse();
     assert.equal(textOf(data), 'from backup');
     assert.equal(response.headers.get('x-ccproxy-target'), 'b,two');
     const line = requestLines(logs)[0]!;
@@ -50,10 +58,11 @@ for (const c of [
 test('a timed-out attempt has its upstream connection closed at once', async (t) => {
   const slow = await hanging(t);
   const backup = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', slow.url), fakeProvider('b', backup.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick, timeouts: { firstByteMs: 200 } })],
+  const { client } = await withFallback(t, slow, backup, {
+    retry: quick,
+    timeouts: { firstByteMs: 200 },
   });
-  await ask(client, 'claude-sonnet-4-5');
+  await ask(client, 'claude-sonnet-4-6');
   assert.equal(slow.aborted.length, 1);
 });
 
@@ -66,10 +75,12 @@ test('E9: no fallback once the first byte went out: the client gets an SSE error
     res.destroy();
   });
   const backup = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', broken.url), fakeProvider('b', backup.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: quick })],
+  const { client } = await withFallback(t, broken, backup, { retry: quick });
+  const stream = client.messages.stream({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 16,
+    messages: [user('hi')],
   });
-  const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [user('hi')] });
   const seen: string[] = [];
   stream.on('text', (text) => {
     seen.push(text);
@@ -85,35 +96,43 @@ test('a retry after a transient 503 succeeds on the same target', async (t) => {
     (_req, res) => void res.writeHead(503).end('busy'),
     (req, res) => replySse(res, textStream(req.body.model, ['second time'])),
   ]);
-  const { client } = await startTestProxy(t, { plugins: [fakeProvider('a', flaky.url), router({ default: 'a,one', retry: { baseMs: 5 } })] });
-  assert.equal(textOf(await ask(client, 'claude-sonnet-4-5')), 'second time');
+  const { client } = await withOne(t, flaky, { retry: { baseMs: 5 } });
+  assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'second time');
   assert.equal(flaky.requests.length, 2);
 });
 
 test('retries are bounded in count: a target always answering 500 is called 1 + attempts times', async (t) => {
   const down = await failing(t, 500);
-  const { client } = await startTestProxy(t, { plugins: [fakeProvider('a', down.url), router({ default: 'a,one', retry: { attempts: 2, baseMs: 5 }, breaker: false })] });
-  const e = await rejection(ask(client, 'claude-sonnet-4-5'));
+  const { client } = await withOne(t, down, { retry: { attempts: 2, baseMs: 5 }, breaker: false });
+  const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 500);
   assert.equal(e.type, 'api_error');
   assert.equal(down.requests.length, 3);
 });
 
+test('retries are bounded in total time: a wait that would pass totalMs is not taken', async (t) => {
+  const down = await failing(t, 500);
+  const { client } = await withOne(t, down, {
+    retry: { attempts: 5, baseMs: 1000, totalMs: 500 },
+    breaker: false,
+  });
+  assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 500);
+  assert.equal(down.requests.length, 1);
+});
+
 test('a 4xx other than 408/409/429 is never retried nor sent to a fallback', async (t) => {
   const wrong = await failing(t, 400);
   const backup = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', wrong.url), fakeProvider('b', backup.url), router({ default: { model: 'a,one', fallbacks: ['b,two'] }, retry: { baseMs: 5 } })],
-  });
-  assert.equal((await rejection(ask(client, 'claude-sonnet-4-5'))).status, 400);
+  const { client } = await withFallback(t, wrong, backup, { retry: { baseMs: 5 } });
+  assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 400);
   assert.equal(wrong.requests.length, 1);
   assert.equal(backup.requests.length, 0);
 });
 
 test('E2, E14: a retry-after beyond the longest wait ends the retries and reaches the client', async (t) => {
   const limited = await failing(t, 429, { 'retry-after': '7' });
-  const { client } = await startTestProxy(t, { plugins: [fakeProvider('a', limited.url), router({ default: 'a,one', retry: { maxMs: 1000 } })] });
-  const e = await rejection(ask(client, 'claude-sonnet-4-5'));
+  const { client } = await withOne(t, limited, { retry: { maxMs: 1000 } });
+  const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 429);
   assert.equal(e.headers.get('retry-after'), '7');
   assert.equal(limited.requests.length, 1);
@@ -121,8 +140,56 @@ test('E2, E14: a retry-after beyond the longest wait ends the retries and reache
 
 test('backoff grows exponentially with jitter, waits at least retry-after, and gives up past the longest wait', () => {
   const s = retrySettings({ baseMs: 100, maxMs: 1000 });
-  assert.deepEqual([1, 2, 3, 4, 5].map((round) => backoffMs(s, round, undefined, () => 1)), [100, 200, 400, 800, 1000]);
-  assert.deepEqual([1, 2, 3].map((round) => backoffMs(s, round, undefined, () => 0)), [50, 100, 200]);
-  assert.equal(backoffMs(s, 1, 700, () => 0), 700);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((round) => backoffMs(s, round, undefined, () => 1)),
+    [100, 200, 400, 800, 1000],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((round) => backoffMs(s, round, undefined, () => 0)),
+    [50, 100, 200],
+  );
+  assert.equal(
+    backoffMs(s, 1, 700, () => 0),
+    700,
+  );
   assert.equal(backoffMs(s, 1, 1500), undefined);
+});
+
+test('with the OpenAI adapter: a 429 from one OpenAI-compatible upstream is served by the fallback one', async (t) => {
+  const limited = await scriptedUpstream(t, (_req, res) =>
+    replyJson(
+      res,
+      429,
+      { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
+      { 'retry-after': '20' },
+    ),
+  );
+  const backup = await scriptedUpstream(
+    t,
+    openaiReply([
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'from deepseek' }, 'stop'),
+      usageChunk(12, 3),
+    ]),
+  );
+  const { client } = await startTestProxy(t, {
+    plugins: [
+      openai({ name: 'groq', baseUrl: `${limited.url}/v1`, apiKey: 'sk-1' }),
+      openai({ name: 'deepseek', baseUrl: `${backup.url}/v1`, apiKey: 'sk-2' }),
+      router({ default: 'groq,llama-3.3-70b', fallbacks: { groq: ['deepseek,deepseek-chat'] } }),
+    ],
+  });
+  const stream = client.messages.stream({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 16,
+    messages: [user('hi')],
+  });
+  const message = await stream.finalMessage();
+  assert.equal(textOf(message), 'from deepseek');
+  assert.equal(
+    limited.requests.length,
+    1,
+    'the retry-after is longer than the longest wait: no retry',
+  );
+  assert.equal(backup.requests[0]?.body.model, 'deepseek-chat');
 });

@@ -4,38 +4,34 @@ import { router } from '../../../plugins/index.ts';
 import { charge, take } from '../../../plugins/router/rate-limit.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { fakeProvider } from './fake-provider.ts';
-import { answering, ask, rejection, textOf } from './setup.ts';
+import { answering, ask, rejection, textOf, withOne } from './setup.ts';
 import Anthropic from '@anthropic-ai/sdk';
 
 test('a client over its requests per minute gets 429 rate_limit_error with retry-after; other keys keep theirs', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
-  const { client, url } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', rateLimits: { client: { requestsPerMinute: 2 } } })],
-  });
-  await ask(client, 'claude-sonnet-4-5');
-  await ask(client, 'claude-sonnet-4-5');
-  const e = await rejection(ask(client, 'claude-sonnet-4-5'));
+  const { client, url } = await withOne(t, a, { rateLimits: { client: { requestsPerMinute: 2 } } });
+  await ask(client, 'claude-sonnet-4-6');
+  await ask(client, 'claude-sonnet-4-6');
+  const e = await rejection(ask(client, 'claude-sonnet-4-6'));
   assert.equal(e.status, 429);
   assert.equal(e.type, 'rate_limit_error');
   assert.equal(e.headers.get('retry-after'), '30');
   assert.equal(a.requests.length, 2);
   const other = new Anthropic({ baseURL: url, apiKey: 'another-key', maxRetries: 0 });
-  await ask(other, 'claude-sonnet-4-5');
+  await ask(other, 'claude-sonnet-4-6');
   t.mock.timers.tick(30_000);
-  await ask(client, 'claude-sonnet-4-5');
+  await ask(client, 'claude-sonnet-4-6');
   assert.equal(a.requests.length, 4);
 });
 
 test('tokens per minute: a prompt over the whole budget passes on a full bucket, the next one waits', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
-  const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: 'a,one', rateLimits: { client: { tokensPerMinute: 1000 } } })],
-  });
+  const { client } = await withOne(t, a, { rateLimits: { client: { tokensPerMinute: 1000 } } });
   const prompt = { messages: [{ role: 'user', content: 'word '.repeat(1400) }] }; // ~2,000 estimated tokens > budget: passes when full
-  await ask(client, 'claude-sonnet-4-5', prompt);
-  const e = await rejection(ask(client, 'claude-sonnet-4-5', prompt));
+  await ask(client, 'claude-sonnet-4-6', prompt);
+  const e = await rejection(ask(client, 'claude-sonnet-4-6', prompt));
   assert.equal(e.status, 429);
   assert.equal(e.headers.get('retry-after'), '60', 'E14: never more than 60');
 });
@@ -48,11 +44,15 @@ test('a provider over its budget is skipped for its fallback, and refused with 4
     plugins: [
       fakeProvider('a', a.url),
       fakeProvider('b', b.url),
-      router({ routes: { 'only-a': 'a,solo' }, default: { model: 'a,one', fallbacks: ['b,two'] }, rateLimits: { providers: { a: { requestsPerMinute: 1 } } } }),
+      router({
+        routes: { 'only-a': 'a,solo' },
+        default: { model: 'a,one', fallbacks: ['b,two'] },
+        rateLimits: { providers: { a: { requestsPerMinute: 1 } } },
+      }),
     ],
   });
-  assert.equal(textOf(await ask(client, 'claude-sonnet-4-5')), 'a');
-  assert.equal(textOf(await ask(client, 'claude-sonnet-4-5')), 'b');
+  assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'a');
+  assert.equal(textOf(await ask(client, 'claude-sonnet-4-6')), 'b');
   const e = await rejection(ask(client, 'only-a'));
   assert.equal(e.status, 429);
   assert.equal(e.headers.get('retry-after'), '60');

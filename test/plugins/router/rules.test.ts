@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
+import type { Plugin } from '../../../core/index.ts';
 import { modelMap, router } from '../../../plugins/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { fakeProvider } from './fake-provider.ts';
@@ -16,23 +17,56 @@ const rules = {
   images: 'b,vision',
   default: 'b,default',
 };
-const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } };
+/** Providers `a` and `b`, each at its own answering upstream, before `extra` plugins. */
+async function twoProviders(t: TestContext, ...extra: Plugin[]) {
+  const a = await answering(t);
+  const b = await answering(t);
+  const proxy = await startTestProxy(t, {
+    plugins: [fakeProvider('a', a.url), fakeProvider('b', b.url), ...extra],
+  });
+  return { a, b, ...proxy };
+}
+
+const image = {
+  type: 'image',
+  source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' },
+};
 
 for (const c of [
   { rule: 'model', model: 'claude-special', extra: {}, target: 'b,special' },
-  { rule: 'longContext', model: 'claude-sonnet-4-5', extra: { system: longText }, target: 'b,long' },
+  {
+    rule: 'longContext',
+    model: 'claude-sonnet-4-6',
+    extra: { system: longText },
+    target: 'b,long',
+  },
   { rule: 'background', model: 'claude-haiku-4-5', extra: {}, target: 'b,background' },
-  { rule: 'thinking', model: 'claude-sonnet-4-5', extra: { max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 } }, target: 'b,thinker' },
-  { rule: 'webSearch', model: 'claude-sonnet-4-5', extra: { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, target: 'b,searcher' },
-  { rule: 'images', model: 'claude-sonnet-4-5', extra: { messages: [{ role: 'user', content: [image, { type: 'text', text: 'what?' }] }] }, target: 'b,vision' },
-  { rule: 'default', model: 'claude-sonnet-4-5', extra: {}, target: 'b,default' },
+  {
+    rule: 'thinking',
+    model: 'claude-sonnet-4-6',
+    extra: { max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 } },
+    target: 'b,thinker',
+  },
+  {
+    rule: 'webSearch',
+    model: 'claude-sonnet-4-6',
+    extra: { tools: [{ type: 'web_search_20250305', name: 'web_search' }] },
+    target: 'b,searcher',
+  },
+  {
+    rule: 'images',
+    model: 'claude-sonnet-4-6',
+    extra: { messages: [{ role: 'user', content: [image, { type: 'text', text: 'what?' }] }] },
+    target: 'b,vision',
+  },
+  { rule: 'default', model: 'claude-sonnet-4-6', extra: {}, target: 'b,default' },
 ]) {
   test(`the ${c.rule} rule sends the request to ${c.target} and names itself in the log`, async (t) => {
-    const a = await answering(t);
-    const b = await answering(t);
-    const { client, logs } = await startTestProxy(t, {
-      plugins: [fakeProvider('a', a.url), fakeProvider('b', b.url), modelMap({ big: 'a,big', small: 'a,small' }), router(rules)],
-    });
+    const { a, b, client, logs } = await twoProviders(
+      t,
+      modelMap({ big: 'a,big', small: 'a,small' }),
+      router(rules),
+    );
     const { response } = await ask(client, c.model, c.extra).withResponse();
     assert.equal(b.requests[0]?.body.model, c.target.slice(2));
     assert.equal(a.requests.length, 0);
@@ -42,42 +76,45 @@ for (const c of [
 }
 
 test('an explicit provider,model wins over every rule', async (t) => {
-  const a = await answering(t);
-  const b = await answering(t);
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), fakeProvider('b', b.url), router({ ...rules, custom: () => 'b,custom' })],
-  });
+  const { a, client, logs } = await twoProviders(
+    t,
+    router({ ...rules, custom: () => 'b,custom' }),
+  );
   await ask(client, 'a,chosen', { system: longText });
   assert.equal(a.requests[0]?.body.model, 'chosen');
   assert.equal(requestLines(logs)[0]?.route, 'explicit');
 });
 
 test('a custom function decides before the rules, sync or async, and passes by returning nothing', async (t) => {
-  const a = await answering(t);
-  const b = await answering(t);
-  const { client, logs } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({
-        ...rules,
-        custom: async (request) => (JSON.stringify(request.messages).includes('urgent') ? 'a,fast' : undefined),
-      }),
-    ],
+  const { a, b, client, logs } = await twoProviders(
+    t,
+    router({
+      ...rules,
+      custom: async (request) =>
+        JSON.stringify(request.messages).includes('urgent') ? 'a,fast' : undefined,
+    }),
+  );
+  await ask(client, 'claude-haiku-4-5', {
+    messages: [{ role: 'user', content: 'urgent: fix it' }],
   });
-  await ask(client, 'claude-haiku-4-5', { messages: [{ role: 'user', content: 'urgent: fix it' }] });
   await ask(client, 'claude-haiku-4-5');
   assert.equal(a.requests[0]?.body.model, 'fast');
   assert.equal(b.requests[0]?.body.model, 'background');
-  assert.deepEqual(requestLines(logs).map((line) => line.route), ['custom', 'background']);
+  assert.deepEqual(
+    requestLines(logs).map((line) => line.route),
+    ['custom', 'background'],
+  );
 });
 
 test('route parameters fill only the fields the client did not send', async (t) => {
   const a = await answering(t);
   const { client } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), router({ default: { model: 'a,m', params: { temperature: 0.2, top_p: 0.9 } } })],
+    plugins: [
+      fakeProvider('a', a.url),
+      router({ default: { model: 'a,m', params: { temperature: 0.2, top_p: 0.9 } } }),
+    ],
   });
-  await ask(client, 'claude-sonnet-4-5', { temperature: 1 });
+  await ask(client, 'claude-sonnet-4-6', { temperature: 1 });
   assert.equal(a.requests[0]?.body.temperature, 1);
   assert.equal(a.requests[0]?.body.top_p, 0.9);
 });
@@ -85,7 +122,11 @@ test('route parameters fill only the fields the client did not send', async (t) 
 test('without a matching rule the target model-map chose stands', async (t) => {
   const a = await answering(t);
   const { client, logs } = await startTestProxy(t, {
-    plugins: [fakeProvider('a', a.url), modelMap({ big: 'a,big' }), router({ thinking: 'a,thinker' })],
+    plugins: [
+      fakeProvider('a', a.url),
+      modelMap({ big: 'a,big' }),
+      router({ thinking: 'a,thinker' }),
+    ],
   });
   await ask(client, 'claude-opus-4-1');
   assert.equal(a.requests[0]?.body.model, 'big');
@@ -93,18 +134,27 @@ test('without a matching rule the target model-map chose stands', async (t) => {
 });
 
 test('POST /api/route/explain names the rule, the target, the fallbacks and why the others did not match', async (t) => {
-  const a = await answering(t);
-  const b = await answering(t);
-  const { url } = await startTestProxy(t, {
-    plugins: [
-      fakeProvider('a', a.url),
-      fakeProvider('b', b.url),
-      router({ ...rules, thinking: { model: 'b,thinker', fallbacks: ['a,backup'] } }),
-    ],
+  const { a, b, url } = await twoProviders(
+    t,
+    router({ ...rules, thinking: { model: 'b,thinker', fallbacks: ['a,backup'] } }),
+  );
+  const body = {
+    model: 'claude-sonnet-4-6',
+    max_tokens: 2048,
+    thinking: { type: 'enabled', budget_tokens: 1024 },
+    messages: [{ role: 'user', content: 'hi' }],
+  };
+  const response = await fetch(`${url}/api/route/explain`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
-  const body = { model: 'claude-sonnet-4-5', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] };
-  const response = await fetch(`${url}/api/route/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const explained = (await response.json()) as { rule: string; target: string; fallbacks: string[]; rules: { rule: string; matched: boolean; reason: string }[] };
+  const explained = (await response.json()) as {
+    rule: string;
+    target: string;
+    fallbacks: string[];
+    rules: { rule: string; matched: boolean; reason: string }[];
+  };
   assert.equal(explained.rule, 'thinking');
   assert.equal(explained.target, 'b,thinker');
   assert.deepEqual(explained.fallbacks, ['a,backup']);
