@@ -199,7 +199,7 @@ async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, b
 }
 
 /**
- * Posts the body; on a 400 that names a parameter this server lacks (`stream_options`, reasoning)
+ * Posts the body; on a 400 or 422 that names a parameter this server lacks (`stream_options`, reasoning)
  * or a `max_tokens` above the model's limit, retries once adjusted. Non-2xx → ProxyError.
  */
 async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest, options: ChatRequestOptions) {
@@ -223,7 +223,8 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
     );
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const text = await response.body.text().catch(() => '');
-    const retry = attempt < 2 && response.statusCode === 400 ? retryWithout(text, body, options) : null;
+    // Validation failures are 400 on most servers, 422 on Mistral and vLLM.
+    const retry = attempt < 2 && (response.statusCode === 400 || response.statusCode === 422) ? retryWithout(text, body, options) : null;
     if (retry) {
       ctx.log.warn({ provider: adapter.name, change: retry.change }, 'upstream rejected a parameter; retrying without it');
       Object.assign(options, retry.options);

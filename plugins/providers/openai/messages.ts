@@ -37,7 +37,9 @@ export function toChatMessages(
   const deferred: ChatMessage[] = [];
   for (const message of messages) {
     if (message.role === 'assistant') {
-      out.push(...deferred.splice(0), assistantMessage(message.content, context));
+      const turn = assistantMessage(message.content, context);
+      out.push(...deferred.splice(0));
+      if (turn) out.push(turn);
     } else if (message.role === 'system') {
       const note: ChatMessage = { role: 'system', content: joinText(blocksOf(message.content)) };
       const last = out.at(-1);
@@ -60,7 +62,8 @@ function joinText(blocks: readonly ContentBlock[]): string {
   return text;
 }
 
-function assistantMessage(content: string | ContentBlock[], context: MessageContext): ChatMessage {
+/** One assistant turn; null when nothing of it can be sent (only thinking, or server-tool blocks). */
+function assistantMessage(content: string | ContentBlock[], context: MessageContext): ChatMessage | null {
   const blocks = blocksOf(content);
   const calls: ChatToolCall[] = [];
   let reasoning = '';
@@ -76,9 +79,12 @@ function assistantMessage(content: string | ContentBlock[], context: MessageCont
     }
   }
   const text = joinText(blocks);
+  const replay = context.replayReasoning && (calls.length > 0 || reasoning !== '');
+  // Many servers reject an empty assistant message; a turn with nothing to send is left out.
+  if (!text && !calls.length && !replay) return null;
   const message: ChatMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
   if (calls.length) message.tool_calls = calls;
-  if (context.replayReasoning && (calls.length || reasoning)) message.reasoning_content = reasoning;
+  if (replay) message.reasoning_content = reasoning;
   return message;
 }
 

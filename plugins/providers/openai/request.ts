@@ -50,7 +50,8 @@ export function toChatRequest(request: MessagesRequest, options: ChatRequestOpti
   if (reasoning) addReasoning(body, request, profile);
   const format = request.output_config?.format;
   if (format?.type === 'json_schema') {
-    body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema, strict: true } };
+    // Not `strict`: OpenAI's strict mode rejects schemas outside its subset, Anthropic's does not.
+    body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
   }
   if (profile.usageAccounting) body.usage = { include: true };
   return body;

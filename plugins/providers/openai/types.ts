@@ -52,7 +52,7 @@ export interface ChatRequest {
   reasoning?: { effort?: string; max_tokens?: number; enabled?: boolean };
   /** DeepSeek's thinking-mode switch. */
   thinking?: { type: 'enabled' | 'disabled' };
-  response_format?: { type: 'json_schema'; json_schema: { name: string; schema: unknown; strict?: boolean } };
+  response_format?: { type: 'json_schema'; json_schema: { name: string; schema: unknown } };
   /** OpenRouter: ask for cost and cache figures in the final usage. */
   usage?: { include: boolean };
 }

@@ -66,8 +66,9 @@ export const VENDORS: Readonly<Record<Vendor, VendorProfile>> = {
   groq: { ...base, reasoningModels: /gpt-oss|qwen3|qwq|deepseek-r1/i },
   ollama: { ...base, effortOff: 'none' },
   vllm: { ...base },
-  // Mistral rejects unknown fields and wants 9-alphanumeric tool ids.
-  mistral: { ...base, reasoning: 'none', toolIds: { pattern: /^[a-zA-Z0-9]{9}$/, length: 9 } },
+  // Mistral rejects unknown fields (422), sends usage in its last chunk unasked, and wants
+  // 9-alphanumeric tool ids.
+  mistral: { ...base, streamOptions: false, reasoning: 'none', toolIds: { pattern: /^[a-zA-Z0-9]{9}$/, length: 9 } },
   generic: { ...base },
 };
 

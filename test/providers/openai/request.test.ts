@@ -182,6 +182,9 @@ test('C15: a streamed request asks for usage in the stream', async (t) => {
   const body = await sent(t, { messages: [{ role: 'user', content: 'hi' }] }, { stream: true });
   assert.equal(body.stream, true);
   assert.deepEqual(body.stream_options, { include_usage: true });
+  const mistral = await sent(t, { messages: [{ role: 'user', content: 'hi' }] }, { stream: true, vendor: 'mistral' });
+  assert.equal(mistral.stream, true);
+  assert.equal(mistral.stream_options, undefined, 'the Mistral profile turns stream_options off');
 });
 
 test('C16: max_tokens is clamped; OpenAI reasoning models get max_completion_tokens and no temperature', async (t) => {
