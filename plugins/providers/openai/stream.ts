@@ -9,6 +9,7 @@ import {
 } from '../../../core/index.ts';
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
 import { mintSignature } from '../shared/signature.ts';
+import { ThinkTagSplitter } from '../shared/think-tags.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
 import { finalUsage, startUsage, type TokenCounts } from '../shared/usage.ts';
@@ -63,6 +64,8 @@ export interface StreamState {
   outputTokens: number;
   /** Tools whose streamed arguments were not valid JSON, for the adapter's log (D12). */
   invalidArguments: string[];
+  /** Reasoning a model wrote inline as `<think>…</think>`. */
+  tags: ThinkTagSplitter;
 }
 
 export function newStreamState(setup: StreamSetup): StreamState {
@@ -83,6 +86,7 @@ export function newStreamState(setup: StreamSetup): StreamState {
     usage: null,
     outputTokens: 0,
     invalidArguments: [],
+    tags: new ThinkTagSplitter(),
   };
 }
 
@@ -151,19 +155,28 @@ export function chunkToEvents(state: StreamState, chunk: ChatChunk, out: StreamE
 }
 
 function deltaToEvents(state: StreamState, delta: ChatDelta, out: StreamEvent[]): void {
-  const reasoning = delta.reasoning_content || delta.reasoning;
-  if (reasoning) {
-    if (state.open !== 'thinking') openBlock(state, 'thinking', out);
-    state.outputTokens += estimateTextTokens(reasoning);
-    out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'thinking_delta', thinking: reasoning } });
+  let reasoning = delta.reasoning_content || delta.reasoning || '';
+  let text = delta.content || delta.refusal || '';
+  if (delta.content && !state.tags.passthrough) {
+    const [inline, rest] = state.tags.split(delta.content);
+    reasoning += inline;
+    text = rest;
   }
-  const text = delta.content || delta.refusal;
-  if (text) {
-    if (state.open !== 'text') openBlock(state, 'text', out);
-    state.outputTokens += estimateTextTokens(text);
-    out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'text_delta', text } });
-  }
+  if (reasoning) reasoningDelta(state, reasoning, out);
+  if (text) textDelta(state, text, out);
   if (delta.tool_calls) for (const fragment of delta.tool_calls) callFragment(state, fragment, out);
+}
+
+function reasoningDelta(state: StreamState, thinking: string, out: StreamEvent[]): void {
+  if (state.open !== 'thinking') openBlock(state, 'thinking', out);
+  state.outputTokens += estimateTextTokens(thinking);
+  out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'thinking_delta', thinking } });
+}
+
+function textDelta(state: StreamState, text: string, out: StreamEvent[]): void {
+  if (state.open !== 'text') openBlock(state, 'text', out);
+  state.outputTokens += estimateTextTokens(text);
+  out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'text_delta', text } });
 }
 
 /** Stops the open block (a thinking block gets its signature first, B11) and opens a text or thinking block. */
@@ -285,6 +298,9 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
   if (!sawDone && state.finishReason === null) {
     return failStream(state, { message: 'the upstream stream ended before the response was complete' }, out, 502);
   }
+  const [reasoning, text] = state.tags.end();
+  if (reasoning) reasoningDelta(state, reasoning, out);
+  if (text) textDelta(state, text, out);
   closeBlock(state, out);
   for (const call of state.waiting.splice(0)) {
     openCall(state, call, out);

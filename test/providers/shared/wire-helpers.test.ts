@@ -4,6 +4,7 @@ import { contextOverflow, durationSeconds, retryAfterSeconds, statusForErrorCode
 import { isAttributionBlock, systemText } from '../../../plugins/providers/shared/system.ts';
 import { clientToolId, upstreamToolId } from '../../../plugins/providers/shared/tool-ids.ts';
 import { ToolNames, shortToolName } from '../../../plugins/providers/shared/tool-names.ts';
+import { ThinkTagSplitter } from '../../../plugins/providers/shared/think-tags.ts';
 import { finalUsage } from '../../../plugins/providers/shared/usage.ts';
 
 test('C11: long or invalid tool names shorten deterministically and map back', () => {
@@ -99,4 +100,23 @@ test('D13, D15: final usage subtracts cache reads and writes; estimates replace 
     input_tokens: 42, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0,
   });
   assert.equal(finalUsage({ input: 0, output: 3 }, { input: 42, output: 7 }).input_tokens, 42);
+});
+
+test('D8: inline <think> reasoning is split from the answer, tags cut anywhere', () => {
+  const run = (pieces: string[]) => {
+    const splitter = new ThinkTagSplitter();
+    let reasoning = '';
+    let text = '';
+    for (const piece of [...pieces.map((p) => splitter.split(p)), splitter.end()]) {
+      reasoning += piece[0];
+      text += piece[1];
+    }
+    return [reasoning, text];
+  };
+  assert.deepEqual(run(['<think>a</think>b']), ['a', 'b']);
+  assert.deepEqual(run(['<', 'think', '>x', 'y</', 'think>', '\n\n', 'z']), ['xy', 'z']);
+  assert.deepEqual(run(['Plain ', 'answer <think> here']), ['', 'Plain answer <think> here']);
+  assert.deepEqual(run(['<thi', 'ng>']), ['', '<thing>']);
+  assert.deepEqual(run(['<think>cut off']), ['cut off', '']);
+  assert.deepEqual(run(['  ']), ['', '']);
 });
