@@ -341,6 +341,7 @@ export function tokenCounts(usage: ChatUsage | null): TokenCounts | null {
     output: usage.completion_tokens,
     cacheRead: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
     cacheWrite: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+    thinking: usage.completion_tokens_details?.reasoning_tokens,
   };
 }
 

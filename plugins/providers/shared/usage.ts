@@ -6,6 +6,8 @@ export interface TokenCounts {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** Reasoning tokens, part of `output`. */
+  thinking?: number;
 }
 
 /** The local figures used where an upstream reports nothing (D15). */
@@ -34,10 +36,12 @@ export function finalUsage(counts: TokenCounts | null, estimate: UsageEstimate):
   const cacheWrite = counts?.cacheWrite ?? 0;
   const input = counts?.input ? Math.max(0, counts.input - cacheRead - cacheWrite) : estimate.input;
   const output = counts?.output ?? estimate.output;
-  return {
+  const usage: MessageDeltaEvent['usage'] = {
     input_tokens: input,
     output_tokens: output,
     cache_creation_input_tokens: cacheWrite,
     cache_read_input_tokens: cacheRead,
   };
+  if (counts?.thinking) usage.output_tokens_details = { thinking_tokens: counts.thinking };
+  return usage;
 }

@@ -17,7 +17,7 @@ export interface Fixture {
   sse?: string[];
   /** A non-streaming upstream response. */
   response?: ChatResponse;
-  expect?: { content: unknown[]; stop_reason: string; stop_sequence?: string | null; usage?: Record<string, number | string> };
+  expect?: { content: unknown[]; stop_reason: string; stop_sequence?: string | null; usage?: Record<string, unknown> };
   expectError?: { type: string; message: string };
 }
 
@@ -75,6 +75,6 @@ export function assertMatches(message: ReturnType<typeof foldEvents> | { content
   const usage = message.usage as Record<string, unknown>;
   for (const [key, value] of Object.entries(expect.usage ?? {})) {
     if (value === '<estimate>') assert.ok(typeof usage[key] === 'number' && (usage[key] as number) > 0, `${key} is a positive estimate`);
-    else assert.equal(usage[key], value, key);
+    else assert.deepEqual(usage[key], value, key);
   }
 }

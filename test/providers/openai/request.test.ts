@@ -299,3 +299,22 @@ test('A7: a mid-conversation system message keeps its place, after the tool mess
   assert.deepEqual(body.messages.map((m: any) => m.role), ['user', 'assistant', 'tool', 'tool', 'system', 'user']);
   assert.equal(body.messages[4].content, 'The user switched to plan mode.');
 });
+
+test('documents: a base64 PDF becomes a file part, a text document its text (PROTOCOL §7.2)', async (t) => {
+  const pdf = 'JVBERi0xLjQKJcTl8uXr';
+  const body = await sent(t, {
+    messages: [{
+      role: 'user',
+      content: [
+        { type: 'document', title: 'spec', source: { type: 'base64', media_type: 'application/pdf', data: pdf } },
+        { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Plain notes.' } },
+        { type: 'text', text: 'Summarise.' },
+      ],
+    }],
+  });
+  assert.deepEqual(body.messages[0].content, [
+    { type: 'file', file: { file_data: `data:application/pdf;base64,${pdf}`, filename: 'spec.pdf' } },
+    { type: 'text', text: 'Plain notes.' },
+    { type: 'text', text: 'Summarise.' },
+  ]);
+});
