@@ -11,13 +11,14 @@ import {
   type ProxyContext,
   type StreamEvent,
 } from '../../../core/index.ts';
+import { statusForErrorCode } from '../shared/errors.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
 import { retryWithout } from './fallbacks.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
 import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
-import type { ChatResponse } from './types.ts';
+import type { ChatErrorBody, ChatResponse } from './types.ts';
 import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
 export type { Vendor } from './vendors.ts';
@@ -160,8 +161,9 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
   });
   const out: StreamEvent[] = [];
   try {
-    if (!stream) {
-      responseToEvents(state, await readJson<ChatResponse>(adapter, response.body), out);
+    // Some servers ignore `stream: true` and answer with one JSON body.
+    if (!stream || /json/i.test(String(response.headers['content-type'] ?? ''))) {
+      responseToEvents(state, await readResponse(adapter, response), out);
       yield* out;
       return;
     }
@@ -177,7 +179,8 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
   }
 }
 
-type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
+type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
+type UpstreamBody = UpstreamResponse['body'];
 
 /** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
 async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
@@ -235,16 +238,23 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
   }
 }
 
-async function readJson<T>(adapter: Adapter, body: UpstreamBody): Promise<T> {
+/** A whole JSON answer; a 200 carrying an error body (some gateways) is that error. */
+async function readResponse(adapter: Adapter, response: UpstreamResponse): Promise<ChatResponse> {
   let text: string;
   try {
-    text = await body.text();
+    text = await response.body.text();
   } catch (error) {
     throw transportError(error, adapter.name);
   }
+  let body: ChatResponse & ChatErrorBody;
   try {
-    return JSON.parse(text) as T;
+    body = JSON.parse(text) as ChatResponse & ChatErrorBody;
   } catch {
     throw new ProxyError('api_error', 502, `${adapter.name}: the upstream answered with invalid JSON: ${text.slice(0, 200)}`);
   }
+  if (!body.choices && (body.error || body.object === 'error')) {
+    const code = typeof body.error === 'object' ? (body.error.code ?? body.error.type) : body.code;
+    throw chatHttpError(adapter.name, statusForErrorCode(code), text, response.headers);
+  }
+  return body;
 }

@@ -76,17 +76,12 @@ test('E4: 500 and 502 are api_error, 503 is overloaded_error 529, a timeout is 5
 
 test('E5: an upstream error before any output is an HTTP error with an Anthropic body, never a 200 stream', async (t) => {
   const { proxy } = await setup(t, (_req, res) => replyJson(res, 500, openaiError('boom', 'server_error')));
-  const { response } = await rawStream(proxy, hi);
+  const { response, json } = await rawStream(proxy, hi);
   assert.equal(response.status, 500);
   assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-  const body = (await (await fetch(`${proxy.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' },
-    body: JSON.stringify({ ...hi, stream: true }),
-  })).json()) as { type: string; error: { type: string; message: string } };
-  assert.equal(body.type, 'error');
-  assert.equal(body.error.type, 'api_error');
-  assert.match(body.error.message, /boom/);
+  assert.equal(json.type, 'error');
+  assert.equal(json.error.type, 'api_error');
+  assert.match(json.error.message, /boom/);
 });
 
 test('E7: context-length errors become 400 "prompt is too long" (OpenAI, vLLM, Ollama, Gemini wording)', async (t) => {

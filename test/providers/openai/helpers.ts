@@ -79,14 +79,18 @@ export interface WireEvent {
   data: { type: string; [key: string]: unknown };
 }
 
-/** Posts a Messages body with plain fetch and returns the raw response and its parsed SSE events. */
-export async function rawStream(proxy: TestProxy, body: Record<string, unknown>): Promise<{ response: Response; events: WireEvent[] }> {
+/**
+ * Posts a Messages body (`stream: true` unless it says otherwise) with plain fetch: the response,
+ * its parsed SSE events, and a JSON body when it is not a stream (errors).
+ */
+export async function rawStream(proxy: TestProxy, body: Record<string, unknown>): Promise<{ response: Response; events: WireEvent[]; json?: any }> {
   const response = await fetch(`${proxy.url}/v1/messages?beta=true`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' },
     body: JSON.stringify({ stream: true, ...body }),
   });
   const events: WireEvent[] = [];
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return { response, events, json: await response.json() };
   if (response.body) {
     for await (const message of readSse(response.body as AsyncIterable<Uint8Array>)) {
       events.push({ event: message.event, data: JSON.parse(message.data) as WireEvent['data'] });

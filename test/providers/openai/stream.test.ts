@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modelMap } from '../../../plugins/model-map/index.ts';
 import { user } from '../../helpers/proxy.ts';
-import { sseData } from '../../helpers/upstream.ts';
-import { chunk, completion, openaiReply, rawStream, setup, usageChunk } from './helpers.ts';
+import { replyJson, sseData } from '../../helpers/upstream.ts';
+import { assertGrammar, chunk, completion, openaiReply, rawStream, setup, usageChunk } from './helpers.ts';
 
 const hi = { model: 'gpt-4o', max_tokens: 64, messages: [user('hi')] };
 
@@ -112,4 +112,20 @@ test('D12: streamed arguments that are not JSON never break the stream; the prox
   assert.deepEqual(events.slice(-2).map((e) => e.data.type), ['message_delta', 'message_stop']);
   assert.equal((events.at(-2)!.data.delta as { stop_reason: string }).stop_reason, 'tool_use');
   assert.ok(proxy.logs.some((line) => line.msg === 'upstream sent tool arguments that are not JSON'));
+});
+
+test('a server ignoring stream:true answers JSON: the streaming client still gets its stream', async (t) => {
+  const { proxy } = await setup(t, (_req, res) => replyJson(res, 200, completion({ content: 'Whole.' })));
+  const { events } = await rawStream(proxy, hi);
+  assertGrammar(events);
+  const message = await proxy.client.messages.stream(hi).finalMessage();
+  assert.deepEqual(message.content, [{ type: 'text', text: 'Whole.' }]);
+});
+
+test('E5: a JSON error body sent with status 200 is still an HTTP error', async (t) => {
+  const { proxy } = await setup(t, (_req, res) => replyJson(res, 200, { error: { message: 'Rate limit exceeded: free-models-per-day', code: 429 } }));
+  const { response, json } = await rawStream(proxy, hi);
+  assert.equal(response.status, 429);
+  assert.equal(json.error.type, 'rate_limit_error');
+  assert.match(json.error.message, /free-models-per-day/);
 });
