@@ -9,6 +9,7 @@ import {
 import { systemText } from '../shared/system.ts';
 import { upstreamToolId } from '../shared/tool-ids.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
+import { detailsFromSignature, type ReasoningDetail } from './reasoning-details.ts';
 import type { ChatContentPart, ChatMessage, ChatToolCall } from './types.ts';
 import type { VendorProfile } from './vendors.ts';
 
@@ -66,6 +67,7 @@ function joinText(blocks: readonly ContentBlock[]): string {
 function assistantMessage(content: string | ContentBlock[], context: MessageContext): ChatMessage | null {
   const blocks = blocksOf(content);
   const calls: ChatToolCall[] = [];
+  const details: ReasoningDetail[] = [];
   let reasoning = '';
   for (const block of blocks) {
     if (block.type === 'tool_use') {
@@ -76,15 +78,17 @@ function assistantMessage(content: string | ContentBlock[], context: MessageCont
       });
     } else if (block.type === 'thinking') {
       reasoning += block.thinking;
+      if (context.profile.reasoningDetails) details.push(...detailsFromSignature(block.signature));
     }
   }
   const text = joinText(blocks);
   const replay = context.replayReasoning && (calls.length > 0 || reasoning !== '');
   // Many servers reject an empty assistant message; a turn with nothing to send is left out.
-  if (!text && !calls.length && !replay) return null;
+  if (!text && !calls.length && !replay && !details.length) return null;
   const message: ChatMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
   if (calls.length) message.tool_calls = calls;
   if (replay) message.reasoning_content = reasoning;
+  if (details.length) message.reasoning_details = details;
   return message;
 }
 

@@ -20,6 +20,7 @@ export function responseToEvents(state: StreamState, response: ChatResponse, out
       {
         delta: {
           reasoning_content: message?.reasoning_content ?? message?.reasoning ?? null,
+          reasoning_details: message?.reasoning_details ?? null,
           content: message?.content ?? message?.refusal ?? null,
           tool_calls: calls,
         },

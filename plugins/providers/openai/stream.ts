@@ -8,11 +8,11 @@ import {
   type StreamEvent,
 } from '../../../core/index.ts';
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
-import { mintSignature } from '../shared/signature.ts';
 import { ThinkTagSplitter } from '../shared/think-tags.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
 import { finalUsage, startUsage, type TokenCounts } from '../shared/usage.ts';
+import { detailsSignature, mergeDetails, type ReasoningDetail } from './reasoning-details.ts';
 import type { ChatChunk, ChatDelta, ChatErrorBody, ChatToolCallDelta, ChatUsage } from './types.ts';
 
 /** What the converter knows of the request it answers. */
@@ -66,6 +66,8 @@ export interface StreamState {
   invalidArguments: string[];
   /** Reasoning a model wrote inline as `<think>…</think>`. */
   tags: ThinkTagSplitter;
+  /** Reasoning details not yet carried by a thinking block's signature (OpenRouter). */
+  details: ReasoningDetail[];
 }
 
 export function newStreamState(setup: StreamSetup): StreamState {
@@ -87,6 +89,7 @@ export function newStreamState(setup: StreamSetup): StreamState {
     outputTokens: 0,
     invalidArguments: [],
     tags: new ThinkTagSplitter(),
+    details: [],
   };
 }
 
@@ -162,6 +165,7 @@ function deltaToEvents(state: StreamState, delta: ChatDelta, out: StreamEvent[])
     reasoning += inline;
     text = rest;
   }
+  if (delta.reasoning_details?.length) mergeDetails(state.details, delta.reasoning_details);
   if (reasoning) reasoningDelta(state, reasoning, out);
   if (text) textDelta(state, text, out);
   if (delta.tool_calls) for (const fragment of delta.tool_calls) callFragment(state, fragment, out);
@@ -193,7 +197,9 @@ function closeBlock(state: StreamState, out: StreamEvent[]): void {
   if (state.open === null) return;
   if (state.open === 'thinking') {
     // A signature ccproxy recognises later, so the block round-trips through Claude Code (§7.5).
-    out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'signature_delta', signature: mintSignature('openai') } });
+    const signature = detailsSignature(state.details);
+    state.details = [];
+    out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'signature_delta', signature } });
   }
   if (state.openCall) state.openCall.state = 'closed';
   state.openCall = null;
@@ -252,6 +258,7 @@ function findLast<T>(items: readonly T[], match: (item: T) => boolean): T | unde
 
 function openCall(state: StreamState, call: Call, out: StreamEvent[]): void {
   closeBlock(state, out);
+  flushDetails(state, out);
   let id = clientToolId(call.upstreamId);
   if (state.usedIds.has(id)) id = toolUseId(); // unique per message, even if the upstream repeats one
   state.usedIds.add(id);
@@ -265,6 +272,16 @@ function openCall(state: StreamState, call: Call, out: StreamEvent[]): void {
     out.push({ type: 'content_block_delta', index: state.index, delta: { type: 'input_json_delta', partial_json: call.held } });
     call.held = '';
   }
+}
+
+/**
+ * Reasoning details that arrived outside reasoning text (a Gemini thought signature with its
+ * call) ride in an empty thinking block, placed before the call they belong to.
+ */
+function flushDetails(state: StreamState, out: StreamEvent[]): void {
+  if (!state.details.length) return;
+  openBlock(state, 'thinking', out);
+  closeBlock(state, out);
 }
 
 /**
@@ -306,6 +323,7 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
     openCall(state, call, out);
     closeBlock(state, out);
   }
+  flushDetails(state, out);
   for (const call of state.calls) if (call.args && !isCompleteJson(call.args)) state.invalidArguments.push(call.name);
   out.push({
     type: 'message_delta',

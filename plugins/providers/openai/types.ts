@@ -3,6 +3,7 @@
  * the fields compatible servers add (`reasoning_content`, `reasoning`, `x_groq`, vLLM's
  * `stop_reason`). Responses are read defensively: every field may be missing.
  */
+import type { ReasoningDetail } from './reasoning-details.ts';
 
 export type ChatContentPart =
   | { type: 'text'; text: string }
@@ -24,6 +25,8 @@ export type ChatMessage =
       tool_calls?: ChatToolCall[];
       /** DeepSeek-style replay of the turn's reasoning (PROTOCOL §6.2). */
       reasoning_content?: string;
+      /** OpenRouter's replay of the turn's reasoning details. */
+      reasoning_details?: ReasoningDetail[];
     }
   | { role: 'tool'; tool_call_id: string; content: string };
 
@@ -79,6 +82,7 @@ export interface ChatDelta {
   refusal?: string | null;
   reasoning_content?: string | null;
   reasoning?: string | null;
+  reasoning_details?: ReasoningDetail[] | null;
   tool_calls?: ChatToolCallDelta[] | null;
 }
 
@@ -106,6 +110,7 @@ export interface ChatResponse {
       refusal?: string | null;
       reasoning_content?: string | null;
       reasoning?: string | null;
+      reasoning_details?: ReasoningDetail[] | null;
       tool_calls?: { id?: string; type?: string; function?: { name?: string; arguments?: string } }[] | null;
     };
     finish_reason?: string | null;

@@ -33,6 +33,8 @@ export interface VendorProfile {
   toolIds?: ToolIdRule;
   /** Asks for usage accounting in the final chunk (OpenRouter). */
   usageAccounting: boolean;
+  /** Past assistant turns carry the `reasoning_details` their thinking blocks kept (OpenRouter). */
+  reasoningDetails: boolean;
 }
 
 const OPENAI_REASONING = /(^|\/)(o\d|gpt-5|codex)/i;
@@ -44,6 +46,7 @@ const base: VendorProfile = {
   extraEfforts: [],
   replayReasoning: false,
   usageAccounting: false,
+  reasoningDetails: false,
 };
 
 /** Every vendor's profile. */
@@ -62,7 +65,7 @@ export const VENDORS: Readonly<Record<Vendor, VendorProfile>> = {
     extraEfforts: ['minimal'],
   },
   deepseek: { ...base, reasoning: 'deepseek', replayReasoning: true },
-  openrouter: { ...base, reasoning: 'openrouter', usageAccounting: true },
+  openrouter: { ...base, reasoning: 'openrouter', usageAccounting: true, reasoningDetails: true },
   groq: { ...base, reasoningModels: /gpt-oss|qwen3|qwq|deepseek-r1/i },
   ollama: { ...base, effortOff: 'none' },
   vllm: { ...base },

@@ -108,3 +108,25 @@ test('OpenRouter asks for usage accounting', async (t) => {
   await proxy.client.messages.stream(hi).finalMessage();
   assert.deepEqual(upstream.requests[0]!.body.usage, { include: true });
 });
+
+test('OpenRouter: reasoning details, Gemini thought signatures included, come back on the next turn', async (t) => {
+  const encrypted = { type: 'reasoning.encrypted', data: 'CiQB4/H/Xm…opaque', id: 'tool_get_weather_0', format: 'google-gemini-v1', index: 1 };
+  const { proxy, upstream } = await setup(t, [
+    openaiReply([
+      chunk({ role: 'assistant', reasoning: 'Need weather.', reasoning_details: [{ type: 'reasoning.text', text: 'Need weather.', format: 'google-gemini-v1', index: 0 }] }),
+      chunk({ tool_calls: [{ index: 0, id: 'tool_get_weather_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }], reasoning_details: [encrypted] }),
+      chunk({}, 'tool_calls'),
+    ]),
+    ok,
+  ], { vendor: 'openrouter' });
+  const tools = [{ name: 'get_weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } }];
+  const first = await proxy.client.messages.stream({ ...hi, tools }).finalMessage();
+  assert.deepEqual(first.content.map((block) => block.type), ['thinking', 'tool_use']);
+  const call = first.content[1] as { id: string };
+  await proxy.client.messages.stream({
+    ...hi, tools,
+    messages: [...hi.messages, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '3C' }] }],
+  }).finalMessage();
+  const replayed = upstream.requests[1]!.body.messages[1];
+  assert.deepEqual(replayed.reasoning_details, [{ type: 'reasoning.text', text: 'Need weather.', format: 'google-gemini-v1', index: 0 }, encrypted]);
+});
