@@ -17,7 +17,13 @@ import { chatHttpError } from './errors.ts';
 import { retryWithout } from './fallbacks.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
-import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
+import {
+  endStream,
+  newStreamState,
+  sseToEvents,
+  startMessage,
+  type StreamState,
+} from './stream.ts';
 import type { ChatErrorBody, ChatResponse } from './types.ts';
 import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
@@ -104,7 +110,10 @@ export function openai(options: OpenAIOptions = {}): Plugin {
   const adapter: Adapter = {
     name,
     profile,
-    url: vendor === 'azure' ? azureUrl(baseUrl, options.apiVersion ?? AZURE_API_VERSION) : () => `${baseUrl}/chat/completions`,
+    url:
+      vendor === 'azure'
+        ? azureUrl(baseUrl, options.apiVersion ?? AZURE_API_VERSION)
+        : () => `${baseUrl}/chat/completions`,
     credential: credentialOf(profile, options),
     headers: options.headers ?? {},
     timeoutMs: options.timeoutMs,
@@ -114,7 +123,11 @@ export function openai(options: OpenAIOptions = {}): Plugin {
   return {
     name,
     setup(app) {
-      app.registerProvider({ name, models: options.models ?? [], send: (ctx, request) => send(adapter, ctx, request) });
+      app.registerProvider({
+        name,
+        models: options.models ?? [],
+        send: (ctx, request) => send(adapter, ctx, request),
+      });
     },
   };
 }
@@ -128,10 +141,14 @@ function azureUrl(baseUrl: string, apiVersion: string): (model: string) => strin
   const query = `?api-version=${encodeURIComponent(apiVersion)}`;
   if (baseUrl.includes('/openai/deployments/')) return () => `${baseUrl}/chat/completions${query}`;
   const root = baseUrl.replace(/\/openai$/, '');
-  return (model) => `${root}/openai/deployments/${encodeURIComponent(model)}/chat/completions${query}`;
+  return (model) =>
+    `${root}/openai/deployments/${encodeURIComponent(model)}/chat/completions${query}`;
 }
 
-function credentialOf(profile: VendorProfile, options: OpenAIOptions): (ctx: ProxyContext) => Record<string, string> {
+function credentialOf(
+  profile: VendorProfile,
+  options: OpenAIOptions,
+): (ctx: ProxyContext) => Record<string, string> {
   const header = (key: string): Record<string, string> =>
     profile.auth === 'api-key' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
   if (options.passThroughKey) return (ctx) => (ctx.client.key ? header(ctx.client.key) : {});
@@ -140,7 +157,11 @@ function credentialOf(profile: VendorProfile, options: OpenAIOptions): (ctx: Pro
 }
 
 /** The provider call: only I/O around the pure converters. */
-async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
+async function* send(
+  adapter: Adapter,
+  ctx: ProxyContext,
+  request: MessagesRequest,
+): AsyncGenerator<StreamEvent> {
   const stream = request.stream === true;
   const names = new ToolNames();
   const options: ChatRequestOptions = {
@@ -174,7 +195,10 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
   } finally {
     response.body.destroy();
     if (state.invalidArguments.length) {
-      ctx.log.warn({ provider: adapter.name, tools: state.invalidArguments }, 'upstream sent tool arguments that are not JSON');
+      ctx.log.warn(
+        { provider: adapter.name, tools: state.invalidArguments },
+        'upstream sent tool arguments that are not JSON',
+      );
     }
   }
 }
@@ -183,7 +207,13 @@ type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
 type UpstreamBody = UpstreamResponse['body'];
 
 /** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
-async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
+async function* relay(
+  adapter: Adapter,
+  ctx: ProxyContext,
+  state: StreamState,
+  body: UpstreamBody,
+  out: StreamEvent[],
+) {
   try {
     for await (const message of readSse(body)) {
       sseToEvents(state, message, out);
@@ -205,7 +235,12 @@ async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, b
  * Posts the body; on a 400 or 422 that names a parameter this server lacks (`stream_options`, reasoning)
  * or a `max_tokens` above the model's limit, retries once adjusted. Non-2xx → ProxyError.
  */
-async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest, options: ChatRequestOptions) {
+async function post(
+  adapter: Adapter,
+  ctx: ProxyContext,
+  request: MessagesRequest,
+  options: ChatRequestOptions,
+) {
   for (let attempt = 0; ; attempt++) {
     const body = toChatRequest(request, options);
     const response = await callUpstream(
@@ -227,9 +262,15 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const text = await response.body.text().catch(() => '');
     // Validation failures are 400 on most servers, 422 on Mistral and vLLM.
-    const retry = attempt < 2 && (response.statusCode === 400 || response.statusCode === 422) ? retryWithout(text, body, options) : null;
+    const retry =
+      attempt < 2 && (response.statusCode === 400 || response.statusCode === 422)
+        ? retryWithout(text, body, options)
+        : null;
     if (retry) {
-      ctx.log.warn({ provider: adapter.name, change: retry.change }, 'upstream rejected a parameter; retrying without it');
+      ctx.log.warn(
+        { provider: adapter.name, change: retry.change },
+        'upstream rejected a parameter; retrying without it',
+      );
       Object.assign(options, retry.options);
       adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
       continue;
@@ -250,7 +291,11 @@ async function readResponse(adapter: Adapter, response: UpstreamResponse): Promi
   try {
     body = JSON.parse(text) as ChatResponse & ChatErrorBody;
   } catch {
-    throw new ProxyError('api_error', 502, `${adapter.name}: the upstream answered with invalid JSON: ${text.slice(0, 200)}`);
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${adapter.name}: the upstream answered with invalid JSON: ${text.slice(0, 200)}`,
+    );
   }
   if (!body.choices && (body.error || body.object === 'error')) {
     const code = typeof body.error === 'object' ? (body.error.code ?? body.error.type) : body.code;

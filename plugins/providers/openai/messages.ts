@@ -59,12 +59,16 @@ const blocksOf = (content: string | ContentBlock[]): ContentBlock[] =>
 
 function joinText(blocks: readonly ContentBlock[]): string {
   let text = '';
-  for (const block of blocks) if (block.type === 'text' && block.text) text = text ? `${text}\n\n${block.text}` : block.text;
+  for (const block of blocks)
+    if (block.type === 'text' && block.text) text = text ? `${text}\n\n${block.text}` : block.text;
   return text;
 }
 
 /** One assistant turn; null when nothing of it can be sent (only thinking, or server-tool blocks). */
-function assistantMessage(content: string | ContentBlock[], context: MessageContext): ChatMessage | null {
+function assistantMessage(
+  content: string | ContentBlock[],
+  context: MessageContext,
+): ChatMessage | null {
   const blocks = blocksOf(content);
   const calls: ChatToolCall[] = [];
   const details: ReasoningDetail[] = [];
@@ -74,7 +78,10 @@ function assistantMessage(content: string | ContentBlock[], context: MessageCont
       calls.push({
         id: upstreamToolId(block.id, context.profile.toolIds),
         type: 'function',
-        function: { name: context.names.upstream(block.name), arguments: JSON.stringify(block.input ?? {}) },
+        function: {
+          name: context.names.upstream(block.name),
+          arguments: JSON.stringify(block.input ?? {}),
+        },
       });
     } else if (block.type === 'thinking') {
       reasoning += block.thinking;
@@ -93,7 +100,12 @@ function assistantMessage(content: string | ContentBlock[], context: MessageCont
 }
 
 /** One user turn: tool messages, then a user message with tool-result images, then the rest. */
-function userMessages(content: string | ContentBlock[], context: MessageContext, out: ChatMessage[], deferred: ChatMessage[]): void {
+function userMessages(
+  content: string | ContentBlock[],
+  context: MessageContext,
+  out: ChatMessage[],
+  deferred: ChatMessage[],
+): void {
   if (typeof content === 'string') {
     out.push(...deferred.splice(0), { role: 'user', content });
     return;
@@ -119,10 +131,17 @@ function compact(parts: ChatContentPart[]): string | ChatContentPart[] {
   return parts.map((part) => (part as { text: string }).text).join('\n\n');
 }
 
-function toolMessage(block: ToolResultBlock, context: MessageContext, media: ChatContentPart[]): ChatMessage {
+function toolMessage(
+  block: ToolResultBlock,
+  context: MessageContext,
+  media: ChatContentPart[],
+): ChatMessage {
   const id = upstreamToolId(block.tool_use_id, context.profile.toolIds);
   let text = '';
-  const inner = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []);
+  const inner =
+    typeof block.content === 'string'
+      ? [{ type: 'text' as const, text: block.content }]
+      : (block.content ?? []);
   const mediaBefore = media.length;
   for (const part of inner) {
     if (part.type === 'text') text = text ? `${text}\n${part.text}` : part.text;
@@ -150,14 +169,19 @@ function userPart(block: ContentBlock): ChatContentPart | null {
     case 'document':
       return documentPart(block);
   }
-  if ((block.type as string) === 'search_result') return { type: 'text', text: searchResultText(block) };
+  if ((block.type as string) === 'search_result')
+    return { type: 'text', text: searchResultText(block) };
   // thinking, server-tool artefacts and other Anthropic-only blocks: nothing to send.
   return null;
 }
 
 function imagePart(block: ImageBlock): ChatContentPart {
   const source = block.source;
-  if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
+  if (source.type === 'base64')
+    return {
+      type: 'image_url',
+      image_url: { url: `data:${source.media_type};base64,${source.data}` },
+    };
   if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
   throw unmappable(`an image with a "${source.type}" source (Anthropic Files API)`);
 }
@@ -165,15 +189,23 @@ function imagePart(block: ImageBlock): ChatContentPart {
 function documentPart(block: DocumentBlock): ChatContentPart {
   const { source } = block;
   const title = block.title ? `${block.title}\n\n` : '';
-  if (source.type === 'text' && typeof source.data === 'string') return { type: 'text', text: title + source.data };
+  if (source.type === 'text' && typeof source.data === 'string')
+    return { type: 'text', text: title + source.data };
   if (source.type === 'content' && Array.isArray(source.content)) {
     return { type: 'text', text: title + joinText(source.content as ContentBlock[]) };
   }
   if (source.type === 'base64' && source.data) {
     const filename = `${block.title ?? 'document'}.pdf`;
-    return { type: 'file', file: { file_data: `data:${source.media_type ?? 'application/pdf'};base64,${source.data}`, filename } };
+    return {
+      type: 'file',
+      file: {
+        file_data: `data:${source.media_type ?? 'application/pdf'};base64,${source.data}`,
+        filename,
+      },
+    };
   }
-  if (source.type === 'url' && source.url) return { type: 'text', text: `${title}[document: ${source.url}]` };
+  if (source.type === 'url' && source.url)
+    return { type: 'text', text: `${title}[document: ${source.url}]` };
   throw unmappable(`a document with a "${source.type}" source (Anthropic Files API)`);
 }
 
@@ -184,5 +216,9 @@ function searchResultText(block: { [key: string]: unknown }): string {
 
 /** E13: a block that can be neither sent nor dropped without changing the meaning. */
 function unmappable(what: string): ProxyError {
-  return new ProxyError('invalid_request_error', 400, `This provider cannot receive ${what}; send the content inline instead`);
+  return new ProxyError(
+    'invalid_request_error',
+    400,
+    `This provider cannot receive ${what}; send the content inline instead`,
+  );
 }

@@ -20,21 +20,30 @@ export interface ReasoningDetail {
  */
 export function mergeDetails(into: ReasoningDetail[], pieces: readonly ReasoningDetail[]): void {
   for (const piece of pieces) {
-    const same = into.find((detail) => detail.index !== undefined && detail.index === piece.index && detail.type === piece.type);
+    const same = into.find(
+      (detail) =>
+        detail.index !== undefined && detail.index === piece.index && detail.type === piece.type,
+    );
     if (!same) {
       into.push({ ...piece });
       continue;
     }
     for (const [key, value] of Object.entries(piece)) {
       if (value === null || value === undefined) continue;
-      same[key] = (key === 'text' || key === 'summary') && typeof same[key] === 'string' ? same[key] + String(value) : value;
+      same[key] =
+        (key === 'text' || key === 'summary') && typeof same[key] === 'string'
+          ? same[key] + String(value)
+          : value;
     }
   }
 }
 
 /** A thinking block's signature carrying its details, so Claude Code hands them back (§7.5). */
 export function detailsSignature(details: readonly ReasoningDetail[]): string {
-  return mintSignature('openai', details.length ? Buffer.from(JSON.stringify(details)).toString('base64url') : '');
+  return mintSignature(
+    'openai',
+    details.length ? Buffer.from(JSON.stringify(details)).toString('base64url') : '',
+  );
 }
 
 /** The details a signature of this adapter carries; empty for any other signature. */
@@ -42,7 +51,9 @@ export function detailsFromSignature(signature: unknown): ReasoningDetail[] {
   const minted = readSignature(signature);
   if (minted?.kind !== 'openai' || !minted.payload) return [];
   try {
-    const details = JSON.parse(Buffer.from(minted.payload, 'base64url').toString('utf8')) as unknown;
+    const details = JSON.parse(
+      Buffer.from(minted.payload, 'base64url').toString('utf8'),
+    ) as unknown;
     return Array.isArray(details) ? (details as ReasoningDetail[]) : [];
   } catch {
     return [];

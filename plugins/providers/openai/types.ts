@@ -35,7 +35,8 @@ export interface ChatTool {
   function: { name: string; description?: string; parameters: Record<string, unknown> };
 }
 
-export type ChatToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+export type ChatToolChoice =
+  'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
 
 export interface ChatRequest {
   model: string;
@@ -111,7 +112,8 @@ export interface ChatResponse {
       reasoning_content?: string | null;
       reasoning?: string | null;
       reasoning_details?: ReasoningDetail[] | null;
-      tool_calls?: { id?: string; type?: string; function?: { name?: string; arguments?: string } }[] | null;
+      tool_calls?:
+        { id?: string; type?: string; function?: { name?: string; arguments?: string } }[] | null;
     };
     finish_reason?: string | null;
     stop_reason?: string | number | null;
@@ -122,7 +124,9 @@ export interface ChatResponse {
 
 /** `{"error":{…}}`, or vLLM's top-level `{"object":"error","message",…}`. */
 export interface ChatErrorBody {
-  error?: { message?: string; type?: string; code?: string | number | null; param?: string | null } | string;
+  error?:
+    | { message?: string; type?: string; code?: string | number | null; param?: string | null }
+    | string;
   object?: string;
   message?: string;
   type?: string;

@@ -1,7 +1,16 @@
 import type { ToolIdRule } from '../shared/tool-ids.ts';
 
 /** The OpenAI-compatible servers with known quirks; `generic` is any other. */
-export type Vendor = 'openai' | 'azure' | 'deepseek' | 'openrouter' | 'groq' | 'ollama' | 'vllm' | 'mistral' | 'generic';
+export type Vendor =
+  | 'openai'
+  | 'azure'
+  | 'deepseek'
+  | 'openrouter'
+  | 'groq'
+  | 'ollama'
+  | 'vllm'
+  | 'mistral'
+  | 'generic';
 
 /** How a vendor is asked to reason (PROTOCOL §6.2). */
 export type ReasoningStyle = 'effort' | 'openrouter' | 'deepseek' | 'none';
@@ -71,12 +80,20 @@ export const VENDORS: Readonly<Record<Vendor, VendorProfile>> = {
   vllm: { ...base },
   // Mistral rejects unknown fields (422), sends usage in its last chunk unasked, and wants
   // 9-alphanumeric tool ids.
-  mistral: { ...base, streamOptions: false, reasoning: 'none', toolIds: { pattern: /^[a-zA-Z0-9]{9}$/, length: 9 } },
+  mistral: {
+    ...base,
+    streamOptions: false,
+    reasoning: 'none',
+    toolIds: { pattern: /^[a-zA-Z0-9]{9}$/, length: 9 },
+  },
   generic: { ...base },
 };
 
 const BY_HOST: readonly [RegExp, Vendor][] = [
-  [/(^|\.)openai\.azure\.com$|(^|\.)cognitiveservices\.azure\.com$|(^|\.)services\.ai\.azure\.com$/, 'azure'],
+  [
+    /(^|\.)openai\.azure\.com$|(^|\.)cognitiveservices\.azure\.com$|(^|\.)services\.ai\.azure\.com$/,
+    'azure',
+  ],
   [/(^|\.)api\.openai\.com$/, 'openai'],
   [/(^|\.)deepseek\.com$/, 'deepseek'],
   [/(^|\.)openrouter\.ai$/, 'openrouter'],
