@@ -112,24 +112,20 @@ export function startMessage(state: StreamState, out: StreamEvent[]): void {
   out.push(event);
 }
 
-export function reasoningDelta(state: StreamState, thinking: string, out: StreamEvent[]): void {
-  if (state.open !== 'thinking') openBlock(state, 'thinking', out);
-  state.outputTokens += estimateTextTokens(thinking);
-  out.push({
-    type: 'content_block_delta',
-    index: state.index,
-    delta: { type: 'thinking_delta', thinking },
-  });
-}
-
-export function textDelta(state: StreamState, text: string, out: StreamEvent[]): void {
-  if (state.open !== 'text') openBlock(state, 'text', out);
+/** Generated text or reasoning for the open block of `kind`, opening one first when needed. */
+export function contentDelta(
+  state: StreamState,
+  kind: 'text' | 'thinking',
+  text: string,
+  out: StreamEvent[],
+): void {
+  if (state.open !== kind) openBlock(state, kind, out);
   state.outputTokens += estimateTextTokens(text);
-  out.push({
-    type: 'content_block_delta',
-    index: state.index,
-    delta: { type: 'text_delta', text },
-  });
+  const delta =
+    kind === 'text'
+      ? { type: 'text_delta' as const, text }
+      : { type: 'thinking_delta' as const, thinking: text };
+  out.push({ type: 'content_block_delta', index: state.index, delta });
 }
 
 /** Stops the open block (a thinking block gets its signature first, B11) and opens a text or thinking block. */

@@ -7,14 +7,7 @@ import type { SseMessage, StopReason, StreamEvent } from '../../../core/index.ts
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
 import { finalUsage, type TokenCounts } from '../shared/usage.ts';
 import { mergeDetails } from './reasoning-details.ts';
-import {
-  closeBlock,
-  flushDetails,
-  reasoningDelta,
-  startMessage,
-  textDelta,
-  type StreamState,
-} from './state.ts';
+import { closeBlock, flushDetails, contentDelta, startMessage, type StreamState } from './state.ts';
 import { callFragment, isCompleteJson, openCall } from './tool-calls.ts';
 import type { ChatChunk, ChatDelta, ChatErrorBody, ChatUsage } from './types.ts';
 
@@ -77,8 +70,8 @@ function deltaToEvents(state: StreamState, delta: ChatDelta, out: StreamEvent[])
     text = rest;
   }
   if (delta.reasoning_details?.length) mergeDetails(state.details, delta.reasoning_details);
-  if (reasoning) reasoningDelta(state, reasoning, out);
-  if (text) textDelta(state, text, out);
+  if (reasoning) contentDelta(state, 'thinking', reasoning, out);
+  if (text) contentDelta(state, 'text', text, out);
   if (delta.tool_calls) for (const fragment of delta.tool_calls) callFragment(state, fragment, out);
 }
 
@@ -98,8 +91,8 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
     );
   }
   const [reasoning, text] = state.tags.end();
-  if (reasoning) reasoningDelta(state, reasoning, out);
-  if (text) textDelta(state, text, out);
+  if (reasoning) contentDelta(state, 'thinking', reasoning, out);
+  if (text) contentDelta(state, 'text', text, out);
   closeBlock(state, out);
   for (const call of state.waiting.splice(0)) {
     openCall(state, call, out);

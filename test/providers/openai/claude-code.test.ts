@@ -5,6 +5,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { shortToolName } from '../../../plugins/providers/shared/tool-names.ts';
 import type { ChatChunk } from '../../../plugins/providers/openai/types.ts';
 import {
+  callChunk,
   assertGrammar,
   assertNoRepairs,
   chunk,
@@ -30,26 +31,11 @@ const chunks: ChatChunk[] = [
   chunk({ reasoning_content: 'Run the tests and look at CI.' }),
   chunk({ content: 'Running the tests ' }),
   chunk({ content: 'and checking the page.' }),
-  chunk({
-    tool_calls: [
-      { index: 0, id: 'call_r1', type: 'function', function: { name: 'Bash', arguments: '' } },
-    ],
-  }),
-  chunk({ tool_calls: [{ index: 0, function: { arguments: '{"command":"npm test",' } }] }),
-  chunk({
-    tool_calls: [{ index: 0, function: { arguments: '"description":"Run the test suite"}' } }],
-  }),
-  chunk({
-    tool_calls: [
-      {
-        index: 1,
-        id: 'call_r2',
-        type: 'function',
-        function: { name: short, arguments: '{"fullPage":' },
-      },
-    ],
-  }),
-  chunk({ tool_calls: [{ index: 1, function: { arguments: 'true}' } }] }),
+  callChunk(0, '', { id: 'call_r1', name: 'Bash' }),
+  callChunk(0, '{"command":"npm test",'),
+  callChunk(0, '"description":"Run the test suite"}'),
+  callChunk(1, '{"fullPage":', { id: 'call_r2', name: short }),
+  callChunk(1, 'true}'),
   chunk({}, 'tool_calls'),
   usageChunk(5200, 90, 4096),
 ];

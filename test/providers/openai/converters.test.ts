@@ -9,7 +9,7 @@ import {
 } from '../../../plugins/providers/openai/stream.ts';
 import type { ChatChunk } from '../../../plugins/providers/openai/types.ts';
 import { ToolNames } from '../../../plugins/providers/shared/tool-names.ts';
-import { chunk } from './helpers.ts';
+import { callChunk, chunk } from './helpers.ts';
 
 function convert(chunks: ChatChunk[]): StreamEvent[] {
   const state = newStreamState({
@@ -35,12 +35,7 @@ test('a thought signature arriving with a call after the text rides in a thinkin
   const message = foldEvents(
     convert([
       chunk({ content: 'Checking.' }),
-      chunk({
-        tool_calls: [
-          { index: 0, id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } },
-        ],
-        reasoning_details: [detail],
-      }),
+      callChunk(0, '{}', { id: 'c1', name: 'f' }, { reasoning_details: [detail] }),
       chunk({}, 'tool_calls'),
     ]),
   );
@@ -56,17 +51,9 @@ test('a thought signature arriving with a call after the text rides in a thinkin
 test('D3: a parameterless call followed by another: both complete, in order', () => {
   const message = foldEvents(
     convert([
-      chunk({
-        tool_calls: [
-          { index: 0, id: 'a', type: 'function', function: { name: 'list', arguments: '' } },
-        ],
-      }),
-      chunk({
-        tool_calls: [
-          { index: 1, id: 'b', type: 'function', function: { name: 'read', arguments: '{"p":' } },
-        ],
-      }),
-      chunk({ tool_calls: [{ index: 1, function: { arguments: '1}' } }] }),
+      callChunk(0, '', { id: 'a', name: 'list' }),
+      callChunk(1, '{"p":', { id: 'b', name: 'read' }),
+      callChunk(1, '1}'),
       chunk({}, 'tool_calls'),
     ]),
   );
@@ -79,26 +66,8 @@ test('D3: a parameterless call followed by another: both complete, in order', ()
 test('D6: a server reusing one id for two calls at different indices gets two distinct ids', () => {
   const message = foldEvents(
     convert([
-      chunk({
-        tool_calls: [
-          {
-            index: 0,
-            id: 'call_0',
-            type: 'function',
-            function: { name: 'f', arguments: '{"n":1}' },
-          },
-        ],
-      }),
-      chunk({
-        tool_calls: [
-          {
-            index: 1,
-            id: 'call_0',
-            type: 'function',
-            function: { name: 'f', arguments: '{"n":2}' },
-          },
-        ],
-      }),
+      callChunk(0, '{"n":1}', { id: 'call_0', name: 'f' }),
+      callChunk(1, '{"n":2}', { id: 'call_0', name: 'f' }),
       chunk({}, 'tool_calls'),
     ]),
   );

@@ -28,6 +28,23 @@ export function chunk(
   } as ChatChunk;
 }
 
+/**
+ * A chunk with one tool-call fragment: a call's first fragment names it (`start`), later ones
+ * carry only an arguments piece.
+ */
+export function callChunk(
+  index: number,
+  args: string,
+  start?: { id: string; name: string },
+  extra: Record<string, unknown> = {},
+): ChatChunk {
+  const fn = start ? { name: start.name, arguments: args } : { arguments: args };
+  const call = start
+    ? { index, id: start.id, type: 'function', function: fn }
+    : { index, function: fn };
+  return chunk({ tool_calls: [call], ...extra });
+}
+
 /** The final `choices: []` usage chunk of `stream_options.include_usage`. */
 export const usageChunk = (prompt: number, completion: number, cached = 0): ChatChunk => ({
   id: 'chatcmpl-1',

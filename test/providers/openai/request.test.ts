@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { OpenAIOptions } from '../../../plugins/providers/openai/index.ts';
-import { chunk, completion, openaiReply, setup } from './helpers.ts';
+import { callChunk, chunk, completion, openaiReply, setup } from './helpers.ts';
 
 // The SDK's types no longer list the deprecated sampling fields; Claude Code and others still send them.
 type Params = Omit<Anthropic.MessageCreateParamsNonStreaming, 'model' | 'max_tokens'> & {
@@ -206,19 +206,8 @@ test('C11: a tool name over 64 characters is shortened upstream and mapped back 
   const { proxy, upstream } = await setup(t, (req, res, http) => {
     const short = req.body.tools[0].function.name;
     return openaiReply([
-      chunk(
-        {
-          tool_calls: [
-            {
-              index: 0,
-              id: 'call_1',
-              type: 'function',
-              function: { name: short, arguments: '{"path":"x"}' },
-            },
-          ],
-        },
-        'tool_calls',
-      ),
+      callChunk(0, '{"path":"x"}', { id: 'call_1', name: short }),
+      chunk({}, 'tool_calls'),
     ])(req, res, http);
   });
   const message = await proxy.client.messages
@@ -462,19 +451,8 @@ test('C22: Mistral gets 9-alphanumeric tool ids, each call id equal to its tool_
 test('D11: a sanitised upstream id sent back reaches the upstream as its own id', async (t) => {
   const { proxy, upstream } = await setup(t, [
     openaiReply([
-      chunk(
-        {
-          tool_calls: [
-            {
-              index: 0,
-              id: 'functions.Read:0',
-              type: 'function',
-              function: { name: 'Read', arguments: '{"path":"a"}' },
-            },
-          ],
-        },
-        'tool_calls',
-      ),
+      callChunk(0, '{"path":"a"}', { id: 'functions.Read:0', name: 'Read' }),
+      chunk({}, 'tool_calls'),
     ]),
     openaiReply([], completion({ content: 'done' })),
   ]);

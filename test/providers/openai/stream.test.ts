@@ -4,6 +4,7 @@ import { modelMap } from '../../../plugins/model-map/index.ts';
 import { user } from '../../helpers/proxy.ts';
 import { replyJson, sseData } from '../../helpers/upstream.ts';
 import {
+  callChunk,
   assertGrammar,
   chunk,
   completion,
@@ -132,16 +133,7 @@ test('D12: streamed arguments that are not JSON never break the stream; the prox
   const { proxy } = await setup(
     t,
     openaiReply([
-      chunk({
-        tool_calls: [
-          {
-            index: 0,
-            id: 'call_bad',
-            type: 'function',
-            function: { name: 'Bash', arguments: "{'command': 'ls'}" },
-          },
-        ],
-      }),
+      callChunk(0, "{'command': 'ls'}", { id: 'call_bad', name: 'Bash' }),
       chunk({}, 'tool_calls'),
     ]),
   );

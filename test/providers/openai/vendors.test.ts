@@ -5,7 +5,7 @@ import { detectVendor } from '../../../plugins/providers/openai/vendors.ts';
 import { openai } from '../../../plugins/providers/openai/index.ts';
 import { user } from '../../helpers/proxy.ts';
 import { replyJson } from '../../helpers/upstream.ts';
-import { chunk, openaiReply, setup } from './helpers.ts';
+import { callChunk, chunk, openaiReply, setup } from './helpers.ts';
 
 const hi = { model: 'gpt-4o', max_tokens: 64, messages: [user('hi')] };
 const ok = openaiReply([chunk({ content: 'ok' }, 'stop')]);
@@ -178,17 +178,12 @@ test('OpenRouter: reasoning details, Gemini thought signatures included, come ba
             { type: 'reasoning.text', text: 'Need weather.', format: 'google-gemini-v1', index: 0 },
           ],
         }),
-        chunk({
-          tool_calls: [
-            {
-              index: 0,
-              id: 'tool_get_weather_0',
-              type: 'function',
-              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
-            },
-          ],
-          reasoning_details: [encrypted],
-        }),
+        callChunk(
+          0,
+          '{"city":"Oslo"}',
+          { id: 'tool_get_weather_0', name: 'get_weather' },
+          { reasoning_details: [encrypted] },
+        ),
         chunk({}, 'tool_calls'),
       ]),
       ok,
