@@ -20,10 +20,11 @@ export type {
   Provider,
   ProxyApp,
   ProxyState,
+  Relay,
   Target,
   WrapStream,
 } from './plugin.ts';
-export { ProxyContext, type ClientInfo, type Endpoint, type Timings } from './context.ts';
+export { ProxyContext, type ClientInfo, type Endpoint, type ReceivedBody, type Timings } from './context.ts';
 export { ConfigError, ProxyError, asProxyError, errorTypeForStatus, statusForErrorType } from './errors.ts';
 export { startProxy, isLoopback, type RunningProxy, type StartOptions } from './start.ts';
 export { messageId, toolUseId } from './ids.ts';

@@ -121,6 +121,7 @@ export class StreamGuard {
     if (type === 'tool_use' || type === 'server_tool_use') this.sawToolUse = true;
     this.openFrom = event.index;
     this.openAt = this.nextIndex++;
+    if (event.index !== this.openAt) this.repair(`block index ${event.index} renumbered ${this.openAt}`);
     event.index = this.openAt;
     out.push(event);
   }
@@ -143,6 +144,7 @@ export class StreamGuard {
 
   private closeOpenBlock(out: StreamEvent[]): void {
     if (this.openFrom === NO_BLOCK) return;
+    this.repair('block left open: stop inserted');
     out.push({ type: 'content_block_stop', index: this.openAt });
     this.openFrom = this.openAt = NO_BLOCK;
   }
