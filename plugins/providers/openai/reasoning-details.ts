@@ -1,4 +1,4 @@
-import { mintSignature, readSignature } from '../shared/signature.ts';
+import { readSignature } from '../shared/signature.ts';
 
 /**
  * One of OpenRouter's `reasoning_details` (openrouter.ai/docs/use-cases/reasoning-tokens):
@@ -38,12 +38,9 @@ export function mergeDetails(into: ReasoningDetail[], pieces: readonly Reasoning
   }
 }
 
-/** A thinking block's signature carrying its details, so Claude Code hands them back (§7.5). */
-export function detailsSignature(details: readonly ReasoningDetail[]): string {
-  return mintSignature(
-    'openai',
-    details.length ? Buffer.from(JSON.stringify(details)).toString('base64url') : '',
-  );
+/** The signature payload that carries `details` in a thinking block (§7.5). */
+export function encodeDetails(details: readonly ReasoningDetail[]): string {
+  return Buffer.from(JSON.stringify(details)).toString('base64url');
 }
 
 /** The details a signature of this adapter carries; empty for any other signature. */

@@ -1,17 +1,13 @@
 /**
- * The per-response state of the stream converter and the block primitives every part of it
- * uses: one block open at a time, indices in start order, thinking closed by its signature.
+ * The per-response state of the stream converter and the block steps every part of it uses, on
+ * the shared BlockWriter: one block open at a time, thinking stopped by a minted signature that
+ * carries any OpenRouter reasoning details.
  */
-import {
-  estimateTextTokens,
-  messageId,
-  type MessageStartEvent,
-  type StreamEvent,
-} from '../../../core/index.ts';
+import { estimateTextTokens, type StreamEvent } from '../../../core/index.ts';
+import { BlockWriter } from '../shared/blocks.ts';
 import { ThinkTagSplitter } from '../shared/think-tags.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
-import { startUsage } from '../shared/usage.ts';
-import { detailsSignature, type ReasoningDetail } from './reasoning-details.ts';
+import { encodeDetails, type ReasoningDetail } from './reasoning-details.ts';
 import type { ChatUsage } from './types.ts';
 
 /** What the converter knows of the request it answers. */
@@ -44,13 +40,10 @@ export interface Call {
 /** What one upstream response has produced so far; the caller owns it, nothing is module-level. */
 export interface StreamState {
   readonly setup: StreamSetup;
-  started: boolean;
+  readonly blocks: BlockWriter;
   /** True once `message_stop` or `error` was produced. */
   ended: boolean;
-  /** The kind of the open block, and its index; `next` is the next block's index. */
-  open: 'text' | 'thinking' | 'tool' | null;
-  index: number;
-  next: number;
+  /** The call whose `tool_use` block is open. */
   openCall: Call | null;
   /** Calls whose block waits until the open call's arguments are complete, in arrival order. */
   waiting: Call[];
@@ -72,11 +65,8 @@ export interface StreamState {
 export function newStreamState(setup: StreamSetup): StreamState {
   return {
     setup,
-    started: false,
+    blocks: new BlockWriter('openai'),
     ended: false,
-    open: null,
-    index: -1,
-    next: 0,
     openCall: null,
     waiting: [],
     calls: [],
@@ -94,22 +84,7 @@ export function newStreamState(setup: StreamSetup): StreamState {
 
 /** `message_start`, sent as soon as the upstream answers (B8, D16, D20). */
 export function startMessage(state: StreamState, out: StreamEvent[]): void {
-  if (state.started) return;
-  state.started = true;
-  const event: MessageStartEvent = {
-    type: 'message_start',
-    message: {
-      id: messageId(),
-      type: 'message',
-      role: 'assistant',
-      model: state.setup.model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: startUsage(state.setup.inputEstimate),
-    },
-  };
-  out.push(event);
+  state.blocks.start(out, state.setup.model, state.setup.inputEstimate);
 }
 
 /** Generated text or reasoning for the open block of `kind`, opening one first when needed. */
@@ -119,51 +94,27 @@ export function contentDelta(
   text: string,
   out: StreamEvent[],
 ): void {
-  if (state.open !== kind) openBlock(state, kind, out);
+  if (state.blocks.openKind !== kind) closeBlock(state, out);
   state.outputTokens += estimateTextTokens(text);
-  const delta =
-    kind === 'text'
-      ? { type: 'text_delta' as const, text }
-      : { type: 'thinking_delta' as const, thinking: text };
-  out.push({ type: 'content_block_delta', index: state.index, delta });
+  if (kind === 'text') state.blocks.text(out, text);
+  else state.blocks.thinking(out, text);
 }
 
-/** Stops the open block (a thinking block gets its signature first, B11) and opens a text or thinking block. */
-export function openBlock(state: StreamState, kind: 'text' | 'thinking', out: StreamEvent[]): void {
-  closeBlock(state, out);
-  state.open = kind;
-  state.index = state.next++;
-  const content_block =
-    kind === 'text'
-      ? { type: 'text' as const, text: '' }
-      : { type: 'thinking' as const, thinking: '', signature: '' };
-  out.push({ type: 'content_block_start', index: state.index, content_block });
-}
-
+/** Stops the open block; a thinking block takes the pending reasoning details with it (§7.5). */
 export function closeBlock(state: StreamState, out: StreamEvent[]): void {
-  if (state.open === null) return;
-  if (state.open === 'thinking') {
-    // A signature ccproxy recognises later, so the block round-trips through Claude Code (§7.5).
-    const signature = detailsSignature(state.details);
-    state.details = [];
-    out.push({
-      type: 'content_block_delta',
-      index: state.index,
-      delta: { type: 'signature_delta', signature },
-    });
-  }
+  if (state.blocks.openKind === 'thinking') flushDetails(state, out);
+  state.blocks.close(out);
   if (state.openCall) state.openCall.state = 'closed';
   state.openCall = null;
-  out.push({ type: 'content_block_stop', index: state.index });
-  state.open = null;
 }
 
 /**
- * Reasoning details that arrived outside reasoning text (a Gemini thought signature with its
- * call) ride in an empty thinking block, placed before the call they belong to.
+ * Stops the thinking block with the pending reasoning details in its signature. Details that
+ * arrived outside reasoning text (a Gemini thought signature with its call) get an empty thinking
+ * block of their own, placed before the call they belong to.
  */
 export function flushDetails(state: StreamState, out: StreamEvent[]): void {
   if (!state.details.length) return;
-  openBlock(state, 'thinking', out);
-  closeBlock(state, out);
+  state.blocks.seal(out, encodeDetails(state.details));
+  state.details = [];
 }

@@ -101,15 +101,15 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
   flushDetails(state, out);
   for (const call of state.calls)
     if (call.args && !isCompleteJson(call.args)) state.invalidArguments.push(call.name);
-  out.push({
-    type: 'message_delta',
-    delta: { stop_reason: stopReason(state), stop_sequence: state.stopString },
-    usage: finalUsage(tokenCounts(state.usage), {
+  state.blocks.finish(
+    out,
+    stopReason(state),
+    finalUsage(tokenCounts(state.usage), {
       input: state.setup.inputEstimate,
       output: state.outputTokens,
     }),
-  });
-  out.push({ type: 'message_stop' });
+    state.stopString,
+  );
   state.ended = true;
 }
 

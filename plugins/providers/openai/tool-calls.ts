@@ -22,12 +22,7 @@ export function callFragment(
     state.outputTokens += estimateTextTokens(args);
   }
   if (call.state === 'open') {
-    if (args)
-      out.push({
-        type: 'content_block_delta',
-        index: state.index,
-        delta: { type: 'input_json_delta', partial_json: args },
-      });
+    state.blocks.toolJson(out, args);
     if (state.waiting.length && isCompleteJson(call.args)) openWaiting(state, out);
     return;
   }
@@ -84,22 +79,9 @@ export function openCall(state: StreamState, call: Call, out: StreamEvent[]): vo
   state.usedIds.add(id);
   call.id = id;
   call.state = 'open';
-  state.open = 'tool';
   state.openCall = call;
-  state.index = state.next++;
-  out.push({
-    type: 'content_block_start',
-    index: state.index,
-    content_block: { type: 'tool_use', id, name: call.name, input: {} },
-  });
-  if (call.held) {
-    out.push({
-      type: 'content_block_delta',
-      index: state.index,
-      delta: { type: 'input_json_delta', partial_json: call.held },
-    });
-    call.held = '';
-  }
+  state.blocks.toolUse(out, id, call.name, call.held);
+  call.held = '';
 }
 
 /**
