@@ -1,17 +1,23 @@
 import {
   asProxyError,
   callUpstream,
-  checkOptions,
   estimateInputTokens,
   readSse,
   transportError,
-  ProxyError,
   type MessagesRequest,
   type Plugin,
   type ProxyContext,
   type StreamEvent,
+  type UpstreamTimeouts,
 } from '../../../core/index.ts';
 import { statusForErrorCode } from '../shared/errors.ts';
+import { readJson } from '../shared/http.ts';
+import {
+  checkProviderOptions,
+  timeoutsOf,
+  trimUrl,
+  type ProviderOptions,
+} from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
 import { retryWithout } from './fallbacks.ts';
@@ -29,7 +35,8 @@ import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendor
 
 export type { Vendor } from './vendors.ts';
 
-export interface OpenAIOptions {
+/** `openai()` options: the common provider options (DESIGN §4) and this adapter's own. */
+export interface OpenAIOptions extends ProviderOptions {
   /** The provider name model references use (`openai,gpt-4o`). Default `openai`. */
   name?: string;
   /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
@@ -41,12 +48,6 @@ export interface OpenAIOptions {
    * reach a non-Anthropic upstream otherwise (PROTOCOL §5.3).
    */
   passThroughKey?: boolean;
-  /** Models listed in `/v1/models` and used to resolve bare model names. Default none. */
-  models?: string[];
-  /** Extra upstream headers. */
-  headers?: Record<string, string>;
-  /** Milliseconds until the upstream's response headers. Default 600 000. */
-  timeoutMs?: number;
   /** The server's quirks profile. Default: from `baseUrl` (`azure` when `apiVersion` is set). */
   vendor?: Vendor;
   /** Azure `api-version`; setting it implies vendor `azure`. Default `2024-10-21` on Azure. */
@@ -55,25 +56,15 @@ export interface OpenAIOptions {
   maxTokens?: { max?: number; min?: number };
 }
 
-const VENDOR_NAMES = Object.keys(VENDORS);
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
-    baseUrl: { type: 'string', pattern: '^https?://' },
-    apiKey: { type: 'string' },
-    passThroughKey: { type: 'boolean' },
-    models: { type: 'array', items: { type: 'string', minLength: 1 } },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
-    timeoutMs: { type: 'number', exclusiveMinimum: 0 },
-    vendor: { enum: VENDOR_NAMES },
-    apiVersion: { type: 'string', minLength: 1 },
-    maxTokens: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { max: { type: 'integer', minimum: 1 }, min: { type: 'integer', minimum: 1 } },
-    },
+/** JSON Schema of this adapter's own options, checked with the common ones at load. */
+const ownOptions = {
+  passThroughKey: { type: 'boolean' },
+  vendor: { enum: Object.keys(VENDORS) },
+  apiVersion: { type: 'string', minLength: 1 },
+  maxTokens: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { max: { type: 'integer', minimum: 1 }, min: { type: 'integer', minimum: 1 } },
   },
 };
 
@@ -86,7 +77,7 @@ interface Adapter {
   url: (model: string) => string;
   credential: (ctx: ProxyContext) => Record<string, string>;
   headers: Record<string, string>;
-  timeoutMs?: number;
+  timeouts: UpstreamTimeouts;
   maxTokens?: { max?: number; min?: number };
   /**
    * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
@@ -102,22 +93,22 @@ interface Adapter {
  * @example openai({ baseUrl: 'http://localhost:11434/v1', models: ['qwen3:8b'] })
  */
 export function openai(options: OpenAIOptions = {}): Plugin {
-  checkOptions('openai', schema, options);
-  const name = options.name ?? 'openai';
-  const baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-  const vendor = options.vendor ?? (options.apiVersion ? 'azure' : detectVendor(baseUrl));
+  const o = checkProviderOptions('openai', options, ownOptions);
+  const name = o.name ?? 'openai';
+  const baseUrl = trimUrl(o.baseUrl ?? 'https://api.openai.com/v1');
+  const vendor = o.vendor ?? (o.apiVersion ? 'azure' : detectVendor(baseUrl));
   const profile = VENDORS[vendor];
   const adapter: Adapter = {
     name,
     profile,
     url:
       vendor === 'azure'
-        ? azureUrl(baseUrl, options.apiVersion ?? AZURE_API_VERSION)
+        ? azureUrl(baseUrl, o.apiVersion ?? AZURE_API_VERSION)
         : () => `${baseUrl}/chat/completions`,
-    credential: credentialOf(profile, options),
-    headers: options.headers ?? {},
-    timeoutMs: options.timeoutMs,
-    maxTokens: options.maxTokens,
+    credential: credentialOf(profile, o),
+    headers: o.headers ?? {},
+    timeouts: timeoutsOf(o),
+    maxTokens: o.maxTokens,
     learned: new Map(),
   };
   return {
@@ -125,7 +116,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
     setup(app) {
       app.registerProvider({
         name,
-        models: options.models ?? [],
+        models: o.models ?? [],
         send: (ctx, request) => send(adapter, ctx, request),
       });
     },
@@ -255,7 +246,7 @@ async function post(
         },
         body: JSON.stringify(body),
         signal: ctx.signal,
-        timeouts: adapter.timeoutMs ? { firstByteMs: adapter.timeoutMs } : undefined,
+        timeouts: adapter.timeouts,
       },
       adapter.name,
     );
@@ -281,25 +272,15 @@ async function post(
 
 /** A whole JSON answer; a 200 carrying an error body (some gateways) is that error. */
 async function readResponse(adapter: Adapter, response: UpstreamResponse): Promise<ChatResponse> {
-  let text: string;
-  try {
-    text = await response.body.text();
-  } catch (error) {
-    throw transportError(error, adapter.name);
-  }
-  let body: ChatResponse & ChatErrorBody;
-  try {
-    body = JSON.parse(text) as ChatResponse & ChatErrorBody;
-  } catch {
-    throw new ProxyError(
-      'api_error',
-      502,
-      `${adapter.name}: the upstream answered with invalid JSON: ${text.slice(0, 200)}`,
-    );
-  }
+  const body = (await readJson(response, adapter.name)) as ChatResponse & ChatErrorBody;
   if (!body.choices && (body.error || body.object === 'error')) {
     const code = typeof body.error === 'object' ? (body.error.code ?? body.error.type) : body.code;
-    throw chatHttpError(adapter.name, statusForErrorCode(code), text, response.headers);
+    throw chatHttpError(
+      adapter.name,
+      statusForErrorCode(code),
+      JSON.stringify(body),
+      response.headers,
+    );
   }
   return body;
 }

@@ -161,16 +161,12 @@ function toolMessage(
 
 /** A user-side block as a Chat content part; null for blocks a translated upstream cannot use. */
 function userPart(block: ContentBlock): ChatContentPart | null {
-  switch (block.type) {
-    case 'text':
-      return block.text ? { type: 'text', text: block.text } : null;
-    case 'image':
-      return imagePart(block);
-    case 'document':
-      return documentPart(block);
-  }
-  if ((block.type as string) === 'search_result')
+  if (block.type === 'text') return block.text ? { type: 'text', text: block.text } : null;
+  if (block.type === 'image') return imagePart(block);
+  if (block.type === 'document') return documentPart(block);
+  if ((block.type as string) === 'search_result') {
     return { type: 'text', text: searchResultText(block) };
+  }
   // thinking, server-tool artefacts and other Anthropic-only blocks: nothing to send.
   return null;
 }
@@ -211,7 +207,8 @@ function documentPart(block: DocumentBlock): ChatContentPart {
 
 function searchResultText(block: { [key: string]: unknown }): string {
   const content = Array.isArray(block.content) ? joinText(block.content as ContentBlock[]) : '';
-  return `${String(block.title ?? '')}\n${String(block.source ?? '')}\n\n${content}`.trim();
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return `${text(block.title)}\n${text(block.source)}\n\n${content}`.trim();
 }
 
 /** E13: a block that can be neither sent nor dropped without changing the meaning. */

@@ -30,10 +30,9 @@ export function mergeDetails(into: ReasoningDetail[], pieces: readonly Reasoning
     }
     for (const [key, value] of Object.entries(piece)) {
       if (value === null || value === undefined) continue;
-      same[key] =
-        (key === 'text' || key === 'summary') && typeof same[key] === 'string'
-          ? same[key] + String(value)
-          : value;
+      const before = same[key];
+      const joins = (key === 'text' || key === 'summary') && typeof before === 'string';
+      same[key] = joins && typeof value === 'string' ? before + value : value;
     }
   }
 }

@@ -115,20 +115,19 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
 
 /** `finish_reason` → `stop_reason` (PROTOCOL §7.3; D9, D10). */
 function stopReason(state: StreamState): StopReason {
-  const hasCalls = state.calls.some((call) => call.name);
-  switch (state.finishReason) {
-    case 'length':
-      return 'max_tokens';
-    case 'content_filter':
-      return 'refusal';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool_use';
-    default:
-      if (hasCalls) return 'tool_use';
-      return state.stopString !== null ? 'stop_sequence' : 'end_turn';
-  }
+  const mapped = state.finishReason ? FINISH_REASONS.get(state.finishReason) : undefined;
+  if (mapped) return mapped;
+  // `stop` (or none) after tool calls still asks the client to run them (D9).
+  if (state.calls.some((call) => call.name)) return 'tool_use';
+  return state.stopString !== null ? 'stop_sequence' : 'end_turn';
 }
+
+const FINISH_REASONS: ReadonlyMap<string, StopReason> = new Map([
+  ['length', 'max_tokens'],
+  ['content_filter', 'refusal'],
+  ['tool_calls', 'tool_use'],
+  ['function_call', 'tool_use'],
+]);
 
 /** Chat usage → neutral counts (DeepSeek reports cache hits in its own field). */
 export function tokenCounts(usage: ChatUsage | null): TokenCounts | null {

@@ -130,7 +130,7 @@ export function durationSeconds(text: string): number | null {
 /** The Anthropic error type an in-stream error code implies (`rate_limit_exceeded`, `server_error`). */
 export function statusForErrorCode(code: unknown): number {
   if (typeof code === 'number' && code >= 400) return code;
-  const text = String(code ?? '');
+  const text = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
   if (/^\d{3}$/.test(text)) return Number(text);
   if (/quota|billing|credit/i.test(text)) return 402;
   if (/rate.?limit|too.?many/i.test(text)) return 429;

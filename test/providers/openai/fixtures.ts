@@ -107,10 +107,7 @@ export function assertMatches(
   const usage = message.usage as Record<string, unknown>;
   for (const [key, value] of Object.entries(expect.usage ?? {})) {
     if (value === '<estimate>')
-      assert.ok(
-        typeof usage[key] === 'number' && (usage[key] as number) > 0,
-        `${key} is a positive estimate`,
-      );
+      assert.ok(typeof usage[key] === 'number' && usage[key] > 0, `${key} is a positive estimate`);
     else assert.deepEqual(usage[key], value, key);
   }
 }

@@ -25,7 +25,7 @@ export function chunk(
     model: 'gpt-4o',
     choices: [{ index: 0, delta, finish_reason: finish }],
     ...extra,
-  } as ChatChunk;
+  };
 }
 
 /**
@@ -86,7 +86,7 @@ export function completion(
     model: 'gpt-4o',
     choices: [{ message, finish_reason: finish }],
     usage,
-  } as ChatResponse;
+  };
 }
 
 /**

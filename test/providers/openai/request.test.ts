@@ -368,10 +368,7 @@ test('C18: thinking budgets become reasoning_effort buckets; disabled sends none
   );
   const adaptive = await sent(
     t,
-    think(
-      { type: 'adaptive' } as Anthropic.ThinkingConfigParam,
-      { output_config: { effort: 'medium' } } as Partial<Params>,
-    ),
+    think({ type: 'adaptive' }, { output_config: { effort: 'medium' } }),
   );
   assert.equal(adaptive.reasoning_effort, 'medium');
   assert.equal((await sent(t, think({ type: 'disabled' }))).reasoning_effort, undefined);
