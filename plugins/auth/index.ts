@@ -35,10 +35,10 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
  * @example auth({ keys: [process.env.CCPROXY_API_KEY] })
  */
 export function auth(options: AuthOptions = {}): Plugin {
-  // `undefined` entries are an unset variable, not a mistake; JSON Schema has no word for them.
+  // `undefined` entries are allowed (an unset variable) but JSON Schema cannot say so: drop them first.
   const keys = (options.keys ?? []).filter((k) => k !== undefined);
   checkOptions('auth', schema, { ...options, keys });
-  const digests = keys.filter((k) => k !== '' && k !== null).map(digest);
+  const digests = keys.filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
   let open = options.allowOpen ?? false;
 
   const check = (client: Pick<ClientInfo, 'ip' | 'key'>): void => {

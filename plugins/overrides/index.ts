@@ -66,7 +66,7 @@ export function overrides(options: OverridesOptions): Plugin {
     for (const [i, item] of list.entries()) {
       const preset = typeof item === 'string' ? options.presets?.[item] : item;
       if (!preset) {
-        throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset ${JSON.stringify(item)}`);
+        throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`);
       }
       Object.assign(combined.headers, preset.headers);
       // Kept apart, applied in order per request: merged together, a `null` (delete) would be
