@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 
 /** The repository root, for the bin and for configs that import the repo by file URL. */
@@ -76,3 +76,23 @@ export async function runToExit(t: TestContext, options: CliOptions) {
 /** The SDK pointed at a running CLI, retries off. */
 export const clientFor = (url: string, apiKey = 'client-key') =>
   new Anthropic({ baseURL: url, apiKey, maxRetries: 0 });
+
+/**
+ * Writes `ccproxy.config.ts` into `dir`, importing the repo by file URL (outside the repo the
+ * `ccproxy` self-reference does not resolve). `body` is the expression passed to defineConfig.
+ */
+export function writeConfig(dir: string, body: string, name = 'ccproxy.config.ts'): string {
+  const url = (path: string) => pathToFileURL(join(ROOT, path)).href;
+  const source = [
+    `import { defineConfig } from '${url('core/index.ts')}';`,
+    `import * as p from '${url('plugins/index.ts')}';`,
+    `export default defineConfig(${body});`,
+    '',
+  ].join('\n');
+  const file = join(dir, name);
+  // As in a team's own project: a `.ts` config outside an ESM package fails to load today (tsx
+  // loads it as CommonJS and undici a second time).
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(file, source);
+  return file;
+}
