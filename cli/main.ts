@@ -60,7 +60,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const code = (error as { code?: string }).code;
   if (error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`ccproxy: ${(error as Error).message}\n`);
-  } else if (code === 'EADDRINUSE' || code === 'EACCES') {
+  } else if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     process.stderr.write(`ccproxy: cannot listen: ${(error as Error).message}\n`);
   } else {
     process.stderr.write(`ccproxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
