@@ -35,6 +35,8 @@ export interface Cli {
   stderr(): string;
   /** Resolves with the exit code (or the signal's name) once the process is gone. */
   exited: Promise<number | string>;
+  /** Resolves once `pattern` matches the output so far; rejects if the process exits first. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray>;
   /** Resolves with the listen URL once the banner names it; rejects if the process exits first. */
   listening(): Promise<string>;
 }
@@ -55,15 +57,16 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  const listening = async (): Promise<string> => {
-    const found = () => /listening on (http:\/\/\S+)/.exec(err)?.[1];
-    while (!found()) {
-      const stop = await Promise.race([once(child.stderr!, 'data').then(() => false), exited.then(() => true)]);
-      if (stop && !found()) throw new Error(`ccproxy exited (${await exited}) before listening:\n${err}`);
+  const waitFor = async (name: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> => {
+    const read = () => pattern.exec(name === 'stdout' ? out : err);
+    while (!read()) {
+      const stop = await Promise.race([once(child[name]!, 'data').then(() => false), exited.then(() => true)]);
+      if (stop && !read()) throw new Error(`ccproxy exited (${await exited}) before printing ${pattern}:\n${err}`);
     }
-    return found()!;
+    return read()!;
   };
-  return { child, stdout: () => out, stderr: () => err, exited, listening };
+  const listening = async () => (await waitFor('stderr', /listening on (http:\/\/\S+)/))[1]!;
+  return { child, stdout: () => out, stderr: () => err, exited, waitFor, listening };
 }
 
 /** Runs the CLI to its end: exit code and output (for --help, --version and start-up errors). */
