@@ -5,7 +5,9 @@ import { HELP, parseCli, type CliArgs } from './args.ts';
 import { banner } from './banner.ts';
 import { explainRoute } from './route.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
 
 /** The config every server-starting command runs on: flags, environment, file, defaults. */
 const load = (args: CliArgs): Promise<ResolvedConfig> =>
@@ -16,7 +18,8 @@ const load = (args: CliArgs): Promise<ResolvedConfig> =>
   });
 
 async function route(args: CliArgs): Promise<void> {
-  if (!args.explain) throw new ConfigError('route: expected --explain <request.json>; run ccproxy --help');
+  if (!args.explain)
+    throw new ConfigError('route: expected --explain <request.json>; run ccproxy --help');
   process.stdout.write(await explainRoute(await load(args), args.explain));
 }
 
@@ -63,7 +66,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   } else if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     process.stderr.write(`ccproxy: cannot listen: ${(error as Error).message}\n`);
   } else {
-    process.stderr.write(`ccproxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `ccproxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -40,7 +40,9 @@ async function readRequest(file: string): Promise<string> {
   try {
     JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file}: expected a JSON Messages request body: ${(error as Error).message}`);
+    throw new ConfigError(
+      `${file}: expected a JSON Messages request body: ${(error as Error).message}`,
+    );
   }
   return text;
 }

@@ -13,15 +13,45 @@ const weather: Anthropic.Tool = {
 };
 
 const text = openaiReply(
-  [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }, 'stop'), usageChunk(12, 3)],
+  [
+    chunk({ role: 'assistant', content: '' }),
+    chunk({ content: 'Hel' }),
+    chunk({ content: 'lo' }, 'stop'),
+    usageChunk(12, 3),
+  ],
   completion({ content: 'Hello' }),
 );
-const toolCall = openaiReply([
-  chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":' } }] }),
-  chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, 'tool_calls'),
-], completion({ content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }, 'tool_calls'));
+const toolCall = openaiReply(
+  [
+    chunk({
+      tool_calls: [
+        {
+          index: 0,
+          id: 'call_1',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"city":' },
+        },
+      ],
+    }),
+    chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, 'tool_calls'),
+  ],
+  completion(
+    {
+      content: null,
+      tool_calls: [
+        {
+          id: 'call_1',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+        },
+      ],
+    },
+    'tool_calls',
+  ),
+);
 /** An OpenAI-compatible upstream: a tool call when tools are offered, "Hello" otherwise. */
-const openaiUpstream: UpstreamHandler = (req, res, http) => (req.body?.tools ? toolCall : text)(req, res, http);
+const openaiUpstream: UpstreamHandler = (req, res, http) =>
+  (req.body?.tools ? toolCall : text)(req, res, http);
 
 test('env mode: with only OPENAI_* set, a new user gets the banner and text, streamed and tool answers', async (t) => {
   const upstream = await scriptedUpstream(t, openaiUpstream);
@@ -39,8 +69,14 @@ test('env mode: with only OPENAI_* set, a new user gets the banner and text, str
   const url = await cli.listening();
   const client = clientFor(url);
 
-  const message = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [user('hi')] });
-  t.diagnostic(`start-up to the first answered request: ${Math.round(performance.now() - started)} ms`);
+  const message = await client.messages.create({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 64,
+    messages: [user('hi')],
+  });
+  t.diagnostic(
+    `start-up to the first answered request: ${Math.round(performance.now() - started)} ms`,
+  );
   assert.deepEqual(message.content, [{ type: 'text', text: 'Hello' }]);
   assert.equal(message.model, 'claude-sonnet-4-6', 'the client sees the model it asked for');
 
@@ -53,11 +89,20 @@ test('env mode: with only OPENAI_* set, a new user gets the banner and text, str
   assert.match(banner, /opus → big: openai,gpt-big/);
   assert.ok(banner.includes(`\n  ANTHROPIC_BASE_URL=${url} claude\n`), banner);
 
-  const streamed = await client.messages.stream({ model: 'claude-opus-4-6', max_tokens: 64, messages: [user('hi')] }).finalMessage();
+  const streamed = await client.messages
+    .stream({ model: 'claude-opus-4-6', max_tokens: 64, messages: [user('hi')] })
+    .finalMessage();
   assert.deepEqual(streamed.content, [{ type: 'text', text: 'Hello' }]);
 
-  const tool = await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, tools: [weather], messages: [user('weather?')] });
-  assert.deepEqual(tool.content, [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }]);
+  const tool = await client.messages.create({
+    model: 'claude-haiku-4-5',
+    max_tokens: 64,
+    tools: [weather],
+    messages: [user('weather?')],
+  });
+  assert.deepEqual(tool.content, [
+    { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } },
+  ]);
   assert.equal(tool.stop_reason, 'tool_use');
 
   assert.deepEqual(
@@ -68,14 +113,22 @@ test('env mode: with only OPENAI_* set, a new user gets the banner and text, str
   for (const request of upstream.requests) {
     assert.equal(request.headers['x-api-key'], 'v', 'CUSTOM_HEADER_X_API_KEY reaches the upstream');
     assert.equal(request.headers.authorization, 'Bearer sk-upstream');
-    assert.ok(!JSON.stringify(request.headers).includes('client-key'), "the client's key stays with ccproxy");
+    assert.ok(
+      !JSON.stringify(request.headers).includes('client-key'),
+      "the client's key stays with ccproxy",
+    );
   }
 });
 
 test('env mode: ANTHROPIC_API_KEY set, a wrong client key gets 401 and the right one an answer', async (t) => {
   const upstream = await scriptedUpstream(t, openaiUpstream);
   const cli = runCli(t, {
-    env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.url}/v1`, PORT: '0', ANTHROPIC_API_KEY: 'right' },
+    env: {
+      OPENAI_API_KEY: 'sk-upstream',
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+      PORT: '0',
+      ANTHROPIC_API_KEY: 'right',
+    },
   });
   const url = await cli.listening();
   const error = await clientFor(url, 'wrong')
@@ -83,6 +136,10 @@ test('env mode: ANTHROPIC_API_KEY set, a wrong client key gets 401 and the right
     .catch((e: unknown) => e);
   assert.ok(error instanceof Anthropic.AuthenticationError, String(error));
   assert.equal(upstream.requests.length, 0);
-  const message = await clientFor(url, 'right').messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [user('hi')] });
+  const message = await clientFor(url, 'right').messages.create({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 64,
+    messages: [user('hi')],
+  });
   assert.deepEqual(message.content, [{ type: 'text', text: 'Hello' }]);
 });

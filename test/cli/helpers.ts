@@ -51,8 +51,8 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
   });
   let out = '';
   let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
   const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -60,8 +60,12 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
   const waitFor = async (name: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> => {
     const read = () => pattern.exec(name === 'stdout' ? out : err);
     while (!read()) {
-      const stop = await Promise.race([once(child[name]!, 'data').then(() => false), exited.then(() => true)]);
-      if (stop && !read()) throw new Error(`ccproxy exited (${await exited}) before printing ${pattern}:\n${err}`);
+      const stop = await Promise.race([
+        once(child[name], 'data').then(() => false),
+        exited.then(() => true),
+      ]);
+      if (stop && !read())
+        throw new Error(`ccproxy exited (${await exited}) before printing ${pattern}:\n${err}`);
     }
     return read()!;
   };

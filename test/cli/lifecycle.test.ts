@@ -5,12 +5,21 @@ import { scriptedUpstream, sseData } from '../helpers/upstream.ts';
 import { chunk } from '../providers/openai/helpers.ts';
 import { clientFor, runCli, runToExit } from './helpers.ts';
 
-const upstreamEnv = (url: string) => ({ OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${url}/v1` });
+const upstreamEnv = (url: string) => ({
+  OPENAI_API_KEY: 'sk-upstream',
+  OPENAI_BASE_URL: `${url}/v1`,
+});
 
 test('--host 0.0.0.0 with no client key refuses to start, naming both ways out', async (t) => {
-  const { code, stderr } = await runToExit(t, { args: ['--host', '0.0.0.0'], env: upstreamEnv('http://127.0.0.1:9') });
+  const { code, stderr } = await runToExit(t, {
+    args: ['--host', '0.0.0.0'],
+    env: upstreamEnv('http://127.0.0.1:9'),
+  });
   assert.equal(code, 1);
-  assert.match(stderr, /^ccproxy: environment: plugins \(auth\): server\.host "0\.0\.0\.0" is not loopback and auth has no keys; set keys, or allowOpen to serve anyone/);
+  assert.match(
+    stderr,
+    /^ccproxy: environment: plugins \(auth\): server\.host "0\.0\.0\.0" is not loopback and auth has no keys; set keys, or allowOpen to serve anyone/,
+  );
 });
 
 // Tests bind loopback only: a documentation address (TEST-NET-1, RFC 5737) is not on this machine,
@@ -41,7 +50,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       res.end(sseData(chunk({ content: 'second half' }, 'stop')) + 'data: [DONE]\n\n');
     });
     const cli = runCli(t, { env: { ...upstreamEnv(upstream.url), PORT: '0' } });
-    const stream = clientFor(await cli.listening()).messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [user('hi')] });
+    const stream = clientFor(await cli.listening()).messages.stream({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 64,
+      messages: [user('hi')],
+    });
     await new Promise<void>((resolve) => stream.once('text', () => resolve()));
 
     cli.child.kill(signal);

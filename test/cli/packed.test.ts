@@ -10,7 +10,8 @@ import { completion, openaiReply } from '../providers/openai/helpers.ts';
 import { clientFor, ROOT, runCli, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
-const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: process.env });
+const npm = (args: string[], cwd: string) =>
+  run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: process.env });
 
 // What a user installs from the registry is the packed tarball, not the clone: the bin must run
 // from it alone (no devDependency, no file outside `files`).
@@ -23,15 +24,25 @@ test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a s
   writeFileSync(join(project, 'package.json'), '{ "name": "uses-ccproxy", "private": true }\n');
   await npm(['install', tarball, '--prefer-offline', '--omit=dev'], project);
 
-  const { stdout: version } = await run('npx', ['--no-install', 'ccproxy', '--version'], { cwd: project, env: process.env });
+  const { stdout: version } = await run('npx', ['--no-install', 'ccproxy', '--version'], {
+    cwd: project,
+    env: process.env,
+  });
   assert.match(version, /^\d+\.\d+\.\d+\n$/);
 
-  const upstream = await scriptedUpstream(t, openaiReply([], completion({ content: 'from the tarball' })));
+  const upstream = await scriptedUpstream(
+    t,
+    openaiReply([], completion({ content: 'from the tarball' })),
+  );
   const cli = runCli(t, {
     bin: join(project, 'node_modules', 'ccproxy', 'bin', 'ccproxy.js'),
     cwd: project,
     env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.url}/v1`, PORT: '0' },
   });
-  const message = await clientFor(await cli.listening()).messages.create({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [user('hi')] });
+  const message = await clientFor(await cli.listening()).messages.create({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 16,
+    messages: [user('hi')],
+  });
   assert.deepEqual(message.content, [{ type: 'text', text: 'from the tarball' }]);
 });

@@ -27,7 +27,10 @@ test('route --explain prints the target, the winning rule, the fallbacks and eve
     `{ plugins: [${providers}, p.modelMap({ big: 'a,big' }), p.router({ thinking: { model: 'b,thinker', fallbacks: ['a,backup'] }, background: 'a,small', longContext: { model: 'b,long', threshold: 5000 } })] }`,
     JSON.stringify(thinking),
   );
-  const { code, stdout, stderr } = await runToExit(t, { cwd, args: ['route', '--explain', 'request.json'] });
+  const { code, stdout, stderr } = await runToExit(t, {
+    cwd,
+    args: ['route', '--explain', 'request.json'],
+  });
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^target: +b,thinker\nrule: +thinking\nfallbacks: +a,backup\n/);
   assert.match(stdout, /→ thinking +thinking is enabled\n/);
@@ -53,12 +56,16 @@ for (const c of [
     name: 'JSON that is not a Messages request',
     config: `{ plugins: [${providers}, p.router({ background: 'a,small' })] }`,
     request: '{"model": "claude-haiku-4-5"}',
-    message: /^ccproxy: request\.json: Expected a Messages request body with "model" and "messages"/,
+    message:
+      /^ccproxy: request\.json: Expected a Messages request body with "model" and "messages"/,
   },
 ]) {
   test(`route --explain with ${c.name} exits 1 with a clear message`, async (t) => {
     const cwd = project(t, c.config, c.request);
-    const { code, stderr } = await runToExit(t, { cwd, args: ['route', '--explain', 'request.json'] });
+    const { code, stderr } = await runToExit(t, {
+      cwd,
+      args: ['route', '--explain', 'request.json'],
+    });
     assert.equal(code, 1);
     assert.match(stderr, c.message);
   });
