@@ -4,7 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream, type UpstreamHandler } from '../helpers/upstream.ts';
 import { chunk, completion, openaiReply, usageChunk } from '../providers/openai/helpers.ts';
-import { clientFor, runCli } from './helpers.ts';
+import { clientFor, openaiEnv, runCli } from './helpers.ts';
 
 const weather: Anthropic.Tool = {
   name: 'get_weather',
@@ -58,9 +58,7 @@ test('env mode: with only OPENAI_* set, a new user gets the banner and text, str
   const started = performance.now();
   const cli = runCli(t, {
     env: {
-      OPENAI_API_KEY: 'sk-upstream',
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-      PORT: '0',
+      ...openaiEnv(upstream.url),
       CUSTOM_HEADER_X_API_KEY: 'v',
       BIG_MODEL: 'gpt-big',
       SMALL_MODEL: 'gpt-small',
@@ -124,9 +122,7 @@ test('env mode: ANTHROPIC_API_KEY set, a wrong client key gets 401 and the right
   const upstream = await scriptedUpstream(t, openaiUpstream);
   const cli = runCli(t, {
     env: {
-      OPENAI_API_KEY: 'sk-upstream',
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-      PORT: '0',
+      ...openaiEnv(upstream.url),
       ANTHROPIC_API_KEY: 'right',
     },
   });

@@ -103,3 +103,10 @@ export function writeConfig(dir: string, body: string, name = 'ccproxy.config.ts
   writeFileSync(file, source);
   return file;
 }
+
+/** The env-mode variables of a new user pointed at `upstream`, on a port the OS picks. */
+export const openaiEnv = (upstream: string) => ({
+  OPENAI_API_KEY: 'sk-upstream',
+  OPENAI_BASE_URL: `${upstream}/v1`,
+  PORT: '0',
+});

@@ -3,17 +3,15 @@ import { test } from 'node:test';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream, sseData } from '../helpers/upstream.ts';
 import { chunk } from '../providers/openai/helpers.ts';
-import { clientFor, runCli, runToExit } from './helpers.ts';
+import { clientFor, openaiEnv, runCli, runToExit } from './helpers.ts';
 
-const upstreamEnv = (url: string) => ({
-  OPENAI_API_KEY: 'sk-upstream',
-  OPENAI_BASE_URL: `${url}/v1`,
-});
+// Nothing listens on port 9 (discard): these start-ups never reach an upstream.
+const nowhere = openaiEnv('http://127.0.0.1:9');
 
 test('--host 0.0.0.0 with no client key refuses to start, naming both ways out', async (t) => {
   const { code, stderr } = await runToExit(t, {
     args: ['--host', '0.0.0.0'],
-    env: upstreamEnv('http://127.0.0.1:9'),
+    env: nowhere,
   });
   assert.equal(code, 1);
   assert.match(
@@ -31,8 +29,8 @@ for (const c of [
 ]) {
   test(`a non-loopback host is accepted with ${c.name}`, async (t) => {
     const { code, stderr } = await runToExit(t, {
-      args: ['--host', '192.0.2.1', '--port', '0', ...c.args],
-      env: { ...upstreamEnv('http://127.0.0.1:9'), ...c.env },
+      args: ['--host', '192.0.2.1', ...c.args],
+      env: { ...nowhere, ...c.env },
     });
     assert.equal(code, 1);
     assert.match(stderr, /^ccproxy: cannot listen: listen EADDRNOTAVAIL.* 192\.0\.2\.1/);
@@ -49,7 +47,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       await released;
       res.end(sseData(chunk({ content: 'second half' }, 'stop')) + 'data: [DONE]\n\n');
     });
-    const cli = runCli(t, { env: { ...upstreamEnv(upstream.url), PORT: '0' } });
+    const cli = runCli(t, { env: openaiEnv(upstream.url) });
     const stream = clientFor(await cli.listening()).messages.stream({
       model: 'claude-sonnet-4-6',
       max_tokens: 64,

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream } from '../helpers/upstream.ts';
 import { completion, openaiReply } from '../providers/openai/helpers.ts';
-import { clientFor, ROOT, runCli, tempDir } from './helpers.ts';
+import { clientFor, openaiEnv, ROOT, runCli, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const npm = (args: string[], cwd: string) =>
@@ -37,7 +37,7 @@ test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a s
   const cli = runCli(t, {
     bin: join(project, 'node_modules', 'ccproxy', 'bin', 'ccproxy.js'),
     cwd: project,
-    env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.url}/v1`, PORT: '0' },
+    env: openaiEnv(upstream.url),
   });
   const message = await clientFor(await cli.listening()).messages.create({
     model: 'claude-sonnet-4-6',
