@@ -38,6 +38,10 @@ export class ProxyRuntime implements ProxyApp {
     return this.config.server;
   }
 
+  get redis(): string | undefined {
+    return this.config.redis;
+  }
+
   /** The config file's name, or `environment`: the prefix of every start-up error. */
   get source(): string {
     return this.config.file ?? 'environment';

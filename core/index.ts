@@ -34,5 +34,6 @@ export { StreamGuard } from './stream/guard.ts';
 export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
 export { SseParser, readSse, type SseMessage } from './stream/sse-reader.ts';
 export { serializeEvent } from './stream/sse-writer.ts';
+export { messageStartEvent } from './stream/events.ts';
 export { callUpstream, transportError, type UpstreamCall, type UpstreamTimeouts } from './http/client.ts';
 export type * from './anthropic.ts';

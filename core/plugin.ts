@@ -92,6 +92,8 @@ export interface ProxyApp {
   /** The server settings in force (after flags > environment > file > defaults). */
   readonly server: { readonly host: string; readonly port: number; readonly allowOpen: boolean };
   readonly log: Logger;
+  /** The config's `redis` URL: plugins keeping cross-instance state use it unless told otherwise. */
+  readonly redis: string | undefined;
   /** The environment the config was resolved with. */
   readonly env: NodeJS.ProcessEnv;
   /** Registers a provider; a second one with the same name stops start-up. */

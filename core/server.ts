@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
-import type { CountTokensRequest, MessagesRequest, StreamEvent } from './anthropic.ts';
+import type { MessagesRequest, StreamEvent } from './anthropic.ts';
 import type { ProxyRuntime } from './app.ts';
 import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus, statusForErrorType } from './errors.ts';
@@ -105,7 +105,7 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     const provider = providerFor(runtime, ctx);
     if (endpoint === 'count_tokens') {
       const count = provider.countTokens
-        ? await provider.countTokens(ctx, ctx.request as CountTokensRequest)
+        ? await provider.countTokens(ctx, ctx.request)
         : estimateInputTokens(ctx.request);
       ctx.usage.input_tokens = count;
       outcome.ok = true;
@@ -114,8 +114,7 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     }
     await respond(runtime, http, ctx, outcome, pingMs);
   } catch (error) {
-    fail(outcome, error);
-    throw outcome.error;
+    throw fail(outcome, error);
   }
 }
 
@@ -278,11 +277,12 @@ function eventError(event: StreamEvent & { type: 'error' }): ProxyError {
   return new ProxyError(event.error.type, statusForErrorType(event.error.type), event.error.message);
 }
 
-function fail(outcome: Outcome, error: unknown): void {
+function fail(outcome: Outcome, error: unknown): ProxyError {
   const e = asProxyError(error);
   outcome.ok = false;
   outcome.error = e;
   outcome.status = e.status;
+  return e;
 }
 
 function finish(runtime: ProxyRuntime, ctx: ProxyContext, outcome: Outcome): void {

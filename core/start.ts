@@ -45,7 +45,8 @@ export async function startProxy(config: ResolvedConfig, options: StartOptions =
     );
   }
   const koa = createKoaApp(runtime, options);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, koa.callback());
+  const handle = koa.callback();
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => void handle(req, res));
   const open = new Set<Promise<void>>();
   server.on('request', (_req, res: import('node:http').ServerResponse) => {
     const done = new Promise<void>((resolve) => res.once('close', resolve));

@@ -16,6 +16,7 @@ export interface ResolvedConfig {
   server: { host: string; port: number; allowOpen: boolean };
   plugins: PluginOption[];
   logLevel: LogLevel;
+  redis?: string;
 }
 
 /** What the command line said; it beats everything else. */
@@ -53,6 +54,7 @@ const validateConfig = ajv.compile({
     },
     plugins: { type: 'array' },
     logLevel: { enum: LEVELS },
+    redis: { type: 'string', pattern: '^rediss?://' },
   },
 });
 
@@ -86,6 +88,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
     },
     plugins: user.plugins ?? [],
     logLevel,
+    redis: user.redis,
   };
 }
 

@@ -1,6 +1,6 @@
 import {
   estimateTextTokens,
-  messageId,
+  messageStartEvent,
   type MessagesRequest,
   type StreamEvent,
   type TextBlock,
@@ -31,19 +31,7 @@ function appendSystem(system: MessagesRequest['system'], text: string): string |
  */
 export function summaryEvents(text: string, model: string, inputTokens: number): StreamEvent[] {
   return [
-    {
-      type: 'message_start',
-      message: {
-        id: messageId(),
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: 1 },
-      },
-    },
+    messageStartEvent(model, { input_tokens: inputTokens, output_tokens: 1 }),
     { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
     { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } },
     { type: 'content_block_stop', index: 0 },

@@ -28,7 +28,8 @@ export interface BoostOptions {
   maxPlannerCalls?: number;
   /**
    * Plan cache: a second identical request within `ttlMs` makes no planner call. Default
-   * `{ ttlMs: 60000, maxEntries: 1000 }` in process memory; with `redis` (`redis://…`) in Redis,
+   * `{ ttlMs: 60000, maxEntries: 1000 }` in process memory; with `redis` (`redis://…`, default: the
+   * config's top-level `redis`) in Redis,
    * shared by every instance using it (bounded by the TTL); `false` turns it off.
    */
   cache?: false | { ttlMs?: number; maxEntries?: number; redis?: string };
@@ -111,9 +112,10 @@ export function boost(options: BoostOptions): Plugin {
   let shared: SharedState | null = null;
   return {
     name: 'boost',
-    async setup() {
-      if (!cache || !cache.redis) return;
-      shared = await redisState(cache.redis);
+    async setup(app) {
+      const redis = cache ? (cache.redis ?? app.redis) : undefined;
+      if (!redis) return;
+      shared = await redisState(redis);
       settings.cache = sharedPlanCache(shared);
     },
     wrapStream(ctx, next) {

@@ -66,7 +66,7 @@ export function overrides(options: OverridesOptions): Plugin {
     for (const [i, item] of list.entries()) {
       const preset = typeof item === 'string' ? options.presets?.[item] : item;
       if (!preset) {
-        throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${String(item)}"`);
+        throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`);
       }
       Object.assign(merged.headers!, preset.headers);
       merged.body = deepMerge(merged.body!, preset.body ?? {});

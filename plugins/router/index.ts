@@ -59,7 +59,10 @@ export interface RouterOptions {
   timeouts?: TimeoutOptions;
   /** When a stream breaks after the first byte, resume on the next target. Default `false`. */
   continuation?: boolean;
-  /** `redis://…`: breaker state and budgets shared by every instance using it. Default: in memory. */
+  /**
+   * `redis://…`: breaker state and budgets shared by every instance using it. Default: the
+   * config's top-level `redis`, else in memory.
+   */
   redis?: string;
 }
 
@@ -122,8 +125,9 @@ export function router(options: RouterOptions = {}): Plugin {
     name: 'router',
     enforce: 'post',
     async setup(app) {
-      if (options.redis) {
-        store = await redisState(options.redis);
+      const redis = options.redis ?? app.redis;
+      if (redis) {
+        store = await redisState(redis);
         await store.get('ping').catch((error: unknown) => {
           app.log.warn(
             { err: error },

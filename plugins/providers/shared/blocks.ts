@@ -1,4 +1,4 @@
-import { messageId, type StopReason, type StreamEvent, type Usage } from '../../../core/index.ts';
+import { messageStartEvent, type StopReason, type StreamEvent, type Usage } from '../../../core/index.ts';
 import { mintSignature, type SignatureKind } from './signature.ts';
 
 type BlockKind = 'text' | 'thinking' | 'tool_use';
@@ -36,19 +36,7 @@ export class BlockWriter {
   start(out: StreamEvent[], model: string, inputTokens: number): void {
     if (this.started) return;
     this.started = true;
-    out.push({
-      type: 'message_start',
-      message: {
-        id: messageId(),
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: 1 },
-      },
-    });
+    out.push(messageStartEvent(model, { input_tokens: inputTokens, output_tokens: 1 }));
   }
 
   text(out: StreamEvent[], text: string): void {
