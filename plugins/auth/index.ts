@@ -35,10 +35,10 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
  * @example auth({ keys: [process.env.CCPROXY_API_KEY] })
  */
 export function auth(options: AuthOptions = {}): Plugin {
-  // An unset variable leaves `undefined` in the list, which JSON Schema cannot name: drop it first.
-  const keys = options.keys?.filter((k) => k !== undefined);
-  checkOptions('auth', schema, { ...options, ...(keys && { keys }) });
-  const digests = (keys ?? []).filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
+  // `undefined` entries are allowed (an unset variable) but JSON Schema cannot say so: drop them first.
+  const keys = (options.keys ?? []).filter((k) => k !== undefined);
+  checkOptions('auth', schema, { ...options, keys });
+  const digests = keys.filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
   let open = options.allowOpen ?? false;
 
   const check = (client: Pick<ClientInfo, 'ip' | 'key'>): void => {
