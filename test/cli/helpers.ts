@@ -97,9 +97,6 @@ export function writeConfig(dir: string, body: string, name = 'ccproxy.config.ts
     '',
   ].join('\n');
   const file = join(dir, name);
-  // As in a team's own project: a `.ts` config outside an ESM package fails to load today (tsx
-  // loads it as CommonJS and undici a second time).
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(file, source);
   return file;
 }
