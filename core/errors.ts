@@ -104,9 +104,9 @@ export function errorBody(error: ProxyError, requestId: string) {
   };
 }
 
+/** A config mistake, worded as file, path and expectation (STYLE 2.7). Stops start-up. */
 const CONFIG_BRAND = Symbol.for('ccproxy.ConfigError');
 
-/** A config mistake, worded as file, path and expectation (STYLE 2.7). Stops start-up. */
 export class ConfigError extends Error {
   readonly [CONFIG_BRAND] = true;
 
@@ -116,10 +116,10 @@ export class ConfigError extends Error {
   }
 
   /**
-   * A brand check, not `instanceof`: a plugin factory called inside a config file may throw the
-   * ConfigError of another copy of ccproxy (its own dependency, or the config compiled as CommonJS).
+   * `instanceof` by brand: tsx loads a config (and the core it imports) as a second copy of these
+   * modules, whose ConfigError must still read as a config mistake rather than a crash.
    */
-  static is(value: unknown): value is ConfigError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && CONFIG_BRAND in value;
   }
 }

@@ -174,7 +174,7 @@ async function importConfig(file: string, label: string, configEnv: { command: s
 /** Prefixes a ConfigError thrown while evaluating the config (a plugin factory) with its file. */
 function withSource<T>(run: () => T, label: string): T {
   const prefix = (error: unknown): never => {
-    if (ConfigError.is(error) && !error.message.startsWith(`${label}:`)) {
+    if (error instanceof ConfigError && !error.message.startsWith(`${label}:`)) {
       throw new ConfigError(`${label}: ${error.message}`);
     }
     throw error;

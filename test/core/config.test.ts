@@ -53,7 +53,7 @@ const load = (options: Load) =>
 
 const rejectsWith = (promise: Promise<unknown>, message: string | RegExp) =>
   assert.rejects(promise, (e: unknown) => {
-    assert.ok(ConfigError.is(e), `expected a ConfigError, got ${String(e)}`);
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
     if (typeof message === 'string') assert.equal(e.message, message);
     else assert.match(e.message, message);
     return true;
@@ -266,7 +266,8 @@ async function start(t: TestContext, body: string, env: NodeJS.ProcessEnv = {}) 
     t.after(() => running.close());
     return running;
   } catch (error) {
-    if (ConfigError.is(error)) error.message = error.message.replace(`${config.file!}:`, '<file>:');
+    if (error instanceof ConfigError)
+      error.message = error.message.replace(`${config.file!}:`, '<file>:');
     throw error;
   }
 }

@@ -165,7 +165,7 @@ for (const c of [
 ]) {
   test(`a non-loopback host with ${c.name} refuses to start`, async (t) => {
     await assert.rejects(guarded(t, c.options, c.server), (e: unknown) => {
-      assert.ok(ConfigError.is(e));
+      assert.ok(e instanceof ConfigError);
       assert.match(
         e.message,
         /^test\.config\.ts: plugins \(auth\): server\.host "192\.0\.2\.1" is not loopback and auth has no keys; set keys, or allowOpen/,
@@ -200,7 +200,7 @@ for (const c of [
   test(`auth with ${c.name} is a ConfigError at load`, () => {
     assert.throws(
       () => auth(c.options as AuthOptions),
-      (e: unknown) => ConfigError.is(e) && e.message === c.message,
+      (e: unknown) => e instanceof ConfigError && e.message === c.message,
     );
   });
 }

@@ -113,7 +113,7 @@ for (const c of [
   test(`${c.name} is a ConfigError at load, not a failure per request`, () => {
     assert.throws(
       () => customHeaders(c.options),
-      (e: unknown) => ConfigError.is(e) && e.message === c.message,
+      (e: unknown) => e instanceof ConfigError && e.message === c.message,
     );
   });
 }

@@ -145,7 +145,7 @@ for (const c of [
     assert.throws(
       () => modelMap(c.options as ModelMapOptions),
       (e: unknown) => {
-        assert.ok(ConfigError.is(e));
+        assert.ok(e instanceof ConfigError);
         if (typeof c.message === 'string') assert.equal(e.message, c.message);
         else assert.match(e.message, c.message);
         return true;

@@ -187,7 +187,7 @@ for (const c of [
     assert.throws(
       () => overrides(c.options as unknown as OverridesOptions),
       (e: unknown) => {
-        assert.ok(ConfigError.is(e));
+        assert.ok(e instanceof ConfigError);
         if (typeof c.message === 'string') assert.equal(e.message, c.message);
         else assert.match(e.message, c.message);
         return true;
