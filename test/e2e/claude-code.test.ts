@@ -51,10 +51,10 @@ function adapterSuite(version: string, adapter: Adapter): void {
   let server: ModelServer;
   let proxy: ProxyProcess | undefined;
   // A ccproxy that cannot start fails every scenario of the column, each saying why.
-  let startError: unknown;
+  let startError: Error | undefined;
   before(async () => {
     server = await startModelServer(null, adapter.wire);
-    proxy = adapter.launch && (await startCcproxy(adapter.launch(server.url)).catch((error: unknown) => void (startError = error)));
+    proxy = adapter.launch && (await startCcproxy(adapter.launch(server.url)).catch((error: unknown) => void (startError = error instanceof Error ? error : new Error(String(error)))));
   });
   after(async () => {
     await proxy?.stop();

@@ -27,7 +27,7 @@ const connections = new Map<string, Shared>();
  */
 export async function connectRedis(
   url: string,
-): Promise<{ client: Redis; release(): Promise<void> }> {
+): Promise<{ client: Redis; release: () => Promise<void> }> {
   let shared = connections.get(url);
   if (!shared) {
     // No offline queue: while Redis is unreachable a command fails at once, and the caller
