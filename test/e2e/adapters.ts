@@ -19,8 +19,11 @@ export interface Adapter {
   translated: boolean;
   /** Plugins this setup does not configure, though the branch has them (scenarios needing one skip). */
   without?: string[];
-  /** How ccproxy starts in front of the upstream at `url`; absent: Claude Code talks to it directly. */
-  launch?(url: string): ProxyLaunch;
+  /**
+   * How ccproxy starts in front of the upstream at `url`, boost's planner at `planner`; absent:
+   * Claude Code talks to the upstream directly.
+   */
+  launch?(url: string, planner: string): ProxyLaunch;
 }
 
 const plugins = (await import('../../plugins/index.ts')) as Record<string, unknown>;
@@ -36,24 +39,36 @@ const WEB_SEARCH = `webSearch({ backend: { name: 'e2e', search: async () => [${J
 
 type Models = Required<Adapter['models']>;
 
+/** The planner model boost calls (on the scripted planner upstream). */
+export const PLANNER_MODEL = 'gpt-e2e-planner';
+
+/**
+ * Boost is on for the middle tier only: Claude Code's default model is opus (big), so only a
+ * scenario choosing `--model sonnet` is boosted and the others keep their direct path.
+ */
+const BOOST = (planner: string) =>
+  `boost({ tiers: ['middle'], planner: { baseUrl: '${planner}/v1', apiKey: 'sk-planner-e2e', model: '${PLANNER_MODEL}' } }),`;
+
 /** The names the upstream must receive, in the vendor's style (`gpt-e2e-big`, …). */
 const modelsOf = (prefix: string): Models => ({ big: `${prefix}-e2e-big`, small: `${prefix}-e2e-small`, alt: `${prefix}-e2e-alt` });
 
 /**
  * A config file as a user writes it: two providers on the same upstream, tiers mapped to the
- * first; on translated paths the web-search plugin serves Claude Code's WebSearch.
+ * first, boost on the middle tier; on translated paths the web-search plugin serves Claude Code's
+ * WebSearch.
  */
-function configFor(factory: string, baseUrl: string, models: Models, translated: boolean): string {
+function configFor(factory: string, baseUrl: string, planner: string, models: Models, translated: boolean): string {
   const options = (name: string) => `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
   const search = translated && hasPlugin('webSearch');
+  const boost = hasPlugin('boost');
   return `import { defineConfig } from ${repoImport('core/index.ts')};
-import { ${factory}, modelMap${search ? ', webSearch' : ''} } from ${repoImport('plugins/index.ts')};
+import { ${factory}, modelMap${search ? ', webSearch' : ''}${boost ? ', boost' : ''} } from ${repoImport('plugins/index.ts')};
 
 export default defineConfig({
   plugins: [${search ? `\n    ${WEB_SEARCH}` : ''}
     ${factory}(${options('e2e')}),
     ${factory}(${options('alt')}),
-    modelMap({ big: 'e2e,${models.big}', middle: 'e2e,${models.big}', small: 'e2e,${models.small}' }),
+    modelMap({ big: 'e2e,${models.big}', middle: 'e2e,${models.big}', small: 'e2e,${models.small}' }),${boost ? `\n    ${BOOST(planner)}` : ''}
   ],
 });
 `;
@@ -70,7 +85,7 @@ function configured(name: string, wire: WireFormat, factory: string, prefix: str
     models,
     altRef: `alt,${models.alt}`,
     translated,
-    launch: (url) => ({ config: configFor(factory, `${url}${versionPath}`, models, translated) }),
+    launch: (url, planner) => ({ config: configFor(factory, `${url}${versionPath}`, planner, models, translated) }),
   };
 }
 
@@ -95,7 +110,7 @@ export const adapters: Adapter[] = [
     // The Python proxies had no web search, and neither has their env-compatible default.
     without: ['webSearch'],
     // No config file: the variables of the Python proxies, as their users set them.
-    launch: (url) => ({
+    launch: (url, planner) => ({
       env: {
         OPENAI_API_KEY: 'sk-upstream-e2e',
         OPENAI_BASE_URL: `${url}/v1`,
@@ -103,6 +118,10 @@ export const adapters: Adapter[] = [
         MIDDLE_MODEL: gpt.big,
         SMALL_MODEL: gpt.small,
         ANTHROPIC_API_KEY: CLIENT_KEY,
+        ENABLE_BOOST_SUPPORT: 'MIDDLE_MODEL',
+        BOOST_BASE_URL: `${planner}/v1`,
+        BOOST_API_KEY: 'sk-planner-e2e',
+        BOOST_MODEL: PLANNER_MODEL,
       },
     }),
   },

@@ -15,6 +15,8 @@ import { Matrix } from './matrix.ts';
 import { startModelServer, type ModelServer } from './model-server.ts';
 import { cliAvailable, startCcproxy, type ProxyProcess } from './proxy.ts';
 import { explainFailure } from './report.ts';
+import { scriptedUpstream, type ScriptedUpstream } from '../helpers/upstream.ts';
+import { toolLoopPlanner } from '../plugins/boost/scenario.ts';
 import { makeWorkspace, scenarios, type Scenario } from './scenarios.ts';
 
 const matrix = new Matrix(
@@ -37,7 +39,9 @@ function missing(adapter: Adapter): string | undefined {
 /** Why a column cannot serve a scenario's feature, or undefined when it can. */
 function unserved(adapter: Adapter, scenario: Scenario): string | undefined {
   const plugin = scenario.requires;
-  if (!adapter.translated || !plugin) return undefined;
+  if (!plugin) return undefined;
+  if (!adapter.launch) return scenario.proxyOnly ? `no ccproxy, no ${plugin}()` : undefined;
+  if (!adapter.translated && !scenario.proxyOnly) return undefined;
   if (adapter.without?.includes(plugin)) return `this setup has no ${plugin}()`;
   return hasPlugin(plugin) ? undefined : `ccproxy/plugins has no ${plugin}()`;
 }
@@ -46,19 +50,25 @@ function unserved(adapter: Adapter, scenario: Scenario): string | undefined {
 const selected = (version: string, adapter: Adapter) =>
   scenarios.filter((s) => !only || `${version} ${adapter.name} ${s.name}`.includes(only));
 
-/** Claude Code → (ccproxy →) the scripted model: one upstream and one ccproxy per adapter. */
+/**
+ * Claude Code → (ccproxy →) the scripted model: one upstream and one ccproxy per adapter, and
+ * boost's scripted planner (OpenAI chat completions) beside them.
+ */
 function adapterSuite(version: string, adapter: Adapter): void {
   let server: ModelServer;
+  let planner: ScriptedUpstream;
   let proxy: ProxyProcess | undefined;
   // A ccproxy that cannot start fails every scenario of the column, each saying why.
   let startError: Error | undefined;
   before(async () => {
     server = await startModelServer(null, adapter.wire);
-    proxy = adapter.launch && (await startCcproxy(adapter.launch(server.url)).catch((error: unknown) => void (startError = error instanceof Error ? error : new Error(String(error)))));
+    planner = await scriptedUpstream(null, toolLoopPlanner);
+    proxy = adapter.launch && (await startCcproxy(adapter.launch(server.url, planner.url)).catch((error: unknown) => void (startError = error instanceof Error ? error : new Error(String(error)))));
   });
   after(async () => {
     await proxy?.stop();
     await server?.close();
+    await planner?.close();
   });
 
   const run = async (scenario: Scenario) => {
@@ -68,6 +78,7 @@ function adapterSuite(version: string, adapter: Adapter): void {
     }
     const ws = await makeWorkspace(root, scenario.name.replace(/\W+/g, '-'));
     await scenario.setup?.(ws);
+    planner.requests.length = 0;
     server.reset((view) => (view.kind === 'main' ? scenario.answer(view, ws) : (scenario.side?.(view, ws) ?? { text: 'Side answer.' })));
     const logStart = proxy?.output().length ?? 0;
     const result = await runClaude({
@@ -79,11 +90,11 @@ function adapterSuite(version: string, adapter: Adapter): void {
       env: scenario.env,
     });
     try {
-      await scenario.check({ run: result, ws, views: server.views, models: adapter.models, translated: adapter.translated, signs: adapter.wire.signs });
+      await scenario.check({ run: result, ws, views: server.views, planner: planner.requests, models: adapter.models, translated: adapter.translated, signs: adapter.wire.signs });
       matrix.record(version, adapter.name, scenario.name, 'pass');
     } catch (error) {
       matrix.record(version, adapter.name, scenario.name, 'fail');
-      throw explainFailure(error, { run: result, requests: server.requests, views: server.views, proxyLog: proxy?.output().slice(logStart) });
+      throw explainFailure(error, { run: result, requests: [...server.requests, ...planner.requests], views: server.views, proxyLog: proxy?.output().slice(logStart) });
     }
   };
 

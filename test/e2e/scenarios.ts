@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RecordedRequest } from '../helpers/upstream.ts';
+import { promptOf } from '../plugins/boost/helpers.ts';
+import { MARKER, MARKER_CALL } from '../plugins/boost/scenario.ts';
 import type { ClaudeRun } from './claude.ts';
-import { SEARCH_HIT } from './adapters.ts';
+import { PLANNER_MODEL, SEARCH_HIT } from './adapters.ts';
 import type { RequestView, Turn } from './model.ts';
 
 /** A scratch folder Claude Code works in, with a token only the files hold. */
@@ -19,6 +22,8 @@ export interface Outcome {
   ws: Workspace;
   /** Generation requests the upstream received, decoded. */
   views: RequestView[];
+  /** Requests boost's scripted planner received (OpenAI chat completions). */
+  planner: RecordedRequest[];
   /** The model names the adapter is configured to map Claude Code's tiers and `--model` to. */
   models: { big?: string; small?: string; alt: string };
   /** A translated path: the upstream is not Anthropic, so the attribution block must be gone. */
@@ -36,6 +41,8 @@ export interface Scenario {
   env?: Record<string, string>;
   /** A plugin factory the scenario needs on translated paths (ccproxy serves the feature there). */
   requires?: string;
+  /** `requires` names a feature only ccproxy has (no native equivalent): needed on every path. */
+  proxyOnly?: boolean;
   setup?(ws: Workspace): Promise<void>;
   /** The scripted model for main-agent requests. */
   answer(view: RequestView, ws: Workspace): Turn;
@@ -62,6 +69,10 @@ export function assertSuccess(run: ClaudeRun, ...expected: string[]): void {
   assert.equal(run.isError, false, `claude reported an error: ${run.result}`);
   for (const text of expected) assert.ok(run.result.includes(text), `result lacks "${text}": ${run.result}`);
 }
+
+/** The blocks of one type in Claude Code's own transcript (stream-json messages). */
+const transcript = (run: ClaudeRun, type: string): Record<string, any>[] =>
+  run.events.flatMap((e) => (Array.isArray(e.message?.content) ? e.message.content : [])).filter((b: any) => b.type === type);
 
 /** Asserts the request after a tool round returned one result per call, paired by id, in order. */
 function assertPaired(view: RequestView | undefined, count: number): void {
@@ -256,6 +267,44 @@ export const scenarios: Scenario[] = [
       const sub = main(views).filter((v) => !v.allText.includes('Ask a subagent'));
       assert.ok(sub.length >= 2, 'the subagent never ran its tool round');
       if (models.small) assert.ok(sub.every((v) => v.model === models.small), `subagent models: ${sub.map((v) => v.model)}`);
+    },
+  },
+  {
+    name: 'boost: planner guides a Bash call',
+    prompt: 'Run the marker command and tell me what it printed.',
+    // Boost is configured on the middle tier (sonnet); the default opus requests stay direct.
+    args: ['--model', 'sonnet'],
+    requires: 'boost',
+    proxyOnly: true,
+    // The executor: it calls Bash when the planner's GUIDANCE reaches its system prompt.
+    answer: (v) => (v.system.includes('GUIDANCE:') ? { text: 'On it.', calls: [{ name: 'Bash', input: MARKER_CALL }] } : { text: 'No guidance came.' }),
+    check({ run, views, planner, models }) {
+      // The planner's SUMMARY is the answer, once the Bash output reached it.
+      assertSuccess(run, `The command ran and printed ${MARKER}.`);
+      const [call] = transcript(run, 'tool_use');
+      const [result] = transcript(run, 'tool_result');
+      assert.equal(call?.name, 'Bash', 'Claude Code ran no Bash call');
+      assert.equal(result?.tool_use_id, call.id, 'the tool result is not paired with the call');
+      assert.ok(JSON.stringify(result?.content).includes(MARKER), `Bash did not print the marker: ${JSON.stringify(result?.content)}`);
+
+      const plans = planner.filter((r) => r.url.endsWith('/chat/completions'));
+      assert.equal(plans.length, 2, `planner calls: ${plans.length}`);
+      for (const plan of plans) {
+        assert.equal(plan.body.model, PLANNER_MODEL);
+        assert.equal(plan.body.tools, undefined, 'the planner was offered tools');
+        assert.notEqual(plan.body.stream, true, 'the planner call streamed');
+      }
+      assert.match(promptOf(plans[0]), /Run the marker command/);
+      assert.match(promptOf(plans[1]), new RegExp(`- called Bash .*\\n- result: ${MARKER}`));
+
+      // One executor call (the planner answered the second turn itself): real tools, guidance appended.
+      const executed = main(views);
+      assert.equal(executed.length, 1, `executor calls: ${executed.length}`);
+      const [exec] = executed;
+      if (models.big) assert.equal(exec!.model, models.big);
+      assert.ok(exec!.tools.includes('Bash') && exec!.tools.includes('Read'), `executor tools: ${exec!.tools}`);
+      assert.ok(exec!.system.includes('Claude Code'), 'the original system prompt was dropped');
+      assert.match(exec!.system, new RegExp(`GUIDANCE:[\\s\\S]*echo ${MARKER}`), 'the guidance is not in the system prompt');
     },
   },
 ];

@@ -4,6 +4,9 @@ import { answers, callsTool, plannerSays } from './helpers.ts';
 /** What the scenario's Bash call prints; the final answer quotes it. */
 export const MARKER = 'boost-e2e-ok';
 
+/** The Bash input the planner's GUIDANCE asks for. */
+export const MARKER_CALL = { command: `echo ${MARKER}`, description: 'Print the marker' };
+
 /**
  * The planner of a one-tool loop, usable with the real Claude Code CLI: until the prompt shows the
  * Bash result, it guides the executor to run `echo boost-e2e-ok`; once it does, it answers
@@ -26,6 +29,6 @@ export const toolLoopPlanner: UpstreamHandler = (req, res, http) => {
 export const toolLoopExecutor: UpstreamHandler = (req, res, http) => {
   const system = (req.body as { messages: { role: string; content: unknown }[] }).messages[0];
   const guided = system?.role === 'system' && String(system.content).includes('GUIDANCE:');
-  const handler = guided ? callsTool('Bash', { command: `echo ${MARKER}`, description: 'Print the marker' }) : answers('ok');
+  const handler = guided ? callsTool('Bash', MARKER_CALL) : answers('ok');
   return handler(req, res, http);
 };

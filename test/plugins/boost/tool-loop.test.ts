@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { claudeCodeRequest, promptOf, startBoost } from './helpers.ts';
-import { MARKER, toolLoopExecutor, toolLoopPlanner } from './scenario.ts';
+import { MARKER, MARKER_CALL, toolLoopExecutor, toolLoopPlanner } from './scenario.ts';
 
 test('a Claude Code tool loop with boost: guided tool call, tool result, planner answer', async (t) => {
   const { client, planner, executor } = await startBoost(t, { planner: toolLoopPlanner, executor: [toolLoopExecutor] });
@@ -9,7 +9,7 @@ test('a Claude Code tool loop with boost: guided tool call, tool result, planner
   const turn1 = await client.messages.stream({ ...first, stream: true }).finalMessage();
   assert.equal(turn1.stop_reason, 'tool_use');
   const call = turn1.content.find((block) => block.type === 'tool_use')!;
-  assert.deepEqual(call.input, { command: `echo ${MARKER}`, description: 'Print the marker' });
+  assert.deepEqual(call.input, MARKER_CALL);
 
   const turn2 = await client.messages.stream({
     ...first,
