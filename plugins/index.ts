@@ -3,3 +3,4 @@
  * @module ccproxy/plugins
  */
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
+export { openai, type OpenAIOptions } from './providers/openai/index.ts';

@@ -1,0 +1,243 @@
+import {
+  callUpstream,
+  checkOptions,
+  estimateInputTokens,
+  readSse,
+  transportError,
+  ProxyError,
+  type MessagesRequest,
+  type Plugin,
+  type ProxyContext,
+  type StreamEvent,
+} from '../../../core/index.ts';
+import { ToolNames } from '../shared/tool-names.ts';
+import { chatHttpError } from './errors.ts';
+import { toChatRequest, type ChatRequestOptions } from './request.ts';
+import { responseToEvents } from './response.ts';
+import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
+import type { ChatResponse } from './types.ts';
+import { retryWithout } from './fallbacks.ts';
+import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
+
+export { toChatRequest } from './request.ts';
+export { chunkToEvents, endStream, newStreamState, sseToEvents, startMessage } from './stream.ts';
+export { responseToEvents } from './response.ts';
+export { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
+
+export interface OpenAIOptions {
+  /** The provider name model references use (`openai,gpt-4o`). Default `openai`. */
+  name?: string;
+  /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
+  baseUrl?: string;
+  /** Sent as `Authorization: Bearer` (Azure: `api-key`). Absent: no credential is sent. */
+  apiKey?: string;
+  /**
+   * Forward the client's own key instead of `apiKey`. Default false: client credentials never
+   * reach a non-Anthropic upstream otherwise (PROTOCOL §5.3).
+   */
+  passThroughKey?: boolean;
+  /** Models listed in `/v1/models` and used to resolve bare model names. Default none. */
+  models?: string[];
+  /** Extra upstream headers. */
+  headers?: Record<string, string>;
+  /** Milliseconds until the upstream's response headers. Default 600 000. */
+  timeoutMs?: number;
+  /** The server's quirks profile. Default: from `baseUrl` (`azure` when `apiVersion` is set). */
+  vendor?: Vendor;
+  /** Azure `api-version`; setting it implies vendor `azure`. Default `2024-10-21` on Azure. */
+  apiVersion?: string;
+  /** Clamp of `max_tokens` (`MAX_TOKENS_LIMIT` / `MIN_TOKENS_LIMIT`). Default: none. */
+  maxTokens?: { max?: number; min?: number };
+}
+
+const VENDOR_NAMES = Object.keys(VENDORS);
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
+    baseUrl: { type: 'string', pattern: '^https?://' },
+    apiKey: { type: 'string' },
+    passThroughKey: { type: 'boolean' },
+    models: { type: 'array', items: { type: 'string', minLength: 1 } },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    timeoutMs: { type: 'number', exclusiveMinimum: 0 },
+    vendor: { enum: VENDOR_NAMES },
+    apiVersion: { type: 'string', minLength: 1 },
+    maxTokens: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { max: { type: 'integer', minimum: 1 }, min: { type: 'integer', minimum: 1 } },
+    },
+  },
+};
+
+const AZURE_API_VERSION = '2024-10-21';
+
+/** What `send` needs, computed once at load. */
+interface Adapter {
+  name: string;
+  profile: VendorProfile;
+  url: (model: string) => string;
+  credential: (ctx: ProxyContext) => Record<string, string>;
+  headers: Record<string, string>;
+  timeoutMs?: number;
+  maxTokens?: { max?: number; min?: number };
+  /**
+   * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
+   * start with them instead of paying the refused round trip again. A cache: losing it costs one
+   * retry, so it stays in memory even with several instances.
+   */
+  learned: Map<string, Partial<ChatRequestOptions>>;
+}
+
+/**
+ * Any OpenAI Chat Completions server: OpenAI, Azure, DeepSeek, OpenRouter, Groq, Ollama, vLLM,
+ * Mistral, LM Studio… Vendor quirks come from `vendors.ts`, chosen by `baseUrl` or `vendor`.
+ * @example openai({ baseUrl: 'http://localhost:11434/v1', models: ['qwen3:8b'] })
+ */
+export function openai(options: OpenAIOptions = {}): Plugin {
+  checkOptions('openai', schema, options);
+  const name = options.name ?? 'openai';
+  const baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+  const vendor = options.vendor ?? (options.apiVersion ? 'azure' : detectVendor(baseUrl));
+  const profile = VENDORS[vendor];
+  const adapter: Adapter = {
+    name,
+    profile,
+    url: vendor === 'azure' ? azureUrl(baseUrl, options.apiVersion ?? AZURE_API_VERSION) : () => `${baseUrl}/chat/completions`,
+    credential: credentialOf(profile, options),
+    headers: options.headers ?? {},
+    timeoutMs: options.timeoutMs,
+    maxTokens: options.maxTokens,
+    learned: new Map(),
+  };
+  return {
+    name,
+    setup(app) {
+      app.registerProvider({ name, models: options.models ?? [], send: (ctx, request) => send(adapter, ctx, request) });
+    },
+  };
+}
+
+/**
+ * Azure's URL forms (PROTOCOL §6.1): a deployment URL or the v1 URL as given; a bare resource
+ * endpoint gets `/openai/deployments/{model}`, the model being the deployment's name.
+ */
+function azureUrl(baseUrl: string, apiVersion: string): (model: string) => string {
+  if (/\/openai\/v1$/.test(baseUrl)) return () => `${baseUrl}/chat/completions`;
+  const query = `?api-version=${encodeURIComponent(apiVersion)}`;
+  if (baseUrl.includes('/openai/deployments/')) return () => `${baseUrl}/chat/completions${query}`;
+  const root = baseUrl.replace(/\/openai$/, '');
+  return (model) => `${root}/openai/deployments/${encodeURIComponent(model)}/chat/completions${query}`;
+}
+
+function credentialOf(profile: VendorProfile, options: OpenAIOptions): (ctx: ProxyContext) => Record<string, string> {
+  const header = (key: string): Record<string, string> =>
+    profile.auth === 'api-key' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
+  if (options.passThroughKey) return (ctx) => (ctx.client.key ? header(ctx.client.key) : {});
+  const fixed = options.apiKey ? header(options.apiKey) : {};
+  return () => fixed;
+}
+
+/** The provider call: only I/O around the pure converters. */
+async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
+  const stream = request.stream === true;
+  const names = new ToolNames();
+  const options: ChatRequestOptions = {
+    model: ctx.target.model,
+    profile: adapter.profile,
+    stream,
+    names,
+    maxTokens: adapter.maxTokens,
+    ...adapter.learned.get(ctx.target.model),
+  };
+  const response = await post(adapter, ctx, request, options);
+  const state = newStreamState({
+    provider: adapter.name,
+    model: ctx.requestedModel,
+    inputEstimate: estimateInputTokens(request),
+    names,
+    stopSequences: request.stop_sequences ?? [],
+  });
+  const out: StreamEvent[] = [];
+  try {
+    if (!stream) {
+      responseToEvents(state, await readJson<ChatResponse>(adapter, response.body), out);
+      yield* out;
+      return;
+    }
+    startMessage(state, out);
+    yield* out;
+    out.length = 0;
+    yield* relay(adapter, ctx, state, response.body, out);
+  } finally {
+    response.body.destroy();
+  }
+}
+
+type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
+
+/** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
+async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
+  try {
+    for await (const message of readSse(body)) {
+      sseToEvents(state, message, out);
+      yield* out;
+      out.length = 0;
+      if (state.ended) return;
+    }
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    const e = transportError(error, adapter.name) as ProxyError;
+    out.push({ type: 'error', error: { type: e.type, message: e.message } });
+    state.ended = true;
+  }
+  endStream(state, false, out);
+  yield* out;
+}
+
+/**
+ * Posts the body; on a 400 that names a parameter this server lacks (`stream_options`, reasoning)
+ * or a `max_tokens` above the model's limit, retries once adjusted. Non-2xx → ProxyError.
+ */
+async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest, options: ChatRequestOptions) {
+  for (let attempt = 0; ; attempt++) {
+    const body = toChatRequest(request, options);
+    const response = await callUpstream(
+      {
+        url: adapter.url(body.model),
+        headers: {
+          'content-type': 'application/json',
+          accept: body.stream ? 'text/event-stream' : 'application/json',
+          ...adapter.credential(ctx),
+          ...adapter.headers,
+          ...ctx.upstream.headers,
+        },
+        body: JSON.stringify(body),
+        signal: ctx.signal,
+        timeouts: adapter.timeoutMs ? { firstByteMs: adapter.timeoutMs } : undefined,
+      },
+      adapter.name,
+    );
+    if (response.statusCode >= 200 && response.statusCode < 300) return response;
+    const text = await response.body.text().catch(() => '');
+    const retry = attempt < 2 && response.statusCode === 400 ? retryWithout(text, body, options) : null;
+    if (retry) {
+      ctx.log.warn({ provider: adapter.name, change: retry.change }, 'upstream rejected a parameter; retrying without it');
+      Object.assign(options, retry.options);
+      adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
+      continue;
+    }
+    throw chatHttpError(adapter.name, response.statusCode, text, response.headers);
+  }
+}
+
+async function readJson<T>(adapter: Adapter, body: UpstreamBody): Promise<T> {
+  const text = await body.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ProxyError('api_error', 502, `${adapter.name}: the upstream answered with invalid JSON: ${text.slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { StreamEvent } from '../../../core/index.ts';
+import { chunkToEvents, endStream, type StreamState } from './stream.ts';
+import type { ChatChunk, ChatResponse, ChatToolCallDelta } from './types.ts';
+
+/**
+ * A non-streaming Chat Completions response → the same events a stream of it would give
+ * (PROTOCOL §7.3; D17, D18): thinking, text, then one complete `tool_use` per call. It is replayed
+ * as one chunk through the stream converter, so both paths cannot drift apart.
+ */
+export function responseToEvents(state: StreamState, response: ChatResponse, out: StreamEvent[]): void {
+  const choice = response.choices?.[0];
+  const message = choice?.message;
+  const calls: ChatToolCallDelta[] = (message?.tool_calls ?? []).map((call, index) => ({
+    index,
+    id: call.id,
+    function: { name: call.function?.name, arguments: wholeArguments(call.function?.arguments) },
+  }));
+  const chunk: ChatChunk = {
+    choices: [
+      {
+        delta: {
+          reasoning_content: message?.reasoning_content ?? message?.reasoning ?? null,
+          content: message?.content ?? message?.refusal ?? null,
+          tool_calls: calls,
+        },
+        finish_reason: choice?.finish_reason ?? 'stop',
+        stop_reason: choice?.stop_reason ?? null,
+      },
+    ],
+    usage: response.usage ?? response.x_groq?.usage ?? null,
+  };
+  chunkToEvents(state, chunk, out);
+  endStream(state, true, out);
+}
+
+/**
+ * Whole arguments are known here, so invalid JSON is caught before the client sees it (D12):
+ * it becomes `{}` rather than an input the client cannot parse.
+ */
+function wholeArguments(args: string | undefined): string {
+  if (!args) return '';
+  try {
+    JSON.parse(args);
+    return args;
+  } catch {
+    return '{}';
+  }
+}
