@@ -7,9 +7,9 @@ import { renderBudget } from './budget.ts';
 import { runChecks } from './checks.ts';
 import { parsePoint, pointName, runLoad, type Point } from './load.ts';
 import { NODE24, SCRATCH, installPeers } from './peers.ts';
-import { processTree, spawnPinned, stopTree, tail, treeCpuUs, treeRssMb } from './proc.ts';
+import { processTree, stopTree, treeCpuUs, treeRssMb } from './proc.ts';
 import { renderReport, type PointResult, type SystemResult } from './report.ts';
-import { ALL_SYSTEMS, freePort, type Started, type System } from './systems.ts';
+import { ALL_SYSTEMS, BENCH_CORE, PROXY_CORE, pinSelf, startScriptedUpstream, type Started, type System } from './systems.ts';
 
 /**
  * `npm run bench` / `npm run bench:quick`: installs the peers, starts the scripted upstream, then
@@ -17,8 +17,6 @@ import { ALL_SYSTEMS, freePort, type Started, type System } from './systems.ts';
  * report to `bench/results/`.
  */
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const PROXY_CORE = 0;
-const BENCH_CORE = 1;
 
 const QUICK = ['json:normal:1', 'json:normal:16', 'json:large:1', 'sse:normal:1', 'sse:normal:16', 'sse:tool:1'];
 const FULL = ['json', 'sse'].flatMap((kind) => ['normal', 'large', 'tool'].flatMap((body) => [1, 16, 64].map((c) => `${kind}:${body}:${c}`)));
@@ -34,15 +32,6 @@ const { values: args } = parseArgs({
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function startUpstream() {
-  const port = await freePort();
-  const logFile = join(SCRATCH, 'upstream.log');
-  const child = spawnPinned({ command: process.execPath, args: ['--import', 'tsx', join(HERE, 'upstream.ts'), String(port)], env: process.env, core: BENCH_CORE, logFile });
-  for (let i = 0; i < 500 && !readFileSync(logFile, 'utf8').includes('http://'); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!readFileSync(logFile, 'utf8').includes('http://')) throw new Error(`upstream did not start\n${tail(logFile)}`);
-  return { child, url: `http://127.0.0.1:${port}` };
-}
 
 async function measure(system: System, upstream: { child: { pid?: number }; url: string }, points: Point[], seconds: number, warm: number): Promise<SystemResult> {
   const result: SystemResult = { name: system.name, skipped: system.missing(), startupMs: NaN, idleRssMb: NaN, peakRssMb: NaN, checks: [], points: [] };
@@ -98,10 +87,10 @@ async function main() {
   const wanted = args.systems?.split(',');
   const systems = ALL_SYSTEMS.filter((s) => !wanted || wanted.some((w) => s.name.startsWith(w)));
   // The load generator shares core 1 with the upstream; the proxy has core 0 to itself.
-  execFileSync('taskset', ['-a', '-cp', String(BENCH_CORE), String(process.pid)], { stdio: 'ignore' });
+  pinSelf(BENCH_CORE);
   mkdirSync(SCRATCH, { recursive: true });
   for (const [entry, reason] of installPeers(log)) log(`install failed (${entry}): ${reason}`);
-  const upstream = await startUpstream();
+  const upstream = await startScriptedUpstream(BENCH_CORE);
   const results: SystemResult[] = [];
   try {
     for (const system of systems) {

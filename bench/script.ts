@@ -53,6 +53,12 @@ function fragments(json: string, count: number): string[] {
   return [json.slice(0, head), ...Array.from({ length: count - 1 }, (_, i) => rest.slice(cut(i), cut(i + 1)))];
 }
 
+/**
+ * Added to a gated stream when its client never saw the first delta: the proxy in between held
+ * it back (buffered), so the upstream gave up waiting.
+ */
+export const GATE_TIMED_OUT = ' [the gate timed out]';
+
 /** Token counts the upstream reports; proxies must pass them on. */
 export const USAGE = { prompt_tokens: 6100, completion_tokens: 120 };
 

@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,27 @@ const CLIENT_HEADERS = { 'x-api-key': 'sk-bench-client', 'anthropic-version': '2
 /** Claude Code's default model: each proxy routes it to the upstream's model its own way. */
 const CLAUDE_MODEL = 'claude-sonnet-4-5-20250929';
 const UPSTREAM_MODEL = 'bench-model';
+
+/** The core each proxy runs on; the upstream and the load generator share the other. */
+export const PROXY_CORE = 0;
+export const BENCH_CORE = 1;
+
+/** Pins this process (every thread) to `core`. */
+export function pinSelf(core: number): void {
+  execFileSync('taskset', ['-a', '-cp', String(core), String(process.pid)], { stdio: 'ignore' });
+}
+
+/** Starts `bench/upstream.ts` as its own process pinned to `core`; resolves once it listens. */
+export async function startScriptedUpstream(core: number): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const logFile = join(SCRATCH, 'upstream.log');
+  const script = fileURLToPath(new URL('upstream.ts', import.meta.url));
+  const child = spawnPinned({ command: process.execPath, args: ['--import', 'tsx', script, String(port)], env: process.env, core, logFile });
+  const listening = () => readFileSync(logFile, 'utf8').includes('http://');
+  for (let i = 0; i < 1000 && !listening(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!listening()) throw new Error(`the upstream did not start\n${tail(logFile)}`);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
 
 /** A free port on 127.0.0.1 (the OS picks it; it stays free until the system binds it). */
 export async function freePort(): Promise<number> {
@@ -94,8 +115,11 @@ export const direct: System = {
   }),
 };
 
-/** ccproxy as a user of the older Python proxies starts it: `node bin/ccproxy.js` and environment variables. */
-export function ccproxy(logLevel?: 'warn'): System {
+/**
+ * ccproxy as a user of the older Python proxies starts it: `node bin/ccproxy.js` and environment
+ * variables. `nodeArgs` go before the script (the profiler's `--cpu-prof`).
+ */
+export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
   const bin = join(REPO, 'bin', 'ccproxy.js');
   const name = logLevel ? `ccproxy (LOG_LEVEL=${logLevel})` : 'ccproxy';
   return {
@@ -115,7 +139,7 @@ export function ccproxy(logLevel?: 'warn'): System {
         ...(logLevel && { LOG_LEVEL: logLevel }),
       };
       const target = { origin: `http://127.0.0.1:${port}`, path: '/v1/messages', headers: CLIENT_HEADERS, model: CLAUDE_MODEL };
-      return launch(name, env, process.execPath, [bin], vars, target, REPO);
+      return launch(name, env, process.execPath, [...nodeArgs, bin], vars, target, REPO);
     },
   };
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { ARGUMENT_FRAGMENTS, RETRY_AFTER, TEXT, TEXT_DELTAS, TOOL_CALL, USAGE, readModeTag } from './script.ts';
+import { ARGUMENT_FRAGMENTS, GATE_TIMED_OUT, RETRY_AFTER, TEXT, TEXT_DELTAS, TOOL_CALL, USAGE, readModeTag } from './script.ts';
 
 /**
  * The scripted OpenAI-compatible upstream every system talks to. Answers are serialised once at
@@ -119,25 +119,27 @@ function answer(raw: string, res: ServerResponse, gates: Map<string, () => void>
   void writeStream(res, STREAMS[kind], options.paceMs ?? 0, gate);
 }
 
-/** Resolves when `/release/ID` is called, or after `timeoutMs` (a buffering proxy never gets it). */
-function waitForRelease(gates: Map<string, () => void>, id: string, timeoutMs: number): Promise<void> {
+/** True when `/release/ID` is called; false after `timeoutMs` (a buffering proxy never gets it). */
+function waitForRelease(gates: Map<string, () => void>, id: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, timeoutMs);
-    function done() {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    function done(released: boolean) {
       clearTimeout(timer);
       gates.delete(id);
-      resolve();
+      resolve(released);
     }
-    gates.set(id, done);
+    gates.set(id, () => done(true));
   });
 }
 
-async function writeStream(res: ServerResponse, writes: readonly string[], paceMs: number, gate: Promise<void> | null) {
+const TIMED_OUT = chunk({ content: GATE_TIMED_OUT });
+
+async function writeStream(res: ServerResponse, writes: readonly string[], paceMs: number, gate: Promise<boolean> | null) {
   for (let i = 0; i < writes.length; i++) {
     if (res.destroyed) return;
     res.write(writes[i]);
     // A gated stream holds after its first delta (the role chunk, then the delta) until released.
-    if (gate && i === 1) await gate;
+    if (gate && i === 1 && !(await gate)) res.write(TIMED_OUT);
     else await pause(paceMs);
   }
   res.end();
