@@ -8,7 +8,7 @@ import { stopTree } from './proc.ts';
 import { BENCH_CORE, PROXY_CORE, ccproxy, pinSelf, startScriptedUpstream } from './systems.ts';
 
 /**
- * `npm run bench:profile -- --point sse:normal:1 --seconds 5`: runs ccproxy under `--cpu-prof`
+ * `node --import tsx bench/profile.ts --point sse:normal:1 --seconds 5`: runs ccproxy under `--cpu-prof`
  * at one load point, then prints where its CPU went (self time by function) and writes the
  * profile (open it in Chrome DevTools or speedscope) and folded stacks (for flamegraph.pl).
  */
