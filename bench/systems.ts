@@ -1,12 +1,12 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { messagesBody } from './bodies.ts';
 import type { Target } from './load.ts';
-import { CCR1, LLM_ROUTER, NODE24, SCRATCH, type Peer } from './peers.ts';
+import { CCR1, CCR3, LLM_ROUTER, NODE24, SCRATCH, type Peer } from './peers.ts';
 import { spawnPinned, tail } from './proc.ts';
 
 /** A system under test, started fresh for its turn and stopped after it. */
@@ -33,7 +33,8 @@ export interface Started {
 }
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CLIENT_HEADERS = { 'x-api-key': 'sk-bench-client', 'anthropic-version': '2023-06-01' };
+const CLIENT_KEY = 'sk-bench-client';
+const CLIENT_HEADERS = { 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' };
 /** Claude Code's default model: each proxy routes it to the upstream's model its own way. */
 const CLAUDE_MODEL = 'claude-sonnet-4-5-20250929';
 const UPSTREAM_MODEL = 'bench-model';
@@ -146,24 +147,50 @@ export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
 
 const installed = (peer: Peer) => () => (existsSync(peer.entry) && existsSync(NODE24) ? '' : `${peer.spec} is not installed`);
 
-/** claude-code-router 1.x: `ccr start` with `~/.claude-code-router/config.json`, logging off. */
+/**
+ * A claude-code-router `~/.claude-code-router/config.json` in a fresh home, logging off; 3.x
+ * imports it into its SQLite store on first start.
+ */
+function ccrHome(peer: Peer, upstream: string, port: number): string {
+  const dir = home(peer.name);
+  rmSync(join(dir, '.claude-code-router'), { recursive: true, force: true });
+  mkdirSync(join(dir, '.claude-code-router'), { recursive: true });
+  const config = {
+    LOG: false,
+    HOST: '127.0.0.1',
+    PORT: port,
+    APIKEY: CLIENT_KEY,
+    Providers: [{ name: 'mock', api_base_url: `${upstream}/v1/chat/completions`, api_key: 'sk-bench', models: [UPSTREAM_MODEL] }],
+    Router: { default: `mock,${UPSTREAM_MODEL}` },
+  };
+  writeFileSync(join(dir, '.claude-code-router', 'config.json'), JSON.stringify(config, null, 2));
+  return dir;
+}
+
+/** claude-code-router 1.x: `ccr start` runs the server in the foreground. */
 export const ccr1: System = {
   name: CCR1.name,
   missing: installed(CCR1),
   async start(env) {
     const port = await freePort();
-    const dir = home(CCR1.name);
-    mkdirSync(join(dir, '.claude-code-router'), { recursive: true });
-    const config = {
-      LOG: false,
-      HOST: '127.0.0.1',
-      PORT: port,
-      Providers: [{ name: 'mock', api_base_url: `${env.upstream}/v1/chat/completions`, api_key: 'sk-bench', models: [UPSTREAM_MODEL] }],
-      Router: { default: `mock,${UPSTREAM_MODEL}` },
-    };
-    writeFileSync(join(dir, '.claude-code-router', 'config.json'), JSON.stringify(config, null, 2));
     const target = { origin: `http://127.0.0.1:${port}`, path: '/v1/messages', headers: CLIENT_HEADERS, model: CLAUDE_MODEL };
-    return launch(CCR1.name, env, NODE24, [CCR1.entry, 'start'], { HOME: dir }, target);
+    return launch(CCR1.name, env, NODE24, [CCR1.entry, 'start'], { HOME: ccrHome(CCR1, env.upstream, port) }, target);
+  },
+};
+
+/**
+ * claude-code-router 3.x: `ccr serve` runs its management service and, as its child, the gateway.
+ * Its routing of Claude model names belongs to its agent profiles, so the request names the
+ * `provider,model` explicitly (which 1.x and ccproxy accept too).
+ */
+export const ccr3: System = {
+  name: CCR3.name,
+  missing: installed(CCR3),
+  async start(env) {
+    const port = await freePort();
+    const args = [CCR3.entry, 'serve', '--no-open', '--port', String(await freePort())];
+    const target = { origin: `http://127.0.0.1:${port}`, path: '/v1/messages', headers: CLIENT_HEADERS, model: `mock,${UPSTREAM_MODEL}` };
+    return launch(CCR3.name, env, NODE24, args, { HOME: ccrHome(CCR3, env.upstream, port) }, target);
   },
 };
 
@@ -182,4 +209,4 @@ export const llmRouter: System = {
   },
 };
 
-export const ALL_SYSTEMS: System[] = [direct, ccproxy(), ccproxy('warn'), ccr1, llmRouter];
+export const ALL_SYSTEMS: System[] = [direct, ccproxy(), ccproxy('warn'), ccr1, ccr3, llmRouter];
