@@ -112,13 +112,15 @@ const CHECKS: Record<string, Check> = {
     if (ex.status !== 200) return `HTTP ${ex.status}`;
     const m = JSON.parse(ex.text) as { type?: string; content?: { type: string; text?: string }[]; stop_reason?: string };
     if (m.type !== 'message') return `not a message: ${ex.text.slice(0, 80)}`;
-    if (m.content?.[0]?.text !== TEXT) return 'text differs from the upstream answer';
+    const text = m.content?.[0]?.text ?? '';
+    if (text !== TEXT) return `text differs from the upstream answer ${difference(text)}`;
     return m.stop_reason === 'end_turn' ? '' : `stop_reason ${m.stop_reason}`;
   },
   async 'sse grammar + text'(target) {
     const { list, error } = await streamed(target, 'text');
     if (error) return error;
-    if (deltas(list, 'text') !== TEXT) return 'streamed text differs from the upstream answer';
+    const text = deltas(list, 'text');
+    if (text !== TEXT) return `streamed text differs from the upstream answer ${difference(text)}`;
     return stopReason(list) === 'end_turn' ? '' : `stop_reason ${stopReason(list)}`;
   },
   async usage(target) {
@@ -155,6 +157,13 @@ const CHECKS: Record<string, Check> = {
     return errorAnswer(ex, 429, 'rate_limit_error') || (ex.headers['retry-after'] === RETRY_AFTER ? '' : `retry-after ${ex.headers['retry-after']}`);
   },
 };
+
+/** Where `text` first departs from the upstream's, e.g. `(at 348 of 349: "" instead of "\\n")`. */
+function difference(text: string): string {
+  let i = 0;
+  while (i < text.length && text[i] === TEXT[i]) i++;
+  return `(at ${i} of ${TEXT.length}: ${JSON.stringify(text.slice(i, i + 12))} instead of ${JSON.stringify(TEXT.slice(i, i + 12))})`;
+}
 
 function safeParse(json: string): unknown {
   try {

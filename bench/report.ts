@@ -29,6 +29,8 @@ export interface RunInfo {
   warmSeconds: number;
   versions: Record<string, string>;
   durationS: number;
+  /** 1-minute load average at the start and at the end: other work on the machine skews figures. */
+  load: [number, number];
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -69,6 +71,9 @@ export function renderReport(info: RunInfo, systems: readonly SystemResult[], po
       `Each point: ${info.warmSeconds} s warm-up, then ${info.seconds} s closed loop. Whole run: ${Math.round(info.durationS)} s.`,
     '',
     `Versions: ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    `Load average (1 min) at the start and the end: ${info.load.map((l) => l.toFixed(1)).join(' and ')}; above 2 other work` +
+      ' shared these cores, and latency and throughput figures suffer most.',
     '',
     '## Systems',
     '',

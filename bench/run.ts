@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -80,6 +81,7 @@ function versions(): Record<string, string> {
 
 async function main() {
   const began = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const mode = args.quick ? 'quick' : 'full';
   const points = (args.points?.split(',') ?? (args.quick ? QUICK : FULL)).map(parsePoint);
   const seconds = Number(args.seconds ?? (args.quick ? 2 : 5));
@@ -104,7 +106,7 @@ async function main() {
     await stopTree(upstream.child);
   }
   const date = new Date();
-  const info = { date, mode, seconds, warmSeconds: warm, versions: versions(), durationS: (performance.now() - began) / 1000 };
+  const info = { date, mode, seconds, warmSeconds: warm, versions: versions(), durationS: (performance.now() - began) / 1000, load: [loadAtStart, loadavg()[0]!] as [number, number] };
   const report = renderReport(info, results, points, renderBudget(results));
   const file = args.out ?? join(HERE, 'results', `${date.toISOString().slice(0, 10)}-${mode}.md`);
   mkdirSync(join(file, '..'), { recursive: true });
