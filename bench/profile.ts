@@ -51,7 +51,7 @@ export function summarise(profile: CpuProfile, windowMs: number): { self: [strin
   let kept = 0;
   for (const [i, id] of profile.samples.entries()) {
     at += profile.timeDeltas[i]!;
-    if (at < from) continue;
+    if (at <= from) continue;
     kept++;
     hits.set(id, (hits.get(id) ?? 0) + 1);
   }
