@@ -6,10 +6,11 @@ import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
 import type { Provider, ProxyApp, Target } from './plugin.ts';
 
-/** A provider some plugin needs, checked once every plugin has set up. */
-interface Requirement {
-  provider: string;
+/** A target some plugin routes to, checked once every plugin has set up. */
+export interface Requirement {
+  target: Target;
   where: string;
+  label?: string;
 }
 
 /** The start-time registry plugins see in `setup`, plus what the server needs from it. */
@@ -19,7 +20,8 @@ export class ProxyRuntime implements ProxyApp {
   readonly models = new Set<string>();
   readonly http = new Router();
   readonly pipeline: Pipeline;
-  private readonly requirements: Requirement[] = [];
+  /** Targets plugins declared, for the start-up check and the banner. */
+  readonly requirements: Requirement[] = [];
 
   readonly config: ResolvedConfig;
   readonly log: Logger;
@@ -34,6 +36,10 @@ export class ProxyRuntime implements ProxyApp {
 
   get server() {
     return this.config.server;
+  }
+
+  get redis(): string | undefined {
+    return this.config.redis;
   }
 
   /** The config file's name, or `environment`: the prefix of every start-up error. */
@@ -53,9 +59,10 @@ export class ProxyRuntime implements ProxyApp {
    * Declares that a plugin routes to `target`; start-up fails if its provider is not configured.
    * `where` names the option, e.g. `plugins (model-map): options.big`.
    */
-  requireTarget(target: Target, where: string): void {
-    this.requirements.push({ provider: target.provider, where });
-    this.models.add(`${target.provider},${target.model}`);
+  requireTarget(target: Target, where: string, label?: string): void {
+    this.requirements.push({ target, where, label });
+    // A bare model name goes to whichever provider core picks: listed as the name alone.
+    this.models.add(target.provider ? `${target.provider},${target.model}` : target.model);
   }
 
   /** Runs every plugin's `setup`, then the checks that need all of them. */
@@ -68,8 +75,9 @@ export class ProxyRuntime implements ProxyApp {
         throw new ConfigError(`${this.source}: plugins (${plugin.name}): ${message}`);
       }
     }
-    for (const { provider, where } of this.requirements) {
-      if (this.providers.has(provider)) continue;
+    for (const { target, where } of this.requirements) {
+      const provider = target.provider;
+      if (!provider || this.providers.has(provider)) continue;
       const known = [...this.providers.keys()];
       const hint = suggest(provider, known);
       throw new ConfigError(

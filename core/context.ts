@@ -22,10 +22,18 @@ export interface Timings {
 /** Which endpoint a context serves: plugins that meter answers skip `count_tokens`. */
 export type Endpoint = 'messages' | 'count_tokens';
 
+/** The request body exactly as it arrived, and the object parsed from it. */
+export interface ReceivedBody {
+  readonly text: string;
+  readonly request: MessagesRequest;
+}
+
 export interface ContextInit {
   id: string;
   endpoint: Endpoint;
   request: MessagesRequest;
+  /** The unparsed body, when the server kept it. */
+  raw?: string;
   client: ClientInfo;
   target: Target;
   route: string;
@@ -41,8 +49,15 @@ export class ProxyContext {
   /** `req_…`, sent as the `request-id` header and logged. */
   readonly id: string;
   readonly endpoint: Endpoint;
-  /** The request as it stands; `onRequest` hooks and `next(request)` replace or change it. */
+  /** The request as it stands; `onRequest` hooks and `next(request)` replace it (see `received`). */
   request: MessagesRequest;
+  /**
+   * The body as received, byte for byte, for a native passthrough that must forward it unchanged
+   * (PROTOCOL F1). It describes `received.request` only: a plugin that changes the request replaces
+   * `ctx.request` (or calls `next(request)`) rather than editing it in place, so that an adapter can
+   * tell, by `ctx.request === received.request`, whether these bytes still say what is to be sent.
+   */
+  readonly received: ReceivedBody | null;
   /** The model name the client sent; the client sees it back in `message_start`. */
   readonly requestedModel: string;
   /** The client asked for SSE (`stream: true`). */
@@ -57,8 +72,11 @@ export class ProxyContext {
   readonly state: ProxyState;
   /** Child logger carrying the request id. Secrets are redacted. */
   readonly log: Logger;
-  /** Fires when the client disconnects; adapters pass it to the upstream request. */
-  readonly signal: AbortSignal;
+  /**
+   * Fires when the client disconnects; adapters pass it to the upstream request. A wrapping plugin
+   * may narrow it for one inner call (an attempt it times out) and must restore it afterwards.
+   */
+  signal: AbortSignal;
   /** Totals so far, folded from `message_start` and `message_delta`. */
   readonly usage: Usage;
   stopReason: StopReason | null;
@@ -68,6 +86,7 @@ export class ProxyContext {
     this.id = init.id;
     this.endpoint = init.endpoint;
     this.request = init.request;
+    this.received = init.raw === undefined ? null : { text: init.raw, request: init.request };
     this.requestedModel = init.request.model;
     this.stream = init.request.stream === true;
     this.client = init.client;

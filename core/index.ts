@@ -20,10 +20,11 @@ export type {
   Provider,
   ProxyApp,
   ProxyState,
+  Relay,
   Target,
   WrapStream,
 } from './plugin.ts';
-export { ProxyContext, type ClientInfo, type Endpoint, type Timings } from './context.ts';
+export { ProxyContext, type ClientInfo, type Endpoint, type ReceivedBody, type Timings } from './context.ts';
 export { ConfigError, ProxyError, asProxyError, errorTypeForStatus, statusForErrorType } from './errors.ts';
 export { startProxy, isLoopback, type RunningProxy, type StartOptions } from './start.ts';
 export { messageId, toolUseId } from './ids.ts';
@@ -33,5 +34,6 @@ export { StreamGuard } from './stream/guard.ts';
 export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
 export { SseParser, readSse, type SseMessage } from './stream/sse-reader.ts';
 export { serializeEvent } from './stream/sse-writer.ts';
+export { messageStartEvent } from './stream/events.ts';
 export { callUpstream, transportError, type UpstreamCall, type UpstreamTimeouts } from './http/client.ts';
 export type * from './anthropic.ts';

@@ -13,8 +13,9 @@ import type { ProxyError } from './errors.ts';
 
 /**
  * Calls the rest of the chain (inner plugins, then the provider). Re-entrant: a plugin may call it
- * zero, one or several times. Given a request, that request becomes `ctx.request` for the inner
- * chain and after it; without one, the current `ctx.request` is sent.
+ * zero, one or several times, one call after another. Given a request, the inner chain sees it as
+ * `ctx.request` while it runs and the caller's request is restored when it ends; without one, the
+ * current `ctx.request` is sent.
  */
 export type Next = (request?: MessagesRequest) => AsyncIterable<StreamEvent>;
 
@@ -53,6 +54,22 @@ export interface ModelInfo {
   capabilities?: unknown;
 }
 
+/**
+ * An upstream answer handed to the client as it came, status, headers and bytes: the native
+ * Anthropic fast path, used only when no plugin has `wrapStream` or `onEvent`.
+ */
+export interface Relay {
+  status: number;
+  /** Response headers for the client (no hop-by-hop ones; core sets `request-id`). */
+  headers: Record<string, string>;
+  /**
+   * The body, chunk for chunk. The adapter folds usage into `ctx.usage` and sets `ctx.stopReason`
+   * as it passes; it throws when the upstream breaks off, and core then ends an SSE body with an
+   * `error` event.
+   */
+  body: AsyncIterable<Uint8Array>;
+}
+
 /** A wire adapter, registered by a provider plugin in `setup`. */
 export interface Provider {
   /** The name model references use: `name,model`. */
@@ -61,6 +78,11 @@ export interface Provider {
   models?: readonly string[];
   /** The upstream call: Anthropic stream events whether the upstream streamed or not. */
   send(ctx: ProxyContext, request: MessagesRequest): AsyncIterable<StreamEvent>;
+  /**
+   * The upstream answer unconverted, for a wire format equal to the client's. Core calls it instead
+   * of `send` when no plugin observes events; it throws a ProxyError for an upstream error status.
+   */
+  relay?(ctx: ProxyContext, request: MessagesRequest): Promise<Relay>;
   /** The provider's own token count, when it has one. Default: a local estimate. */
   countTokens?(ctx: ProxyContext, request: CountTokensRequest): Promise<number>;
 }
@@ -68,8 +90,10 @@ export interface Provider {
 /** What a plugin's `setup` can reach. */
 export interface ProxyApp {
   /** The server settings in force (after flags > environment > file > defaults). */
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: { readonly host: string; readonly port: number; readonly allowOpen: boolean };
   readonly log: Logger;
+  /** The config's `redis` URL: plugins keeping cross-instance state use it unless told otherwise. */
+  readonly redis: string | undefined;
   /** The environment the config was resolved with. */
   readonly env: NodeJS.ProcessEnv;
   /** Registers a provider; a second one with the same name stops start-up. */
@@ -77,9 +101,10 @@ export interface ProxyApp {
   readonly providers: ReadonlyMap<string, Provider>;
   /**
    * Declares that this plugin routes to `target`: start-up fails, naming `where`, if its provider
-   * is not configured, and `/v1/models` lists it.
+   * is not configured, and `/v1/models` lists it. `label` (`opus → big`) names it in the start-up
+   * banner.
    */
-  requireTarget(target: Target, where: string): void;
+  requireTarget(target: Target, where: string, label?: string): void;
   /** The HTTP router, for plugins that serve their own endpoints (`/api/*`, `/metrics`). */
   readonly http: Router;
 }

@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
-import type { CountTokensRequest, MessagesRequest, StreamEvent } from './anthropic.ts';
+import type { MessagesRequest, StreamEvent } from './anthropic.ts';
 import type { ProxyRuntime } from './app.ts';
 import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus, statusForErrorType } from './errors.ts';
 import { requestId } from './ids.ts';
 import { formatTarget, parseModelRef } from './models.ts';
-import type { Outcome, Provider } from './plugin.ts';
+import type { Outcome, Provider, Relay } from './plugin.ts';
 import { MessageAccumulator } from './stream/accumulator.ts';
 import { PING, SSE_HEADERS, serializeEvent } from './stream/sse-writer.ts';
 import { estimateInputTokens } from './tokens.ts';
@@ -46,7 +46,7 @@ export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {})
       http.body = errorBody(e, id);
     }
   });
-  app.use(koaBody({ jsonLimit: BODY_LIMIT, textLimit: BODY_LIMIT, formLimit: '1mb', encoding: 'utf-8', jsonStrict: true, patchKoa: true }));
+  app.use(koaBody({ jsonLimit: BODY_LIMIT, textLimit: BODY_LIMIT, formLimit: '1mb', encoding: 'utf-8', jsonStrict: true, patchKoa: true, includeUnparsed: true }));
 
   const serve = (endpoint: Endpoint) => (http: Koa.Context) => handle(runtime, http, endpoint, pingMs);
   router.post('/v1/messages', serve('messages'));
@@ -90,6 +90,7 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     id: http.state.id as string,
     endpoint,
     request,
+    raw: http.request.rawBody,
     client: clientInfo(http),
     target: explicit ?? { provider: '', model: request.model },
     route: explicit ? 'explicit' : 'default',
@@ -104,7 +105,7 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     const provider = providerFor(runtime, ctx);
     if (endpoint === 'count_tokens') {
       const count = provider.countTokens
-        ? await provider.countTokens(ctx, ctx.request as CountTokensRequest)
+        ? await provider.countTokens(ctx, ctx.request)
         : estimateInputTokens(ctx.request);
       ctx.usage.input_tokens = count;
       outcome.ok = true;
@@ -113,8 +114,7 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     }
     await respond(runtime, http, ctx, outcome, pingMs);
   } catch (error) {
-    fail(outcome, error);
-    throw outcome.error;
+    throw fail(outcome, error);
   }
 }
 
@@ -156,6 +156,10 @@ async function respond(
   outcome: Outcome,
   pingMs: number,
 ) {
+  if (!runtime.pipeline.observesEvents) {
+    const provider = providerFor(runtime, ctx);
+    if (provider.relay) return relay(http, ctx, await provider.relay(ctx, ctx.request), outcome, pingMs);
+  }
   // Resolved per call: a wrapping plugin (fallbacks) may change the target between calls.
   const send = (c: ProxyContext, request: MessagesRequest) => providerFor(runtime, c).send(c, request);
   const label = (c: ProxyContext) => `provider "${c.target.provider}"`;
@@ -189,14 +193,10 @@ async function respondJson(http: Koa.Context, ctx: ProxyContext, first: Iterator
  * so that Claude Code's idle watchdog never fires on a slow upstream (PROTOCOL §3.4).
  */
 async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorResult<StreamEvent>, events: AsyncIterator<StreamEvent>, outcome: Outcome, pingMs: number) {
-  let quiet = true;
-  const timer = setInterval(() => {
-    if (quiet && !res.writableEnded) res.write(PING);
-    quiet = true;
-  }, pingMs);
+  const alive = keepAlive(res, pingMs);
   try {
     for (let r = first; !r.done; r = await events.next()) {
-      quiet = false;
+      alive.touch();
       if (r.value.type === 'error') outcome.error = eventError(r.value);
       if (!res.write(serializeEvent(r.value))) await drained(res, ctx.signal);
     }
@@ -209,10 +209,64 @@ async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorR
       res.write(serializeEvent({ type: 'error', error: { type: e.type, message: e.message } }));
     }
   } finally {
-    clearInterval(timer);
+    alive.stop();
     outcome.stopReason = ctx.stopReason;
     res.end();
   }
+}
+
+/** Hands an upstream answer to the client unconverted (a native passthrough's fast path). */
+async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcome: Outcome, pingMs: number) {
+  ctx.timings.firstEvent = performance.now();
+  const res = http.res;
+  http.respond = false;
+  res.writeHead(answer.status, { ...answer.headers, 'request-id': ctx.id, 'x-ccproxy-target': formatTarget(ctx.target) });
+  // A ping may go in only between two upstream events, never inside one the upstream is still writing.
+  let between = true;
+  const alive = ctx.stream ? keepAlive(res, pingMs, () => between) : null;
+  try {
+    for await (const chunk of answer.body) {
+      alive?.touch();
+      between = endsEvent(chunk);
+      if (!res.write(chunk)) await drained(res, ctx.signal);
+    }
+    outcome.ok = ctx.stopReason !== null;
+    // Without a stop reason the upstream ended with its own `error` event, which the client saw.
+    if (!outcome.ok) fail(outcome, new ProxyError('api_error', 502, `provider "${ctx.target.provider}" ended its answer with an error`));
+  } catch (error) {
+    fail(outcome, error);
+    const e = outcome.error!;
+    if (!ctx.signal.aborted && ctx.stream) {
+      // A blank line first ends any event the upstream cut in half.
+      res.write(`\n\n${serializeEvent({ type: 'error', error: { type: e.type, message: e.message } })}`);
+    }
+  } finally {
+    alive?.stop();
+    outcome.stopReason = ctx.stopReason;
+    res.end();
+  }
+}
+
+/**
+ * Writes a `ping` event after `pingMs` without output, so that Claude Code's idle watchdog never
+ * fires on a slow upstream (PROTOCOL §3.4, B8); `canPing` says whether the stream is at an
+ * event boundary.
+ */
+function keepAlive(res: ServerResponse, pingMs: number, canPing: () => boolean = () => true) {
+  let quiet = true;
+  const timer = setInterval(() => {
+    if (quiet && !res.writableEnded && canPing()) res.write(PING);
+    quiet = true;
+  }, pingMs);
+  // A client that leaves ends the pings at once, even if the upstream never answers the abort.
+  res.once('close', () => clearInterval(timer));
+  return { touch: () => void (quiet = false), stop: () => clearInterval(timer) };
+}
+
+/** True when a chunk of SSE ends with a blank line (`\n\n` or `\r\n\r\n`): an event ended there. */
+function endsEvent(chunk: Uint8Array): boolean {
+  const n = chunk.length;
+  return n >= 2 && chunk[n - 1] === 10 && (chunk[n - 2] === 10 || (chunk[n - 2] === 13 && chunk[n - 3] === 10));
 }
 
 async function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -223,11 +277,12 @@ function eventError(event: StreamEvent & { type: 'error' }): ProxyError {
   return new ProxyError(event.error.type, statusForErrorType(event.error.type), event.error.message);
 }
 
-function fail(outcome: Outcome, error: unknown): void {
+function fail(outcome: Outcome, error: unknown): ProxyError {
   const e = asProxyError(error);
   outcome.ok = false;
   outcome.error = e;
   outcome.status = e.status;
+  return e;
 }
 
 function finish(runtime: ProxyRuntime, ctx: ProxyContext, outcome: Outcome): void {

@@ -9,6 +9,8 @@ import { createLogger } from './log.ts';
 import { createKoaApp, type ServerOptions } from './server.ts';
 
 export interface StartOptions extends ServerOptions {
+  /** How long `close()` lets open responses (long streams) finish before cutting them. Default 30 s. */
+  graceMs?: number;
   env?: NodeJS.ProcessEnv;
   /** A logger to use instead of the default stdout one (tests capture lines with it). */
   logger?: Logger;
@@ -23,6 +25,8 @@ export interface RunningProxy {
   /** Stops accepting, lets open responses finish, runs plugins' `close`, closes upstream pools. */
   close(): Promise<void>;
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/;
 
@@ -41,7 +45,14 @@ export async function startProxy(config: ResolvedConfig, options: StartOptions =
     );
   }
   const koa = createKoaApp(runtime, options);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, koa.callback());
+  const handle = koa.callback();
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => void handle(req, res));
+  const open = new Set<Promise<void>>();
+  server.on('request', (_req, res: import('node:http').ServerResponse) => {
+    const done = new Promise<void>((resolve) => res.once('close', resolve));
+    open.add(done);
+    void done.then(() => open.delete(done));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, host, () => resolve());
@@ -55,10 +66,13 @@ export async function startProxy(config: ResolvedConfig, options: StartOptions =
     server,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Open responses finish (a stream mid-answer is not cut) within the grace period; then
+        // every connection goes, including keep-alive ones whose last request was refused early.
+        await Promise.race([Promise.all(open), delay(options.graceMs ?? 30_000)]);
+        server.closeAllConnections();
+        await closed;
         await runtime.pipeline.close(log);
         await closeUpstreams();
         log.flush();

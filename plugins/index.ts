@@ -2,5 +2,24 @@
  * Every built-in plugin factory: `import { … } from 'ccproxy/plugins'`.
  * @module ccproxy/plugins
  */
+export { auth, type AuthOptions } from './auth/index.ts';
+export { customHeaders, type CustomHeadersOptions } from './custom-headers/index.ts';
+export { overrides, type OverridesOptions, type Preset } from './overrides/index.ts';
 export { modelMap, tierOf, type ModelMapOptions, type Tier } from './model-map/index.ts';
+export {
+  router,
+  type BreakerOptions,
+  type CustomRoute,
+  type RateLimitOptions,
+  type RetryOptions,
+  type RouteOption,
+  type RouterOptions,
+  type TimeoutOptions,
+} from './router/index.ts';
+export { boost, type BoostOptions } from './boost/index.ts';
+export { webSearch, SearchError, type WebSearchOptions, type BackendOptions, type SearchBackend, type SearchHit, type SearchQuery } from './web-search/index.ts';
+export { envPreset } from './env/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
+export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
+export { gemini, type GeminiOptions } from './providers/gemini/index.ts';
+export { openaiResponses, type OpenAIResponsesOptions } from './providers/openai-responses/index.ts';

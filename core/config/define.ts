@@ -17,6 +17,12 @@ export interface UserConfig {
   server?: ServerConfig;
   /** Plugins in order; falsy entries (`cond && plugin()`) and nested arrays (presets) are allowed. */
   plugins?: PluginOption[];
+  /**
+   * `redis://…`: shared state (breaker state, rate-limit budgets, the boost plan cache) for every
+   * instance using the same URL, so several ccproxy behind a load balancer agree. Plugins may
+   * override it with their own `redis` option. Default: each instance keeps its state in memory.
+   */
+  redis?: string;
   /** pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. Default `info`. */
   logLevel?: LogLevel;
 }

@@ -16,6 +16,7 @@ export interface ResolvedConfig {
   server: { host: string; port: number; allowOpen: boolean };
   plugins: PluginOption[];
   logLevel: LogLevel;
+  redis?: string;
 }
 
 /** What the command line said; it beats everything else. */
@@ -53,6 +54,7 @@ const validateConfig = ajv.compile({
     },
     plugins: { type: 'array' },
     logLevel: { enum: LEVELS },
+    redis: { type: 'string', pattern: '^rediss?://' },
   },
 });
 
@@ -73,7 +75,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
     user = { plugins: withSource(() => options.fallback(env), label) };
   }
   const port = options.flags?.port ?? envPort(env) ?? user.server?.port ?? 3456;
-  const logLevel = (env.LOG_LEVEL?.toLowerCase() as LogLevel | undefined) ?? user.logLevel ?? 'info';
+  const logLevel = envLogLevel(env.LOG_LEVEL) ?? user.logLevel ?? 'info';
   if (!LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL: expected one of ${LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
@@ -86,6 +88,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
     },
     plugins: user.plugins ?? [],
     logLevel,
+    redis: user.redis,
   };
 }
 
@@ -160,6 +163,15 @@ function envPort(env: NodeJS.ProcessEnv): number | undefined {
     throw new ConfigError(`PORT: expected an integer from 0 to 65535, got "${env.PORT}"`);
   }
   return port;
+}
+
+// The Python proxies took Python's level names (`WARNING`, `CRITICAL`); they keep working.
+const PYTHON_LEVELS: Record<string, LogLevel> = { warning: 'warn', critical: 'fatal' };
+
+function envLogLevel(value: string | undefined): LogLevel | undefined {
+  if (!value) return undefined;
+  const level = value.toLowerCase();
+  return PYTHON_LEVELS[level] ?? (level as LogLevel);
 }
 
 export function envBoolean(value: string | undefined): boolean | undefined {

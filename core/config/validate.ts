@@ -2,7 +2,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError } from '../errors.ts';
 import { describe, suggest } from '../pipeline/resolve.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: an "unknown option" error reads the known keys from `parentSchema` for its "did you mean".
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** The first mistake of a failed validation, as "path: expected X, got Y". */

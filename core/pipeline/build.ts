@@ -25,6 +25,8 @@ export class Pipeline {
   private readonly pending = new Set<Promise<unknown>>();
 
   readonly plugins: readonly Plugin[];
+  /** Some plugin sees the event stream (`wrapStream` or `onEvent`): a provider's relay is off. */
+  readonly observesEvents: boolean;
 
   constructor(plugins: readonly Plugin[]) {
     this.plugins = plugins;
@@ -32,6 +34,7 @@ export class Pipeline {
     this.wrapStream = collect(plugins, 'wrapStream');
     this.onEvent = collect([...plugins].reverse(), 'onEvent');
     this.onFinish = collect(plugins, 'onFinish');
+    this.observesEvents = this.wrapStream !== null || this.onEvent !== null;
   }
 
   /** Runs `onRequest` hooks top-down; stays synchronous until a hook returns a promise. */
@@ -69,8 +72,8 @@ export class Pipeline {
   events(ctx: ProxyContext, send: Send, source: (ctx: ProxyContext) => string): AsyncIterable<StreamEvent> {
     const wraps = this.wrapStream;
     const innermost: Next = (request) => {
-      if (request) ctx.request = request;
-      return guarded(ctx, send(ctx, ctx.request), source(ctx), null, false);
+      const run = () => guarded(ctx, send(ctx, ctx.request), source(ctx), null, false);
+      return request ? scoped(ctx, request, run) : run();
     };
     let chain = innermost;
     if (wraps) {
@@ -114,14 +117,32 @@ function collect<K extends 'onRequest' | 'wrapStream' | 'onEvent' | 'onFinish'>(
 }
 
 function wrapLayer(ctx: ProxyContext, hook: Named<WrapStream>, inner: Next): Next {
-  return (request) => {
-    if (request) ctx.request = request;
+  const run = () => {
     try {
       return hook.fn(ctx, inner);
     } catch (error) {
       throw tag(error, hook.name, 'wrapStream');
     }
   };
+  return (request) => (request ? scoped(ctx, request, run) : run());
+}
+
+/**
+ * Runs an inner chain with `request` as `ctx.request`, restoring the caller's afterwards: a
+ * fallback that calls `next()` again must not inherit a request an inner plugin rewrote.
+ */
+async function* scoped(
+  ctx: ProxyContext,
+  request: MessagesRequest,
+  run: () => AsyncIterable<StreamEvent>,
+): AsyncGenerator<StreamEvent> {
+  const saved = ctx.request;
+  ctx.request = request;
+  try {
+    yield* run();
+  } finally {
+    ctx.request = saved;
+  }
 }
 
 /** Tags an error with the plugin and hook it came from, keeping a ProxyError's own status. */

@@ -27,7 +27,7 @@ export class MessageAccumulator {
         return;
       }
       case 'content_block_delta':
-        if (this.open) applyDelta(this.open, event.delta as Record<string, unknown>);
+        if (this.open) applyDelta(this.open, event.delta);
         return;
       case 'content_block_stop':
         if (this.open && (this.open.block.type === 'tool_use' || this.open.block.type === 'server_tool_use')) {

@@ -1,13 +1,12 @@
 import type { Logger } from 'pino';
 import type {
   ContentBlockStartEvent,
-  Message,
   MessageDeltaEvent,
   StopReason,
   StreamEvent,
   Usage,
 } from '../anthropic.ts';
-import { messageId } from '../ids.ts';
+import { messageStartEvent } from './events.ts';
 
 /** What the guard needs of its surroundings: where to log, and what to put in a missing start. */
 export interface GuardOptions {
@@ -68,6 +67,8 @@ export class StreamGuard {
         this.done = true;
         out.push(event);
         return;
+      default:
+        break;
     }
     if (!this.started) this.synthesizeStart(out, event);
     switch (event.type) {
@@ -121,6 +122,7 @@ export class StreamGuard {
     if (type === 'tool_use' || type === 'server_tool_use') this.sawToolUse = true;
     this.openFrom = event.index;
     this.openAt = this.nextIndex++;
+    if (event.index !== this.openAt) this.repair(`block index ${event.index} renumbered ${this.openAt}`);
     event.index = this.openAt;
     out.push(event);
   }
@@ -143,6 +145,7 @@ export class StreamGuard {
 
   private closeOpenBlock(out: StreamEvent[]): void {
     if (this.openFrom === NO_BLOCK) return;
+    this.repair('block left open: stop inserted');
     out.push({ type: 'content_block_stop', index: this.openAt });
     this.openFrom = this.openAt = NO_BLOCK;
   }
@@ -169,17 +172,7 @@ export class StreamGuard {
   private synthesizeStart(out: StreamEvent[], cause: StreamEvent): void {
     this.repair('events before message_start: message_start inserted', cause);
     this.started = true;
-    const message: Message = {
-      id: messageId(),
-      type: 'message',
-      role: 'assistant',
-      model: this.options.model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
-    };
-    out.push({ type: 'message_start', message });
+    out.push(messageStartEvent(this.options.model, { input_tokens: 0, output_tokens: 0 }));
   }
 
   private fail(out: StreamEvent[], why: string): void {

@@ -71,12 +71,13 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
   return {
     name: 'model-map',
     setup(app) {
-      for (const tier of ['big', 'middle', 'small'] as const) {
+      for (const [word, tier] of TIERS) {
         const target = tiers[tier];
-        if (target?.provider) app.requireTarget(target, `plugins (model-map): options.${options[tier] ? tier : 'big'}`);
+        const where = `plugins (model-map): options.${options[tier] ? tier : 'big'}`;
+        if (target) app.requireTarget(target, where, `${word} → ${tier}`);
       }
       for (const [name, target] of exact) {
-        if (target.provider) app.requireTarget(target, `plugins (model-map): options.map["${name}"]`);
+        app.requireTarget(target, `plugins (model-map): options.map["${name}"]`, name);
       }
     },
     onRequest(ctx) {

@@ -1,4 +1,5 @@
 import {
+  asProxyError,
   callUpstream,
   checkOptions,
   estimateInputTokens,
@@ -12,17 +13,14 @@ import {
 } from '../../../core/index.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
+import { retryWithout } from './fallbacks.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
 import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
 import type { ChatResponse } from './types.ts';
-import { retryWithout } from './fallbacks.ts';
 import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
-export { toChatRequest } from './request.ts';
-export { chunkToEvents, endStream, newStreamState, sseToEvents, startMessage } from './stream.ts';
-export { responseToEvents } from './response.ts';
-export { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
+export type { Vendor } from './vendors.ts';
 
 export interface OpenAIOptions {
   /** The provider name model references use (`openai,gpt-4o`). Default `openai`. */
@@ -173,6 +171,9 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
     yield* relay(adapter, ctx, state, response.body, out);
   } finally {
     response.body.destroy();
+    if (state.invalidArguments.length) {
+      ctx.log.warn({ provider: adapter.name, tools: state.invalidArguments }, 'upstream sent tool arguments that are not JSON');
+    }
   }
 }
 
@@ -189,7 +190,7 @@ async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, b
     }
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    const e = transportError(error, adapter.name) as ProxyError;
+    const e = asProxyError(transportError(error, adapter.name));
     out.push({ type: 'error', error: { type: e.type, message: e.message } });
     state.ended = true;
   }
@@ -234,7 +235,12 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
 }
 
 async function readJson<T>(adapter: Adapter, body: UpstreamBody): Promise<T> {
-  const text = await body.text();
+  let text: string;
+  try {
+    text = await body.text();
+  } catch (error) {
+    throw transportError(error, adapter.name);
+  }
   try {
     return JSON.parse(text) as T;
   } catch {

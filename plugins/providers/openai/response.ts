@@ -13,7 +13,7 @@ export function responseToEvents(state: StreamState, response: ChatResponse, out
   const calls: ChatToolCallDelta[] = (message?.tool_calls ?? []).map((call, index) => ({
     index,
     id: call.id,
-    function: { name: call.function?.name, arguments: wholeArguments(call.function?.arguments) },
+    function: { name: call.function?.name, arguments: wholeArguments(state, call.function) },
   }));
   const chunk: ChatChunk = {
     choices: [
@@ -35,14 +35,16 @@ export function responseToEvents(state: StreamState, response: ChatResponse, out
 
 /**
  * Whole arguments are known here, so invalid JSON is caught before the client sees it (D12):
- * it becomes `{}` rather than an input the client cannot parse.
+ * it becomes `{}` rather than an input the client cannot parse, and the adapter logs it.
  */
-function wholeArguments(args: string | undefined): string {
+function wholeArguments(state: StreamState, fn: { name?: string; arguments?: string } | undefined): string {
+  const args = fn?.arguments;
   if (!args) return '';
   try {
     JSON.parse(args);
     return args;
   } catch {
+    state.invalidArguments.push(state.setup.names.client(fn.name ?? ''));
     return '{}';
   }
 }

@@ -61,6 +61,8 @@ export interface StreamState {
   stopString: string | null;
   usage: ChatUsage | null;
   outputTokens: number;
+  /** Tools whose streamed arguments were not valid JSON, for the adapter's log (D12). */
+  invalidArguments: string[];
 }
 
 export function newStreamState(setup: StreamSetup): StreamState {
@@ -80,6 +82,7 @@ export function newStreamState(setup: StreamSetup): StreamState {
     stopString: null,
     usage: null,
     outputTokens: 0,
+    invalidArguments: [],
   };
 }
 
@@ -287,6 +290,7 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
     openCall(state, call, out);
     closeBlock(state, out);
   }
+  for (const call of state.calls) if (call.args && !isCompleteJson(call.args)) state.invalidArguments.push(call.name);
   out.push({
     type: 'message_delta',
     delta: { stop_reason: stopReason(state), stop_sequence: state.stopString },

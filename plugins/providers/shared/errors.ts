@@ -77,13 +77,13 @@ const CONTEXT_WORDING =
 
 /**
  * Seconds the client should wait, from `retry-after` (seconds or HTTP date), `retry-after-ms`
- * or OpenAI's `x-ratelimit-reset-requests|tokens` (`6m0s`, `1.5s`, `20ms`); at least 1, at most
+ * or OpenAI's `x-ratelimit-reset-requests|tokens` (`6m0s`, `1.5s`, `20ms`); at least 0, at most
  * 60 (E14). Null when the upstream gave no hint.
  */
 export function retryAfterSeconds(headers: Record<string, string | string[] | undefined>): number | null {
   const seconds = retryAfterRaw(headers);
   if (seconds === null || !Number.isFinite(seconds)) return null;
-  return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(seconds)));
+  return Math.min(MAX_RETRY_AFTER_S, Math.max(0, Math.ceil(seconds)));
 }
 
 function retryAfterRaw(headers: Record<string, string | string[] | undefined>): number | null {

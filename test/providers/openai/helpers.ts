@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import type { TestContext } from 'node:test';
-import { readSse } from '../../../core/index.ts';
+import { readSse, type PluginOption } from '../../../core/index.ts';
 import { openai, type OpenAIOptions } from '../../../plugins/providers/openai/index.ts';
 import { startTestProxy, type TestProxy } from '../../helpers/proxy.ts';
 import { replyJson, replySse, scriptedUpstream, sseData, type ScriptedUpstream, type UpstreamHandler } from '../../helpers/upstream.ts';
@@ -54,10 +54,22 @@ export interface Setup {
   proxy: TestProxy;
 }
 
+/** Proxy settings beyond the provider: plugins listed before it, the ping interval. */
+export interface ProxyExtras {
+  plugins?: PluginOption[];
+  pingIntervalMs?: number;
+}
+
 /** A scripted upstream and a proxy with one `openai()` provider pointing at it. */
-export async function setup(t: TestContext, handler: UpstreamHandler | UpstreamHandler[], options: OpenAIOptions = {}): Promise<Setup> {
+export async function setup(
+  t: TestContext,
+  handler: UpstreamHandler | UpstreamHandler[],
+  options: OpenAIOptions = {},
+  extras: ProxyExtras = {},
+): Promise<Setup> {
   const upstream = await scriptedUpstream(t, handler);
-  const proxy = await startTestProxy(t, { plugins: [openai({ baseUrl: `${upstream.url}/v1`, apiKey: 'sk-upstream', ...options })] });
+  const provider = openai({ baseUrl: `${upstream.url}/v1`, apiKey: 'sk-upstream', ...options });
+  const proxy = await startTestProxy(t, { plugins: [...(extras.plugins ?? []), provider], pingIntervalMs: extras.pingIntervalMs });
   return { upstream, proxy };
 }
 

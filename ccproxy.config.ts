@@ -1,0 +1,33 @@
+// The env-compatible default, written out: what `npx ccproxy` runs with no config file.
+// Copy it, then compose: add providers, routes, your own plugins (see examples/ and README).
+import { defineConfig } from './core/index.ts';
+import { auth, customHeaders, modelMap, openai } from './plugins/index.ts';
+import { boostFromEnv } from './plugins/boost/env.ts';
+
+const env = process.env;
+const big = env.BIG_MODEL || 'gpt-4o';
+const int = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+
+// HOST, PORT and LOG_LEVEL are read by ccproxy itself, for every config.
+export default defineConfig({
+  plugins: [
+    // The key clients must present; unset, any key is accepted from loopback clients.
+    auth({ keys: [env.ANTHROPIC_API_KEY] }),
+    // CUSTOM_HEADER_X_FOO=bar → X-FOO: bar on every upstream request.
+    customHeaders(),
+    openai({
+      name: 'openai',
+      baseUrl: env.OPENAI_BASE_URL || undefined,
+      apiKey: env.OPENAI_API_KEY || undefined,
+      apiVersion: env.AZURE_API_VERSION || undefined, // set: Azure mode
+      maxTokens: { max: int('MAX_TOKENS_LIMIT', 4096), min: int('MIN_TOKENS_LIMIT', 100) },
+      timeoutMs: int('REQUEST_TIMEOUT', 90) * 1000,
+    }),
+    modelMap({
+      big: `openai,${big}`,
+      middle: `openai,${env.MIDDLE_MODEL || big}`,
+      small: `openai,${env.SMALL_MODEL || 'gpt-4o-mini'}`,
+    }),
+    boostFromEnv(env),
+  ],
+});

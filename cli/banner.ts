@@ -1,0 +1,24 @@
+import type { RunningProxy } from '../core/index.ts';
+
+/** What a user needs to see at start: where, with which config, routing where, and how to connect. */
+export function banner(proxy: RunningProxy, version: string): string {
+  const { runtime } = proxy;
+  const config = runtime.config.file ? `config ${runtime.config.file}` : 'no config file: running on the environment defaults';
+  const providers = [...runtime.providers.values()].map((p) => `  ${p.name}${p.models?.length ? ` (${p.models.join(', ')})` : ''}`);
+  const routes = runtime.requirements
+    .filter((r) => r.label)
+    .map((r) => `  ${r.label}: ${r.target.provider ? `${r.target.provider},` : ''}${r.target.model}`);
+  const plugins = runtime.pipeline.plugins.map((p) => p.name).join(' → ');
+  return [
+    `ccproxy ${version} listening on ${proxy.url}`,
+    config,
+    `plugins: ${plugins}`,
+    'providers:',
+    ...providers,
+    ...(routes.length ? ['models:', ...routes] : []),
+    '',
+    'Use it with Claude Code:',
+    `  ANTHROPIC_BASE_URL=${proxy.url} claude`,
+    '',
+  ].join('\n');
+}

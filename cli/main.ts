@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig, startProxy } from '../core/index.ts';
+import { envPreset } from '../plugins/env/index.ts';
+import { HELP, parseCli, type CliArgs } from './args.ts';
+import { banner } from './banner.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+async function start(args: CliArgs): Promise<void> {
+  const config = await loadConfig({
+    flags: { config: args.config, host: args.host, port: args.port, allowOpen: args.allowOpen },
+    command: args.command,
+    fallback: envPreset,
+  });
+  const proxy = await startProxy(config);
+  process.stderr.write(banner(proxy, version));
+  let stopping = false;
+  const stop = (signal: string) => {
+    // A second Ctrl-C means "now": do not wait for open streams.
+    if (stopping) process.exit(130);
+    stopping = true;
+    proxy.runtime.log.info({ signal }, 'shutting down');
+    proxy.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`ccproxy: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseCli(argv);
+  if (args.version) return void process.stdout.write(`${version}\n`);
+  if (args.help) return void process.stdout.write(HELP);
+  switch (args.command) {
+    case 'start':
+      return start(args);
+    default:
+      throw new ConfigError(`unknown command "${args.command}"; run ccproxy --help`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const code = (error as { code?: string }).code;
+  if (error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`ccproxy: ${(error as Error).message}\n`);
+  } else if (code === 'EADDRINUSE' || code === 'EACCES') {
+    process.stderr.write(`ccproxy: cannot listen: ${(error as Error).message}\n`);
+  } else {
+    process.stderr.write(`ccproxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

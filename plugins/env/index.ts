@@ -1,0 +1,47 @@
+import { ConfigError, type PluginOption } from '../../core/index.ts';
+import { auth } from '../auth/index.ts';
+import { boostFromEnv } from '../boost/env.ts';
+import { customHeaders } from '../custom-headers/index.ts';
+import { modelMap } from '../model-map/index.ts';
+import { openai } from '../providers/openai/index.ts';
+
+/**
+ * The env-compatible default (DESIGN §1): what runs with no config file, reading the variables of
+ * the Python proxies ccproxy replaces, with their semantics. `ccproxy.config.ts` at the repo root
+ * is this same list written out.
+ */
+export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] {
+  const big = env.BIG_MODEL || 'gpt-4o';
+  return [
+    // ANTHROPIC_API_KEY is the key clients must present; unset, any key is accepted (loopback only).
+    auth({ keys: [env.ANTHROPIC_API_KEY] }),
+    customHeaders({ env }),
+    openai({
+      name: 'openai',
+      baseUrl: env.OPENAI_BASE_URL || undefined,
+      apiKey: env.OPENAI_API_KEY || undefined,
+      // Set, it switches to Azure: deployment URLs, `api-version`, the `api-key` header.
+      apiVersion: env.AZURE_API_VERSION || undefined,
+      maxTokens: {
+        max: positiveInt(env, 'MAX_TOKENS_LIMIT') ?? 4096,
+        min: positiveInt(env, 'MIN_TOKENS_LIMIT') ?? 100,
+      },
+      timeoutMs: (positiveInt(env, 'REQUEST_TIMEOUT') ?? 90) * 1000,
+    }),
+    modelMap({
+      big: `openai,${big}`,
+      middle: `openai,${env.MIDDLE_MODEL || big}`,
+      small: `openai,${env.SMALL_MODEL || 'gpt-4o-mini'}`,
+    }),
+    // ENABLE_BOOST_SUPPORT, BOOST_BASE_URL, BOOST_API_KEY, BOOST_MODEL, BOOST_WRAPPER_TEMPLATE.
+    boostFromEnv(env),
+  ];
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name}: expected a positive integer, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,100 @@
+import type { MessagesRequest, StreamEvent } from '../../core/anthropic.ts';
+import { ConfigError, checkOptions, type Next, type Plugin, type ProxyContext } from '../../core/index.ts';
+
+/** A set of changes for requests to one provider. `null` removes a header or a body key. */
+export interface Preset {
+  headers?: Record<string, string | null>;
+  /** Deep-merged into the request body: objects merge, arrays and scalars replace, `null` deletes. */
+  body?: Record<string, unknown>;
+}
+
+export interface OverridesOptions {
+  /** Named presets, referenced from `providers`. */
+  presets?: Record<string, Preset>;
+  /** Per provider name: preset names or inline presets, applied in order. */
+  providers: Record<string, (string | Preset)[]>;
+}
+
+const presetSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    headers: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
+    body: { type: 'object' },
+  },
+};
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['providers'],
+  properties: {
+    presets: { type: 'object', additionalProperties: presetSchema },
+    providers: { type: 'object', additionalProperties: { type: 'array', items: { anyOf: [{ type: 'string' }, presetSchema] } } },
+  },
+};
+
+// Keys that would reach Object.prototype through a merge: never copied from config data.
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A new object: `patch` merged into `base` without mutating either. */
+export function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (UNSAFE.has(key)) continue;
+    if (value === null) delete out[key];
+    else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = deepMerge(out[key], value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Named header and request-body presets per provider: a User-Agent a vendor requires, `tools`
+ * dropped for a provider without them, a vendor-specific body field. Applied to each upstream
+ * attempt for the provider it goes to, so a fallback to another provider gets its own presets.
+ * List it after `router`.
+ * @example overrides({ providers: { deepseek: [{ body: { temperature: 0.6 } }] } })
+ */
+export function overrides(options: OverridesOptions): Plugin {
+  checkOptions('overrides', schema, options);
+  const byProvider = new Map<string, Preset>();
+  for (const [provider, list] of Object.entries(options.providers)) {
+    const merged: Preset = { headers: {}, body: {} };
+    for (const [i, item] of list.entries()) {
+      const preset = typeof item === 'string' ? options.presets?.[item] : item;
+      if (!preset) {
+        throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`);
+      }
+      Object.assign(merged.headers!, preset.headers);
+      merged.body = deepMerge(merged.body!, preset.body ?? {});
+    }
+    byProvider.set(provider, merged);
+  }
+  return {
+    name: 'overrides',
+    enforce: 'post',
+    wrapStream(ctx, next) {
+      const preset = byProvider.get(ctx.target.provider);
+      return preset ? applyPreset(ctx, next, preset) : next();
+    },
+  };
+}
+
+async function* applyPreset(ctx: ProxyContext, next: Next, preset: Preset): AsyncGenerator<StreamEvent> {
+  const headers = ctx.upstream.headers;
+  const saved = { ...headers };
+  for (const [name, value] of Object.entries(preset.headers ?? {})) {
+    if (value === null) delete headers[name];
+    else headers[name] = value;
+  }
+  try {
+    yield* next(deepMerge(ctx.request, preset.body ?? {}) as MessagesRequest);
+  } finally {
+    // The next attempt may go to another provider: it must not carry this one's headers.
+    for (const name of Object.keys(headers)) delete headers[name];
+    Object.assign(headers, saved);
+  }
+}

@@ -1,0 +1,108 @@
+import type { Plugin, ProxyApp, ProxyContext, MessagesRequest, StreamEvent, Message } from '../../../core/index.ts';
+import { callUpstream } from '../../../core/index.ts';
+import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
+import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
+import { anthropicError } from './errors.ts';
+import { relayAnswer } from './relay.ts';
+import { anthropicBody, anthropicHeaders } from './request.ts';
+import { messageToEvents } from './response.ts';
+
+export interface AnthropicOptions extends ProviderOptions {
+  /** Default `https://api.anthropic.com` (without `/v1`); any Anthropic-compatible endpoint works. */
+  baseUrl?: string;
+  /**
+   * The full Messages URL, for gateways whose path differs (`count_tokens` is this URL plus
+   * `/count_tokens`). Default: `{baseUrl}/v1/messages`.
+   */
+  url?: string;
+}
+
+/** Listing the upstream's models at start must not hold the start up for long. */
+const LIST_TIMEOUT_MS = 5000;
+
+/**
+ * Native Anthropic, or any Anthropic-compatible endpoint (DeepSeek's, Kimi's, GLM's `/anthropic`):
+ * the client's body goes out byte for byte but for the model name, headers and `anthropic-beta`
+ * values unfiltered, answers and errors back unchanged (PROTOCOL §F). Without `apiKey` the
+ * client's own credential is forwarded (pass-through mode).
+ * @example anthropic({ name: 'anthropic', apiKey: process.env.ANTHROPIC_API_KEY })
+ */
+export function anthropic(options: AnthropicOptions = {}): Plugin {
+  const o = checkProviderOptions('anthropic', options, { url: { type: 'string', pattern: '^https?://' } });
+  const name = o.name ?? 'anthropic';
+  const base = trimUrl(o.baseUrl ?? 'https://api.anthropic.com');
+  const messagesUrl = o.url ?? `${base}/v1/messages`;
+  const countUrl = appendPath(messagesUrl, '/count_tokens');
+  const timeouts = timeoutsOf(o);
+  const label = `provider "${name}"`;
+  const toError = (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
+    anthropicError(name, status, text, headers);
+
+  const call = (ctx: ProxyContext, url: string, request: MessagesRequest) =>
+    requestUpstream(
+      {
+        url,
+        headers: anthropicHeaders(ctx.client.headers, { ...o.headers, ...ctx.upstream.headers }, o.apiKey),
+        body: anthropicBody(request, ctx.target.model, ctx.received),
+        signal: ctx.signal,
+        timeouts,
+      },
+      name,
+      toError,
+    );
+
+  async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
+    const response = await call(ctx, messagesUrl, request);
+    if (request.stream !== true) {
+      yield* messageToEvents((await readJson(response, name)) as Message);
+      return;
+    }
+    for await (const { data } of readSseJson(response, name)) yield data as StreamEvent;
+  }
+
+  return {
+    name,
+    async setup(app: ProxyApp) {
+      const models = o.models ?? (o.apiKey ? await listModels(app, `${base}/v1/models?limit=1000`, o) : []);
+      app.registerProvider({
+        name,
+        models,
+        send,
+        relay: async (ctx, request) => relayAnswer(ctx, await call(ctx, messagesUrl, request), label),
+        async countTokens(ctx, request) {
+          const response = await call(ctx, countUrl, request as MessagesRequest);
+          const body = (await readJson(response, name)) as { input_tokens?: unknown };
+          return typeof body.input_tokens === 'number' ? body.input_tokens : 0;
+        },
+      });
+    },
+  };
+}
+
+/** `url` with `suffix` added to its path, the query kept. */
+function appendPath(url: string, suffix: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = parsed.pathname.replace(/\/+$/, '') + suffix;
+  return parsed.toString();
+}
+
+/** The upstream's model ids (`GET /v1/models`), for `/v1/models`; none if it cannot say quickly. */
+async function listModels(app: ProxyApp, url: string, o: AnthropicOptions): Promise<string[]> {
+  try {
+    const response = await callUpstream(
+      {
+        url,
+        method: 'GET',
+        headers: { 'x-api-key': o.apiKey!, 'anthropic-version': '2023-06-01', ...o.headers },
+        signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
+      },
+      o.name ?? 'anthropic',
+    );
+    const body = (await response.body.json()) as { data?: { id?: unknown }[] };
+    if (response.statusCode >= 300 || !Array.isArray(body.data)) throw new Error(`HTTP ${response.statusCode}`);
+    return body.data.flatMap((model) => (typeof model.id === 'string' ? [model.id] : []));
+  } catch (error) {
+    app.log.warn({ err: error, provider: o.name ?? 'anthropic' }, 'could not list the upstream models; set models to list them');
+    return [];
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  estimateInputTokens,
+  type MessagesRequest,
+  type Plugin,
+  type ProxyContext,
+  type StreamEvent,
+} from '../../../core/index.ts';
+import { postJson, readJson, readSseJson } from '../shared/http.ts';
+import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
+import { ToolNames } from '../shared/tool-names.ts';
+import { responsesHttpError } from './errors.ts';
+import { isReasoningModel, responsesRequest } from './request.ts';
+import { endOfStream, eventToEvents, newResponsesState, responseAsEvents } from './stream.ts';
+import type { ResponseObject, ResponsesEvent } from './types.ts';
+
+export interface OpenAIResponsesOptions extends ProviderOptions {
+  /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
+  baseUrl?: string;
+  /**
+   * Whether the models reason (take `reasoning`, replay encrypted reasoning, reject sampling
+   * settings). Default: by model name (`o3`, `gpt-5…`, `…codex…` reason; `gpt-4.1` does not).
+   */
+  reasoning?: boolean;
+}
+
+/**
+ * The OpenAI Responses API (PROTOCOL §9), for models that only speak it (Codex-class): stateless
+ * (`store: false`), reasoning replayed through Claude Code's history as encrypted content, one
+ * `prompt_cache_key` per Claude Code session.
+ * @example openaiResponses({ name: 'responses', apiKey: process.env.OPENAI_API_KEY, models: ['gpt-5-codex'] })
+ */
+export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
+  const o = checkProviderOptions('responses', options, { reasoning: { type: 'boolean' } });
+  const name = o.name ?? 'responses';
+  const url = `${trimUrl(o.baseUrl ?? 'https://api.openai.com/v1')}/responses`;
+  const timeouts = timeoutsOf(o);
+  const credential: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
+  const toError = (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
+    responsesHttpError(name, status, text, headers);
+
+  async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
+    const names = new ToolNames();
+    const model = ctx.target.model;
+    const reasoning = o.reasoning ?? isReasoningModel(model);
+    const body = responsesRequest(request, { model, names, session: sessionOf(ctx), reasoning });
+    const response = await postJson(ctx, { provider: name, url, credential, headers: o.headers, body, timeouts, toError });
+    const state = newResponsesState(name, ctx.requestedModel, estimateInputTokens(request), names);
+    const out: StreamEvent[] = [];
+    // message_start as soon as the upstream answers (B8).
+    state.writer.start(out, state.model, state.estimate);
+    yield* out;
+    out.length = 0;
+    const events = body.stream
+      ? readSseJson(response, name)
+      : responseAsEvents((await readJson(response, name)) as ResponseObject).map((data) => ({ event: '', data }));
+    for await (const { data } of events) {
+      eventToEvents(state, data as ResponsesEvent, out);
+      yield* out;
+      out.length = 0;
+      if (state.done) return;
+    }
+    endOfStream(state);
+  }
+
+  return {
+    name,
+    setup(app) {
+      app.registerProvider({ name, models: o.models ?? [], send });
+    },
+  };
+}
+
+/**
+ * The Claude Code conversation a request belongs to: the `x-claude-code-session-id` header
+ * (2.1.86+), else the session in `metadata.user_id` (both of its forms, PROTOCOL §1.2).
+ */
+export function sessionOf(ctx: ProxyContext): string | undefined {
+  const header = ctx.client.headers['x-claude-code-session-id'];
+  if (typeof header === 'string' && header) return header;
+  const user = ctx.request.metadata?.user_id;
+  if (typeof user !== 'string') return undefined;
+  if (user.startsWith('{')) {
+    try {
+      const session = (JSON.parse(user) as { session_id?: unknown }).session_id;
+      return typeof session === 'string' ? session : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return /_session_([0-9a-zA-Z-]+)$/.exec(user)?.[1];
+}

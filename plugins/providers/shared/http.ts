@@ -1,0 +1,101 @@
+import {
+  ProxyError,
+  callUpstream,
+  readSse,
+  transportError,
+  type SseMessage,
+  type ProxyContext,
+  type UpstreamCall,
+} from '../../../core/index.ts';
+
+type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
+
+/** Turns an upstream error response (status, body text, headers) into the client's error. */
+export type ErrorMapper = (status: number, text: string, headers: UpstreamResponse['headers']) => ProxyError;
+
+/**
+ * One upstream call that succeeds or throws the mapped error: a non-2xx answer is read whole and
+ * handed to `toError`, so the client gets the upstream's status and words before any output.
+ */
+export async function requestUpstream(call: UpstreamCall, provider: string, toError: ErrorMapper): Promise<UpstreamResponse> {
+  const response = await callUpstream(call, provider);
+  if (response.statusCode < 300) return response;
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw transportError(error, provider);
+  }
+  throw toError(response.statusCode, text, response.headers);
+}
+
+/** A JSON POST of a translated adapter: what differs between adapters. */
+export interface JsonPost {
+  provider: string;
+  url: string;
+  /** The adapter's credential header(s), before configured and plugin headers. */
+  credential: Record<string, string>;
+  /** The provider's configured `headers`. */
+  headers?: Record<string, string>;
+  body: unknown;
+  timeouts: UpstreamCall['timeouts'];
+  toError: ErrorMapper;
+}
+
+/** POSTs a JSON body upstream for `ctx`: headers set by plugins win, the client's abort aborts it. */
+export function postJson(ctx: ProxyContext, post: JsonPost): Promise<UpstreamResponse> {
+  const headers = { 'content-type': 'application/json', ...post.credential, ...post.headers, ...ctx.upstream.headers };
+  const call = { url: post.url, headers, body: JSON.stringify(post.body), signal: ctx.signal, timeouts: post.timeouts };
+  return requestUpstream(call, post.provider, post.toError);
+}
+
+/** The body of a JSON answer, a transport failure mapped. */
+export async function readJson(response: UpstreamResponse, provider: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw transportError(error, provider);
+  }
+  return parseJson(text, provider);
+}
+
+/** An upstream SSE body as parsed JSON payloads; a broken connection becomes a mapped error. */
+export async function* readSseJson(response: UpstreamResponse, provider: string): AsyncGenerator<{ event: string; data: unknown }> {
+  const messages = readSse(response.body);
+  while (true) {
+    let next: IteratorResult<SseMessage>;
+    try {
+      next = await messages.next();
+    } catch (error) {
+      throw transportError(error, provider);
+    }
+    if (next.done) return;
+    const { event, data } = next.value;
+    if (data === '[DONE]' || data === '') continue;
+    yield { event, data: parseJson(data, provider) };
+  }
+}
+
+function parseJson(text: string, provider: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProxyError('api_error', 502, `${provider}: the upstream sent invalid JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+/** Parses a JSON error body; the raw text (trimmed) when it is not JSON. */
+export function parseErrorBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.trim().slice(0, 2000);
+  }
+}
+
+/** A header's first value. */
+export const header = (headers: UpstreamResponse['headers'], name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};

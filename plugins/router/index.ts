@@ -1,0 +1,235 @@
+import {
+  checkOptions,
+  ConfigError,
+  estimateInputTokens,
+  formatTarget,
+  type Plugin,
+  type ProxyContext,
+  type Target,
+} from '../../core/index.ts';
+import { memoryState, type SharedState } from '../shared/state/index.ts';
+import { redisState } from '../shared/state/redis.ts';
+import { Breakers, type BreakerOptions } from './breaker.ts';
+import { serveEndpoints } from './endpoints.ts';
+import { RateLimiter, rateLimited, type RateLimitOptions } from './rate-limit.ts';
+import { retrySettings, type RetryOptions } from './retry.ts';
+import {
+  fillParams,
+  judge,
+  toRoute,
+  toTarget,
+  type CustomRoute,
+  type Route,
+  type RouteOption,
+  type RouteSpec,
+  type RuleSet,
+  TRAIT_RULES,
+} from './rules.ts';
+import { schema } from './schema.ts';
+import { serve, type AttemptRecord, type Resilience } from './serve.ts';
+import { PromptTokens } from './tokens.ts';
+import type { TimeoutOptions } from './watchdog.ts';
+
+export interface RouterOptions {
+  /** Decides first (after an explicit `provider,model`): a target, or undefined for the rules. */
+  custom?: CustomRoute;
+  /** Routes named after the model the client asked for (case-insensitive), e.g. `{ 'claude-opus-4-1': 'openai,o3' }`. */
+  routes?: Record<string, RouteOption>;
+  /** Prompts of at least `threshold` tokens (default 60,000; o200k tokenizer over system, messages, tools). */
+  longContext?: string | (RouteSpec & { threshold?: number });
+  /** Haiku-class requests (Claude Code's background calls). */
+  background?: RouteOption;
+  /** Requests with `thinking` enabled. */
+  thinking?: RouteOption;
+  /** Requests carrying the `web_search` server tool. */
+  webSearch?: RouteOption;
+  /** Requests whose messages hold an image. */
+  images?: RouteOption;
+  /** Everything no other rule took. Default: the target model-map chose. */
+  default?: RouteOption;
+  /** Fallbacks of targets no route gave fallbacks to, by `provider,model` or by provider. */
+  fallbacks?: Record<string, string[]>;
+  /** Retries with backoff over the target and its fallbacks; `false` turns them off. */
+  retry?: RetryOptions | false;
+  /** A circuit breaker per provider (default on: 5 failures, 30 s open, 3 probes); `false` turns it off. */
+  breaker?: BreakerOptions | false;
+  /** Token-bucket budgets per client key and per provider. Default: none. */
+  rateLimits?: RateLimitOptions;
+  /** Router-enforced timeouts per attempt (a short first-byte timeout makes fallbacks quick). */
+  timeouts?: TimeoutOptions;
+  /** When a stream breaks after the first byte, resume on the next target. Default `false`. */
+  continuation?: boolean;
+  /**
+   * `redis://…`: breaker state and budgets shared by every instance using it. Default: the
+   * config's top-level `redis`, else in memory.
+   */
+  redis?: string;
+}
+
+export type { BreakerOptions, CustomRoute, RateLimitOptions, RetryOptions, RouteOption, TimeoutOptions };
+
+declare module '../../core/index.ts' {
+  interface ProxyState {
+    /** Set in onRequest: the fallbacks planned and every attempt made, for the log and `onFinish`. */
+    router?: { fallbacks: Target[]; attempts: AttemptRecord[] };
+  }
+}
+
+/**
+ * Routes by what a request needs and keeps it answered when a provider fails: rules, fallbacks
+ * before the first byte, retries with backoff, a circuit breaker per provider, rate limits,
+ * timeouts, optional mid-stream continuation, `GET /health` and `POST /api/route/explain`.
+ * @example router({ longContext: { model: 'gemini,gemini-2.5-pro', threshold: 60000 }, fallbacks: { openai: ['gemini,gemini-2.5-flash'] } })
+ */
+export function router(options: RouterOptions = {}): Plugin {
+  checkOptions('router', schema, options);
+  if (options.custom !== undefined && typeof options.custom !== 'function') {
+    throw new ConfigError(
+      'plugins (router): options.custom: expected a function (request, ctx) => "provider,model" | undefined',
+    );
+  }
+  const rules = ruleSet(options);
+  const fallbacks = new Map(
+    Object.entries(options.fallbacks ?? {}).map(([key, refs]) => [key, refs.map(toTarget)]),
+  );
+  const fallbacksOf = (target: Target): Target[] =>
+    fallbacks.get(formatTarget(target)) ?? fallbacks.get(target.provider) ?? [];
+  const tokens = new PromptTokens();
+  let store: SharedState = memoryState();
+  const r: Resilience = {
+    retry: retrySettings(options.retry || { attempts: 0 }),
+    breakers: null,
+    limits: null,
+    timeouts: options.timeouts ?? null,
+    continuation: options.continuation ?? false,
+    async safely(ctx, work, fallback) {
+      try {
+        return await work();
+      } catch (error) {
+        ctx.log.warn(
+          { err: error, store: store.kind },
+          'router state unavailable; letting the request through',
+        );
+        return fallback;
+      }
+    },
+  };
+  const passThrough =
+    r.retry.attempts === 0 &&
+    options.breaker === false &&
+    !options.rateLimits?.providers &&
+    !r.timeouts &&
+    !r.continuation;
+
+  return {
+    name: 'router',
+    enforce: 'post',
+    async setup(app) {
+      const redis = options.redis ?? app.redis;
+      if (redis) {
+        store = await redisState(redis);
+        await store.get('ping').catch((error: unknown) => {
+          app.log.warn(
+            { err: error },
+            'router: Redis unreachable; requests pass unlimited until it answers',
+          );
+        });
+      }
+      r.breakers = options.breaker === false ? null : new Breakers(options.breaker, store);
+      r.limits = options.rateLimits ? new RateLimiter(options.rateLimits, store) : null;
+      for (const [where, route] of routesOf(rules)) {
+        for (const target of [route.target, ...route.fallbacks])
+          if (target.provider) app.requireTarget(target, `plugins (router): options.${where}`);
+      }
+      for (const [key, targets] of fallbacks) {
+        for (const target of targets)
+          if (target.provider)
+            app.requireTarget(target, `plugins (router): options.fallbacks["${key}"]`);
+      }
+      if (rules.longContext) await tokens.load();
+      serveEndpoints(app, {
+        rules,
+        tokens,
+        fallbacksOf,
+        breakers: () => r.breakers,
+        store: () => store,
+      });
+    },
+    async onRequest(ctx) {
+      const verdicts = await judge(rules, { ctx, tokens }, false);
+      const won = verdicts.at(-1)!;
+      let route: Route | undefined;
+      if (won.matched && won.rule !== 'explicit') {
+        route = won.route!;
+        ctx.target = { ...route.target };
+        ctx.route = won.rule;
+        ctx.request = fillParams(ctx.request, route.params);
+      }
+      ctx.state.router = {
+        fallbacks: route?.fallbacks.length ? route.fallbacks : fallbacksOf(ctx.target),
+        attempts: [],
+      };
+      if (ctx.endpoint === 'messages' && r.limits?.limitsClients) await limitClient(ctx, r);
+    },
+    wrapStream(ctx, next) {
+      const planned = ctx.state.router?.fallbacks ?? [];
+      if (passThrough && planned.length === 0) return next();
+      return serve(ctx, next, [ctx.target, ...planned], r);
+    },
+    onFinish(ctx, outcome) {
+      if (!r.limits || outcome.usage.output_tokens <= 0) return;
+      return r.safely(
+        ctx,
+        () => r.limits!.chargeOutput(ctx, ctx.target.provider, outcome.usage.output_tokens),
+        undefined,
+      );
+    },
+    close: () => store.close(),
+  };
+}
+
+async function limitClient(ctx: ProxyContext, r: Resilience): Promise<void> {
+  const waitMs = await r.safely(
+    ctx,
+    () => r.limits!.client(ctx, estimateInputTokens(ctx.request)),
+    0,
+  );
+  if (waitMs > 0) throw rateLimited('this client', waitMs);
+}
+
+function ruleSet(options: RouterOptions): RuleSet {
+  const optional = (option: RouteOption | undefined) =>
+    option === undefined ? undefined : toRoute(option);
+  const long = options.longContext;
+  return {
+    custom: options.custom,
+    models: new Map(
+      Object.entries(options.routes ?? {}).map(([name, option]) => [
+        name.toLowerCase(),
+        toRoute(option),
+      ]),
+    ),
+    longContext:
+      long === undefined
+        ? undefined
+        : { ...toRoute(long), threshold: (typeof long === 'object' && long.threshold) || 60_000 },
+    background: optional(options.background),
+    thinking: optional(options.thinking),
+    webSearch: optional(options.webSearch),
+    images: optional(options.images),
+    default: optional(options.default),
+  };
+}
+
+/** Every configured route with the option path naming it, for start-up checks. */
+function routesOf(rules: RuleSet): [string, Route][] {
+  const named: [string, Route][] = [...rules.models].map(([name, route]) => [
+    `routes["${name}"]`,
+    route,
+  ]);
+  for (const key of TRAIT_RULES) {
+    const route = rules[key];
+    if (route) named.push([key, route]);
+  }
+  return named;
+}

@@ -1,0 +1,232 @@
+import {
+  formatTarget,
+  parseModelRef,
+  type ContentBlock,
+  type MessagesRequest,
+  type ProxyContext,
+  type Target,
+} from '../../core/index.ts';
+import { tierOf } from '../model-map/index.ts';
+import type { PromptTokens } from './tokens.ts';
+
+/** Where a rule sends a request: `provider,model`, or the full form with fallbacks and parameters. */
+export type RouteOption = string | RouteSpec;
+
+export interface RouteSpec {
+  /** `provider,model` (or `provider/model`). */
+  model: string;
+  /** Tried in order when the target fails before the first byte. Default: none. */
+  fallbacks?: string[];
+  /** Request fields set only when the client did not send them, e.g. `{ temperature: 0.2 }`. */
+  params?: Record<string, unknown>;
+}
+
+/** A user function deciding first: a `provider,model` to use, or undefined to let the rules decide. */
+export type CustomRoute = (
+  request: MessagesRequest,
+  ctx: ProxyContext,
+) => string | undefined | Promise<string | undefined>;
+
+/** The rules that route by a trait of the request, each an option of the same name. */
+export const TRAIT_RULES = [
+  'longContext',
+  'background',
+  'thinking',
+  'webSearch',
+  'images',
+  'default',
+] as const;
+
+/** The rule names, in the order they are tried; each is also the `ctx.route` reason it sets. */
+export const RULES = ['explicit', 'custom', 'model', ...TRAIT_RULES] as const;
+export type RuleName = (typeof RULES)[number];
+
+/** A route ready to use: parsed targets, fallbacks and parameters. */
+export interface Route {
+  target: Target;
+  fallbacks: Target[];
+  params: Record<string, unknown> | undefined;
+}
+
+/** The configured rules, parsed once at start. */
+export interface RuleSet {
+  custom?: CustomRoute;
+  /** Routes named after the model the client requested (lower case). */
+  models: Map<string, Route>;
+  longContext?: Route & { threshold: number };
+  background?: Route;
+  thinking?: Route;
+  webSearch?: Route;
+  images?: Route;
+  default?: Route;
+}
+
+/** What one rule said about a request. */
+export interface Verdict {
+  rule: RuleName;
+  matched: boolean;
+  /** Why it matched or did not, for the explanation. */
+  reason: string;
+  route?: Route;
+}
+
+/** What the rules decide from: the request, and its context for a custom function. */
+export interface RuleInput {
+  ctx: ProxyContext;
+  tokens: PromptTokens;
+}
+
+/** Parses `provider,model`; a bare name leaves the provider to the core (the first listing it). */
+export const toTarget = (ref: string): Target =>
+  parseModelRef(ref, new Map()) ?? { provider: '', model: ref };
+
+export function toRoute(option: RouteOption): Route {
+  const spec = typeof option === 'string' ? { model: option } : option;
+  return {
+    target: toTarget(spec.model),
+    fallbacks: (spec.fallbacks ?? []).map(toTarget),
+    params: spec.params,
+  };
+}
+
+/**
+ * Tries the rules in order. With `all`, every rule is judged (for the explanation); otherwise it
+ * stops at the first match. Reads the request only: the caller applies the route.
+ */
+export async function judge(rules: RuleSet, input: RuleInput, all: boolean): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  let decided = false;
+  for (const rule of RULES) {
+    const verdict = await JUDGES[rule](rules, input);
+    verdicts.push(verdict);
+    if (verdict.matched && !decided) {
+      decided = true;
+      if (!all) break;
+    }
+  }
+  return verdicts;
+}
+
+type Judge = (rules: RuleSet, input: RuleInput) => Verdict | Promise<Verdict>;
+
+const yes = (rule: RuleName, reason: string, route: Route): Verdict => ({
+  rule,
+  matched: true,
+  reason,
+  route,
+});
+const no = (rule: RuleName, reason: string): Verdict => ({ rule, matched: false, reason });
+const off = (rule: RuleName): Verdict => no(rule, 'not configured');
+
+const JUDGES: Record<RuleName, Judge> = {
+  explicit(_rules, { ctx }) {
+    if (ctx.route !== 'explicit')
+      return no('explicit', `"${ctx.requestedModel}" names no provider`);
+    return yes('explicit', `"${ctx.requestedModel}" names its provider`, {
+      target: ctx.target,
+      fallbacks: [],
+      params: undefined,
+    });
+  },
+  async custom(rules, { ctx }) {
+    if (!rules.custom) return off('custom');
+    const ref = await rules.custom(ctx.request, ctx);
+    if (!ref) return no('custom', 'the function returned nothing');
+    return yes('custom', `the function chose ${ref}`, toRoute(ref));
+  },
+  model(rules, { ctx }) {
+    const route = rules.models.get(ctx.requestedModel.toLowerCase());
+    if (route) return yes('model', `a route is named "${ctx.requestedModel}"`, route);
+    return no(
+      'model',
+      rules.models.size ? `no route is named "${ctx.requestedModel}"` : 'not configured',
+    );
+  },
+  async longContext(rules, { ctx, tokens }) {
+    const rule = rules.longContext;
+    if (!rule) return off('longContext');
+    const count = await tokens.count(ctx.request, rule.threshold);
+    if (count >= rule.threshold)
+      return yes('longContext', `${count} prompt tokens ≥ ${rule.threshold}`, rule);
+    return no('longContext', `at most ${count} prompt tokens < ${rule.threshold}`);
+  },
+  background(rules, { ctx }) {
+    if (!rules.background) return off('background');
+    const tier = ctx.state['model-map']?.tier ?? tierOf(ctx.requestedModel);
+    if (tier === 'small')
+      return yes('background', `"${ctx.requestedModel}" is haiku-class`, rules.background);
+    return no('background', `"${ctx.requestedModel}" is not haiku-class`);
+  },
+  thinking(rules, { ctx }) {
+    if (!rules.thinking) return off('thinking');
+    const type = ctx.request.thinking?.type;
+    if (type === 'enabled' || type === 'adaptive')
+      return yes('thinking', `thinking is ${type}`, rules.thinking);
+    return no('thinking', type ? `thinking is ${type}` : 'no thinking requested');
+  },
+  webSearch(rules, { ctx }) {
+    if (!rules.webSearch) return off('webSearch');
+    const tool = ctx.request.tools?.find((t) => t.type?.startsWith('web_search'));
+    if (tool) return yes('webSearch', `the ${tool.type} tool is present`, rules.webSearch);
+    return no('webSearch', 'no web_search tool');
+  },
+  images(rules, { ctx }) {
+    if (!rules.images) return off('images');
+    const found = ctx.request.messages.some(
+      (m) => typeof m.content !== 'string' && m.content.some(hasImage),
+    );
+    return found
+      ? yes('images', 'the messages hold an image', rules.images)
+      : no('images', 'no image in the messages');
+  },
+  default(rules) {
+    return rules.default
+      ? yes('default', 'no earlier rule matched', rules.default)
+      : off('default');
+  },
+};
+
+function hasImage(block: ContentBlock): boolean {
+  if (block.type === 'image') return true;
+  return (
+    block.type === 'tool_result' && Array.isArray(block.content) && block.content.some(hasImage)
+  );
+}
+
+/** Sets the parameters the client did not send; the client's own values always win. */
+export function fillParams(
+  request: MessagesRequest,
+  params: Record<string, unknown> | undefined,
+): MessagesRequest {
+  if (!params) return request;
+  const missing = Object.entries(params).filter(([key]) => request[key] === undefined);
+  return missing.length ? { ...request, ...Object.fromEntries(missing) } : request;
+}
+
+/** The explanation `POST /api/route/explain` and `ccproxy route --explain` print. */
+export interface Explanation {
+  rule: RuleName | 'none';
+  target: string;
+  fallbacks: string[];
+  params?: Record<string, unknown>;
+  rules: { rule: RuleName; matched: boolean; reason: string }[];
+}
+
+export function explanation(
+  verdicts: readonly Verdict[],
+  current: Target,
+  extraFallbacks: (t: Target) => Target[],
+): Explanation {
+  const winner = verdicts.find((v) => v.matched);
+  const route = winner?.route;
+  const target = route?.target ?? current;
+  const fallbacks = route?.fallbacks.length ? route.fallbacks : extraFallbacks(target);
+  return {
+    rule: winner?.rule ?? 'none',
+    // No rule and no provider named: the model map (or the first provider listing it) decides.
+    target: target.provider ? formatTarget(target) : target.model,
+    fallbacks: fallbacks.map(formatTarget),
+    ...(route?.params && { params: route.params }),
+    rules: verdicts.map(({ rule, matched, reason }) => ({ rule, matched, reason })),
+  };
+}

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { TestContext } from 'node:test';
+
+export interface TestRedis {
+  /** `redis://127.0.0.1:PORT` */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A port free right now on 127.0.0.1 (the OS picks it; redis-server cannot take port 0). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts a private `redis-server` (no persistence) on a free 127.0.0.1 port for one test file
+ * and stops it afterwards, so tests never depend on a system service. Needs `redis-server` on
+ * the PATH (`apt-get install redis-server`).
+ */
+export async function startTestRedis(t: TestContext | null): Promise<TestRedis> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) resolve();
+    });
+  });
+  child.removeAllListeners('exit');
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  t?.after(stop);
+  return { url: `redis://127.0.0.1:${port}`, stop };
+}
