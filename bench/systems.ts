@@ -134,6 +134,7 @@ export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
         PORT: String(port),
         OPENAI_BASE_URL: `${env.upstream}/v1`,
         OPENAI_API_KEY: 'sk-bench',
+        ANTHROPIC_API_KEY: CLIENT_KEY, // the key clients must present, as Claude Code users set it
         BIG_MODEL: UPSTREAM_MODEL,
         MIDDLE_MODEL: UPSTREAM_MODEL,
         SMALL_MODEL: UPSTREAM_MODEL,
