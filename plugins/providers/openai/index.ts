@@ -170,11 +170,21 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
     out.length = 0;
     yield* relay(adapter, ctx, state, response.body, out);
   } finally {
-    response.body.destroy();
+    release(response.body, state.ended);
     if (state.invalidArguments.length) {
       ctx.log.warn({ provider: adapter.name, tools: state.invalidArguments }, 'upstream sent tool arguments that are not JSON');
     }
   }
+}
+
+/**
+ * A finished answer's last bytes (the chunked terminator, usually) are read so its keep-alive
+ * connection goes back to the pool; destroying the body would close the socket and cost an
+ * error object with a stack trace per request. An unfinished one is destroyed, aborting it.
+ */
+function release(body: UpstreamBody, finished: boolean): void {
+  if (finished) body.dump().catch(() => undefined);
+  else body.destroy();
 }
 
 type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
@@ -182,7 +192,8 @@ type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
 /** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
 async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
   try {
-    for await (const message of readSse(body)) {
+    // Returning early must not destroy the body: `release` decides, once the stream is over.
+    for await (const message of readSse(body.iterator({ destroyOnReturn: false }))) {
       sseToEvents(state, message, out);
       yield* out;
       out.length = 0;
