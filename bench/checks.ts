@@ -30,8 +30,19 @@ interface Exchange {
   text: string;
 }
 
-async function send(target: Target, mode: Mode, stream: boolean, gate?: { id: string; upstream: string }): Promise<Exchange> {
-  const body = messagesBody({ size: 'normal', mode, stream, model: target.model, gateId: gate?.id });
+async function send(
+  target: Target,
+  mode: Mode,
+  stream: boolean,
+  gate?: { id: string; upstream: string },
+): Promise<Exchange> {
+  const body = messagesBody({
+    size: 'normal',
+    mode,
+    stream,
+    model: target.model,
+    gateId: gate?.id,
+  });
   const res = await request(target.origin + target.path, {
     method: 'POST',
     headers: { ...target.headers, 'content-type': 'application/json' },
@@ -65,7 +76,8 @@ function events(text: string): { events: WireEvent[]; error: string } {
     } catch {
       return { events: out, error: `data is not JSON: ${m.data.slice(0, 80)}` };
     }
-    if (m.event !== data.type) return { events: out, error: `event: "${m.event}" but data.type "${data.type}"` };
+    if (m.event !== data.type)
+      return { events: out, error: `event: "${m.event}" but data.type "${data.type}"` };
     if (data.type !== 'ping') out.push(data);
   }
   return { events: out, error: '' };
@@ -77,7 +89,8 @@ export function grammarError(list: readonly WireEvent[]): string {
   let next = 0;
   for (const [i, e] of list.entries()) {
     const where = `event ${i} (${e.type})`;
-    if ((i === 0) !== (e.type === 'message_start')) return `${where}: message_start must come first, once`;
+    if ((i === 0) !== (e.type === 'message_start'))
+      return `${where}: message_start must come first, once`;
     if (e.type === 'content_block_start') {
       if (open !== -1 || e.index !== next) return `${where}: block ${e.index} opened out of order`;
       open = next++;
@@ -95,7 +108,8 @@ export function grammarError(list: readonly WireEvent[]): string {
 
 const deltas = (list: readonly WireEvent[], field: 'text' | 'partial_json'): string =>
   list.map((e) => (e.type === 'content_block_delta' ? (e.delta?.[field] ?? '') : '')).join('');
-const stopReason = (list: readonly WireEvent[]) => list.find((e) => e.type === 'message_delta')?.delta?.stop_reason;
+const stopReason = (list: readonly WireEvent[]) =>
+  list.find((e) => e.type === 'message_delta')?.delta?.stop_reason;
 
 async function streamed(target: Target, mode: Mode, gate?: { id: string; upstream: string }) {
   const ex = await send(target, mode, true, gate);
@@ -110,7 +124,11 @@ const CHECKS: Record<string, Check> = {
   async 'json text'(target) {
     const ex = await send(target, 'text', false);
     if (ex.status !== 200) return `HTTP ${ex.status}`;
-    const m = JSON.parse(ex.text) as { type?: string; content?: { type: string; text?: string }[]; stop_reason?: string };
+    const m = JSON.parse(ex.text) as {
+      type?: string;
+      content?: { type: string; text?: string }[];
+      stop_reason?: string;
+    };
     if (m.type !== 'message') return `not a message: ${ex.text.slice(0, 80)}`;
     const text = m.content?.[0]?.text ?? '';
     if (text !== TEXT) return `text differs from the upstream answer ${difference(text)}`;
@@ -130,16 +148,24 @@ const CHECKS: Record<string, Check> = {
     const final = list.find((e) => e.type === 'message_delta')?.usage;
     const output = final?.output_tokens;
     const input = final?.input_tokens ?? list[0]?.message?.usage?.input_tokens;
-    if (output !== USAGE.completion_tokens) return `output_tokens ${output}, upstream said ${USAGE.completion_tokens}`;
-    return input === USAGE.prompt_tokens ? '' : `input_tokens ${input}, upstream said ${USAGE.prompt_tokens}`;
+    if (output !== USAGE.completion_tokens)
+      return `output_tokens ${output}, upstream said ${USAGE.completion_tokens}`;
+    return input === USAGE.prompt_tokens
+      ? ''
+      : `input_tokens ${input}, upstream said ${USAGE.prompt_tokens}`;
   },
   async 'tool input from fragments'(target) {
     const { list, error } = await streamed(target, 'tool');
     if (error) return error;
     const block = list.find((e) => e.type === 'content_block_start')?.content_block;
-    if (block?.type !== 'tool_use' || block.name !== TOOL_CALL.name) return `first block is ${block?.type} ${block?.name ?? ''}`;
+    if (block?.type !== 'tool_use' || block.name !== TOOL_CALL.name)
+      return `first block is ${block?.type} ${block?.name ?? ''}`;
     const json = deltas(list, 'partial_json');
-    if (json !== JSON.stringify(TOOL_CALL.input) && JSON.stringify(safeParse(json)) !== JSON.stringify(TOOL_CALL.input)) return 'tool input differs';
+    if (
+      json !== JSON.stringify(TOOL_CALL.input) &&
+      JSON.stringify(safeParse(json)) !== JSON.stringify(TOOL_CALL.input)
+    )
+      return 'tool input differs';
     return stopReason(list) === 'tool_use' ? '' : `stop_reason ${stopReason(list)}`;
   },
   async 'no buffering'(target, upstream) {
@@ -147,14 +173,19 @@ const CHECKS: Record<string, Check> = {
     // buffers, it waits in vain, gives up after a while and says so in the text.
     const { list, error } = await streamed(target, 'gate', { id: `g${Date.now()}`, upstream });
     if (error) return error;
-    return deltas(list, 'text').includes(GATE_TIMED_OUT) ? 'the first delta reached the client only after the upstream gave up waiting' : '';
+    return deltas(list, 'text').includes(GATE_TIMED_OUT)
+      ? 'the first delta reached the client only after the upstream gave up waiting'
+      : '';
   },
   async 'upstream 500'(target) {
     return errorAnswer(await send(target, 'error500', false), 500, 'api_error');
   },
   async 'upstream 429'(target) {
     const ex = await send(target, 'error429', false);
-    return errorAnswer(ex, 429, 'rate_limit_error') || (ex.headers['retry-after'] === RETRY_AFTER ? '' : `retry-after ${ex.headers['retry-after']}`);
+    return (
+      errorAnswer(ex, 429, 'rate_limit_error') ||
+      (ex.headers['retry-after'] === RETRY_AFTER ? '' : `retry-after ${ex.headers['retry-after']}`)
+    );
   },
 };
 

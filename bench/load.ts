@@ -18,7 +18,11 @@ export const pointName = (p: Point): string => `${p.kind}:${p.body}:${p.concurre
 
 export function parsePoint(text: string): Point {
   const [kind, body, concurrency] = text.split(':');
-  if ((kind !== 'json' && kind !== 'sse') || (body !== 'normal' && body !== 'large' && body !== 'tool') || !Number(concurrency)) {
+  if (
+    (kind !== 'json' && kind !== 'sse') ||
+    (body !== 'normal' && body !== 'large' && body !== 'tool') ||
+    !Number(concurrency)
+  ) {
     throw new Error(`bad point "${text}": expected KIND:BODY:CONCURRENCY, e.g. json:normal:1`);
   }
   return { kind, body, concurrency: Number(concurrency) };
@@ -55,10 +59,20 @@ export function requestBody(point: Point, model: string): Buffer {
 
 /** Runs one point against one target. */
 export async function runLoad(target: Target, point: Point, bounds: Bounds): Promise<Samples> {
-  const pool = new Pool(target.origin, { connections: point.concurrency, keepAliveTimeout: 60_000 });
+  const pool = new Pool(target.origin, {
+    connections: point.concurrency,
+    keepAliveTimeout: 60_000,
+  });
   const body = requestBody(point, target.model);
   const headers = { ...target.headers, 'content-type': 'application/json' };
-  const samples: Samples = { total: [], firstByte: [], firstDelta: [], errors: 0, firstError: '', seconds: 0 };
+  const samples: Samples = {
+    total: [],
+    firstByte: [],
+    firstDelta: [],
+    errors: 0,
+    firstError: '',
+    seconds: 0,
+  };
   const start = performance.now();
   const deadline = start + bounds.seconds * 1000;
   let started = 0;
@@ -77,7 +91,13 @@ export async function runLoad(target: Target, point: Point, bounds: Bounds): Pro
   return samples;
 }
 
-async function once(pool: Pool, path: string, headers: Record<string, string>, body: Buffer, samples: Samples) {
+async function once(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  samples: Samples,
+) {
   const t0 = performance.now();
   try {
     const res = await pool.request({ method: 'POST', path, headers, body });

