@@ -184,7 +184,9 @@ const CHECKS: Record<string, Check> = {
     const ex = await send(target, 'error429', false);
     return (
       errorAnswer(ex, 429, 'rate_limit_error') ||
-      (ex.headers['retry-after'] === RETRY_AFTER ? '' : `retry-after ${ex.headers['retry-after']}`)
+      (ex.headers['retry-after'] === RETRY_AFTER
+        ? ''
+        : `retry-after ${String(ex.headers['retry-after'])}`)
     );
   },
 };

@@ -141,16 +141,17 @@ async function launch(
 export const direct: System = {
   name: 'direct (upstream alone)',
   missing: () => '',
-  start: async ({ upstream }) => ({
-    child: null,
-    target: {
-      origin: upstream,
-      path: '/v1/chat/completions',
-      headers: { authorization: 'Bearer sk-bench' },
-      model: UPSTREAM_MODEL,
-    },
-    startupMs: NaN,
-  }),
+  start: ({ upstream }) =>
+    Promise.resolve({
+      child: null,
+      target: {
+        origin: upstream,
+        path: '/v1/chat/completions',
+        headers: { authorization: 'Bearer sk-bench' },
+        model: UPSTREAM_MODEL,
+      },
+      startupMs: NaN,
+    }),
 };
 
 /**

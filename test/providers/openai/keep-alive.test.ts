@@ -5,7 +5,11 @@ import { user } from '../../helpers/proxy.ts';
 import { sseData } from '../../helpers/upstream.ts';
 import { chunk, setup, usageChunk } from './helpers.ts';
 
-const CHUNKS = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hi' }, 'stop'), usageChunk(5, 1)];
+const CHUNKS = [
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ content: 'Hi' }, 'stop'),
+  usageChunk(5, 1),
+];
 
 test('streamed answers leave their upstream connection open for the next request', async (t) => {
   const sockets = new Set<Socket>();
@@ -20,7 +24,9 @@ test('streamed answers leave their upstream connection open for the next request
     setTimeout(() => res.end(), 20);
   });
   for (let i = 0; i < 3; i++) {
-    const message = await proxy.client.messages.stream({ model: 'gpt-4o', max_tokens: 16, messages: [user('hi')] }).finalMessage();
+    const message = await proxy.client.messages
+      .stream({ model: 'gpt-4o', max_tokens: 16, messages: [user('hi')] })
+      .finalMessage();
     assert.deepEqual(message.content, [{ type: 'text', text: 'Hi' }]);
     await ended; // the next request starts once the upstream has finished this answer
   }
