@@ -8,11 +8,13 @@ export interface CliArgs {
   host?: string;
   port?: number;
   allowOpen?: boolean;
+  /** `route --explain FILE.json`: the request body to explain. */
+  explain?: string;
   help: boolean;
   version: boolean;
 }
 
-/** Parses `ccproxy [command] [--config F] [--host H] [--port P] [--allow-open] [--help] [--version]`. */
+/** Parses `ccproxy [command] [--config F] [--host H] [--port P] [--allow-open] [--explain F] [--help] [--version]`. */
 export function parseCli(argv: readonly string[]): CliArgs {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -23,6 +25,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       host: { type: 'string' },
       port: { type: 'string', short: 'p' },
       'allow-open': { type: 'boolean' },
+      explain: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -41,6 +44,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     host: values.host,
     port,
     allowOpen: values['allow-open'],
+    explain: values.explain,
     help: values.help ?? false,
     version: values.version ?? false,
   };
@@ -49,7 +53,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
 export const HELP = `ccproxy: Claude Code (and any Anthropic API client) on any LLM provider
 
 Usage
-  ccproxy [start] [options]     run the proxy in the foreground
+  ccproxy [start] [options]                 run the proxy in the foreground
+  ccproxy route --explain <request.json>    which router rule a Messages request body meets,
+                                            where it goes and why (no upstream is called)
 
 Options
   -c, --config <file>   config file (default: ./ccproxy.config.ts, then ~/.ccproxy/ccproxy.config.ts;

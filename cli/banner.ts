@@ -1,9 +1,16 @@
+import { relative } from 'node:path';
 import type { RunningProxy } from '../core/index.ts';
+
+function shortPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
 
 /** What a user needs to see at start: where, with which config, routing where, and how to connect. */
 export function banner(proxy: RunningProxy, version: string): string {
   const { runtime } = proxy;
-  const config = runtime.config.file ? `config ${runtime.config.file}` : 'no config file: running on the environment defaults';
+  const file = runtime.config.file;
+  const config = file ? `config ${shortPath(file)}` : 'no config file: running on the environment defaults';
   const providers = [...runtime.providers.values()].map((p) => `  ${p.name}${p.models?.length ? ` (${p.models.join(', ')})` : ''}`);
   const routes = runtime.requirements
     .filter((r) => r.label)

@@ -1,17 +1,30 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, startProxy } from '../core/index.ts';
+import { ConfigError, loadConfig, startProxy, type ResolvedConfig } from '../core/index.ts';
 import { envPreset } from '../plugins/env/index.ts';
 import { HELP, parseCli, type CliArgs } from './args.ts';
 import { banner } from './banner.ts';
+import { explainRoute } from './route.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
 
-async function start(args: CliArgs): Promise<void> {
-  const config = await loadConfig({
+/** The config every server-starting command runs on: flags, environment, file, defaults. */
+const load = (args: CliArgs): Promise<ResolvedConfig> =>
+  loadConfig({
     flags: { config: args.config, host: args.host, port: args.port, allowOpen: args.allowOpen },
     command: args.command,
     fallback: envPreset,
   });
+
+async function route(args: CliArgs): Promise<void> {
+  if (!args.explain)
+    throw new ConfigError('route: expected --explain <request.json>; run ccproxy --help');
+  process.stdout.write(await explainRoute(await load(args), args.explain));
+}
+
+async function start(args: CliArgs): Promise<void> {
+  const config = await load(args);
   const proxy = await startProxy(config);
   process.stderr.write(banner(proxy, version));
   let stopping = false;
@@ -39,6 +52,8 @@ async function main(argv: readonly string[]): Promise<void> {
   switch (args.command) {
     case 'start':
       return start(args);
+    case 'route':
+      return route(args);
     default:
       throw new ConfigError(`unknown command "${args.command}"; run ccproxy --help`);
   }
@@ -48,10 +63,12 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const code = (error as { code?: string }).code;
   if (error instanceof ConfigError || code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`ccproxy: ${(error as Error).message}\n`);
-  } else if (code === 'EADDRINUSE' || code === 'EACCES') {
+  } else if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     process.stderr.write(`ccproxy: cannot listen: ${(error as Error).message}\n`);
   } else {
-    process.stderr.write(`ccproxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `ccproxy: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

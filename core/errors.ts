@@ -105,9 +105,21 @@ export function errorBody(error: ProxyError, requestId: string) {
 }
 
 /** A config mistake, worded as file, path and expectation (STYLE 2.7). Stops start-up. */
+const CONFIG_BRAND = Symbol.for('ccproxy.ConfigError');
+
 export class ConfigError extends Error {
+  readonly [CONFIG_BRAND] = true;
+
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
+  }
+
+  /**
+   * `instanceof` by brand: tsx loads a config (and the core it imports) as a second copy of these
+   * modules, whose ConfigError must still read as a config mistake rather than a crash.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && CONFIG_BRAND in value;
   }
 }

@@ -43,8 +43,10 @@ export type UserConfigFn = (env: ConfigEnv) => UserConfig | Promise<UserConfig>;
  * excess-property checks, and `servr:` would compile.
  * @example export default defineConfig({ plugins: [openai({ name: 'openai' })] })
  */
-export function defineConfig(config: UserConfig): UserConfig;
+// The function form comes first: an arrow without parameters gets its return type from the first
+// overload tried, and only this one keeps `logLevel: 'debug'` a literal rather than a string.
 export function defineConfig(config: UserConfigFn): UserConfigFn;
+export function defineConfig(config: UserConfig): UserConfig;
 export function defineConfig(config: UserConfig | UserConfigFn): UserConfig | UserConfigFn {
   return config;
 }

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
 import { tsImport } from 'tsx/esm/api';
@@ -120,9 +120,45 @@ const explorer = cosmiconfig('ccproxy', {
   },
 });
 
+/**
+ * Imports a config into this process's own module graph, so that the plugins it builds share the
+ * running ccproxy's modules (one logger, one connection pool). A `.ts` file outside an ESM package
+ * would compile to CommonJS, which cannot `import` ccproxy on Node 20: like Vite, ccproxy imports a
+ * temporary `.mts` copy beside it (same folder, so relative imports resolve) and removes it.
+ */
 async function loadModule(path: string): Promise<unknown> {
-  const module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
-  return module.default;
+  const esm = path.endsWith('.ts') && !isEsmScope(dirname(path)) ? esmCopy(path) : path;
+  try {
+    return ((await importModule(esm)) as { default?: unknown }).default;
+  } finally {
+    if (esm !== path) rmSync(esm, { force: true });
+  }
+}
+
+async function importModule(path: string): Promise<unknown> {
+  // The query makes a re-load (a test, a restart in-process) read the file anew.
+  const url = `${pathToFileURL(path).href}?t=${Date.now()}`;
+  try {
+    return await import(url);
+  } catch (error) {
+    // No TypeScript loader in this process (ccproxy used as a library from plain Node): tsx's own.
+    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    return tsImport(url, import.meta.url);
+  }
+}
+
+function isEsmScope(dir: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
+    if (dirname(at) === at) return false;
+  }
+}
+
+function esmCopy(path: string): string {
+  const copy = `${path.slice(0, -3)}.${process.pid}-${Date.now()}.mts`;
+  writeFileSync(copy, readFileSync(path));
+  return copy;
 }
 
 async function importConfig(file: string, label: string, configEnv: { command: string; env: NodeJS.ProcessEnv }) {

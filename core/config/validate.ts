@@ -30,7 +30,10 @@ export function explain(errors: readonly ErrorObject[], data: unknown, root: str
 
 function expectation(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'type') return `a ${String(params.type)}`;
+  if (error.keyword === 'type') {
+    const types = [params.type].flat().join(' or ');
+    return `${/^[aeiou]/.test(types) ? 'an' : 'a'} ${types}`;
+  }
   if (error.keyword === 'pattern') return `a string matching ${String(params.pattern)}`;
   return String(error.message);
 }

@@ -35,8 +35,10 @@ const digest = (key: string): Buffer => createHash('sha256').update(key).digest(
  * @example auth({ keys: [process.env.CCPROXY_API_KEY] })
  */
 export function auth(options: AuthOptions = {}): Plugin {
-  checkOptions('auth', schema, options);
-  const digests = (options.keys ?? []).filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
+  // `undefined` entries are allowed (an unset variable) but JSON Schema cannot say so: drop them first.
+  const keys = (options.keys ?? []).filter((k) => k !== undefined);
+  checkOptions('auth', schema, { ...options, keys });
+  const digests = keys.filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
   let open = options.allowOpen ?? false;
 
   const check = (client: Pick<ClientInfo, 'ip' | 'key'>): void => {

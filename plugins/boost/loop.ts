@@ -49,7 +49,11 @@ const CLIP = 300;
  * an earlier one is no progress and ends the loop early. With no usable plan, the best executor
  * answer seen is sent, else the request runs unguided on the executor.
  */
-export function boosted(ctx: ProxyContext, next: Next, settings: BoostSettings): AsyncIterable<StreamEvent> {
+export function boosted(
+  ctx: ProxyContext,
+  next: Next,
+  settings: BoostSettings,
+): AsyncIterable<StreamEvent> {
   const run = new BoostRun(ctx, next, settings);
   return withPlannerUsage(ctx, run.events(), run.state);
 }
@@ -75,7 +79,9 @@ class BoostRun {
     this.next = next;
     this.s = settings;
     this.original = ctx.request;
-    this.key = settings.cache ? planKey(settings.planner.model, settings.template, ctx.request) : '';
+    this.key = settings.cache
+      ? planKey(settings.planner.model, settings.template, ctx.request)
+      : '';
     this.state = {
       outcome: 'direct',
       cached: false,
@@ -89,30 +95,49 @@ class BoostRun {
     const cached = await this.lookUp();
     if (cached) {
       this.state.cached = true;
-      return yield* this.answer(cached);
+      {
+        yield* this.answer(cached);
+        return;
+      }
     }
     for (let loop = 1; loop <= this.s.maxPlannerCalls; loop++) {
       const plan = await this.ask(loop);
       if (plan === 'stop') break;
       if (plan === 'retry') continue;
-      if (plan.kind === 'summary' || loop === this.s.maxPlannerCalls) return yield* this.settle(plan);
+      if (plan.kind === 'summary' || loop === this.s.maxPlannerCalls) {
+        yield* this.settle(plan);
+        return;
+      }
       const run = await holdUntilToolCall(this.next(executorRequest(this.original, plan)));
-      if (run.rest) return yield* this.settle(plan, run);
+      if (run.rest) {
+        yield* this.settle(plan, run);
+        return;
+      }
       this.hold(run);
       this.attempts.push(
         `Loop ${loop}: the executor followed the guidance "${clip(plan.guidance)}" but called no tool; ` +
           `it answered: ${clip(textOf(run.events))}`,
       );
     }
-    if (!this.held) return yield* this.next(this.original);
+    if (!this.held) {
+      yield* this.next(this.original);
+      return;
+    }
     this.state.outcome = 'guidance';
     yield* replay(this.held);
   }
 
   /** One planner call: a usable plan, `retry`, or `stop` when another call cannot help. */
   private async ask(loop: number): Promise<CachedPlan | 'retry' | 'stop'> {
-    this.prompt ??= { userRequest: describeRequest(this.original), toolsText: describeTools(this.original.tools ?? []) };
-    const prompt = renderPrompt(this.s.template, { loop, previousAttempts: this.attempts, ...this.prompt });
+    this.prompt ??= {
+      userRequest: describeRequest(this.original),
+      toolsText: describeTools(this.original.tools ?? []),
+    };
+    const prompt = renderPrompt(this.s.template, {
+      loop,
+      previousAttempts: this.attempts,
+      ...this.prompt,
+    });
     const reply = await callPlanner(this.ctx, this.s.planner, prompt);
     this.state.planner.calls++;
     if (!reply.ok) {
@@ -150,7 +175,10 @@ class BoostRun {
       this.ctx.log.warn({ err: error }, 'boost: plan cache unavailable');
     });
     this.hold(null);
-    if (!run) return yield* this.answer(plan);
+    if (!run) {
+      yield* this.answer(plan);
+      return;
+    }
     this.state.outcome = 'guidance';
     yield* replay(run);
   }
@@ -203,7 +231,11 @@ function usageOf(events: readonly StreamEvent[]): PlannerUsage {
   const total = { input_tokens: 0, output_tokens: 0 };
   for (const event of events) {
     const usage: Partial<Usage> | undefined =
-      event.type === 'message_start' ? event.message.usage : event.type === 'message_delta' ? event.usage : undefined;
+      event.type === 'message_start'
+        ? event.message.usage
+        : event.type === 'message_delta'
+          ? event.usage
+          : undefined;
     if (usage?.input_tokens) total.input_tokens = usage.input_tokens;
     if (usage?.output_tokens) total.output_tokens = usage.output_tokens;
   }
@@ -214,7 +246,11 @@ function usageOf(events: readonly StreamEvent[]): PlannerUsage {
  * Puts the planner's tokens in the final `message_delta.usage` as `planner`, apart from the
  * executor's: they were spent on another model, at another price.
  */
-async function* withPlannerUsage(ctx: ProxyContext, events: AsyncIterable<StreamEvent>, state: BoostState) {
+async function* withPlannerUsage(
+  ctx: ProxyContext,
+  events: AsyncIterable<StreamEvent>,
+  state: BoostState,
+) {
   for await (const event of events) {
     if (event.type === 'message_delta') {
       event.usage.planner = { ...state.planner, cached: state.cached };
@@ -227,7 +263,8 @@ async function* withPlannerUsage(ctx: ProxyContext, events: AsyncIterable<Stream
 function textOf(events: readonly StreamEvent[]): string {
   let text = '';
   for (const event of events) {
-    if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text as string;
+    if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+      text += event.delta.text as string;
   }
   return text;
 }

@@ -9,6 +9,8 @@ export interface CustomHeadersOptions {
 
 const PREFIX = 'CUSTOM_HEADER_';
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// RFC 9110 field values: no control character but tab. A line break would fail every request.
+const CONTROL = /(?!\t)\p{Cc}/u;
 const schema = {
   type: 'object',
   additionalProperties: false,
@@ -38,8 +40,11 @@ export function customHeaders(options: CustomHeadersOptions = {}): Plugin {
   checkOptions('custom-headers', schema, options);
   // Checked at load: a bad header name must stop the start, not fail every request.
   const headers = { ...headersFromEnv(options.env ?? process.env), ...options.headers };
-  for (const name of Object.keys(headers)) {
+  for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new ConfigError(`plugins (custom-headers): "${name}" is not a valid header name`);
+    if (CONTROL.test(value)) {
+      throw new ConfigError(`plugins (custom-headers): the value of "${name}" contains a line break or another control character`);
+    }
   }
   const entries = Object.entries(headers);
   return {

@@ -14,7 +14,7 @@ export interface ModelMapOptions {
   map?: Record<string, string>;
   /**
    * The client sees the model name it asked for (`message_start.message.model`), as Claude Code
-   * expects. Default `true`; `false` shows the upstream's name.
+   * expects. Default `true`; `false` shows the model the request was sent to (`gpt-4.1`).
    */
   keepRequestedModel?: boolean;
 }
@@ -90,13 +90,12 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
       ctx.target = { ...target };
       ctx.route = hit ? 'map' : `tier:${tier}`;
     },
-    onEvent: keepRequested
-      ? (ctx, event) => {
-          if (event.type !== 'message_start') return;
-          // The client sees the model it asked for; the upstream's name stays in the log (D20).
-          event.message.model = ctx.requestedModel;
-        }
-      : undefined,
+    onEvent(ctx, event) {
+      if (event.type !== 'message_start') return;
+      // D20: the client sees the model it asked for. Adapters already report that name, so the
+      // other choice must be set here too: the model this attempt was sent to.
+      event.message.model = keepRequested ? ctx.requestedModel : ctx.target.model;
+    },
   };
 }
 

@@ -60,18 +60,20 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function overrides(options: OverridesOptions): Plugin {
   checkOptions('overrides', schema, options);
-  const byProvider = new Map<string, Preset>();
+  const byProvider = new Map<string, Combined>();
   for (const [provider, list] of Object.entries(options.providers)) {
-    const merged: Preset = { headers: {}, body: {} };
+    const combined: Combined = { headers: {}, bodies: [] };
     for (const [i, item] of list.entries()) {
       const preset = typeof item === 'string' ? options.presets?.[item] : item;
       if (!preset) {
         throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`);
       }
-      Object.assign(merged.headers!, preset.headers);
-      merged.body = deepMerge(merged.body!, preset.body ?? {});
+      Object.assign(combined.headers, preset.headers);
+      // Kept apart, applied in order per request: merged together, a `null` (delete) would be
+      // lost, since deleting from an empty object leaves nothing to delete from the request.
+      if (preset.body) combined.bodies.push(preset.body);
     }
-    byProvider.set(provider, merged);
+    byProvider.set(provider, combined);
   }
   return {
     name: 'overrides',
@@ -83,15 +85,21 @@ export function overrides(options: OverridesOptions): Plugin {
   };
 }
 
-async function* applyPreset(ctx: ProxyContext, next: Next, preset: Preset): AsyncGenerator<StreamEvent> {
+/** One provider's presets: headers folded together, bodies in the order listed. */
+interface Combined {
+  headers: Record<string, string | null>;
+  bodies: Record<string, unknown>[];
+}
+
+async function* applyPreset(ctx: ProxyContext, next: Next, preset: Combined): AsyncGenerator<StreamEvent> {
   const headers = ctx.upstream.headers;
   const saved = { ...headers };
-  for (const [name, value] of Object.entries(preset.headers ?? {})) {
+  for (const [name, value] of Object.entries(preset.headers)) {
     if (value === null) delete headers[name];
     else headers[name] = value;
   }
   try {
-    yield* next(deepMerge(ctx.request, preset.body ?? {}) as MessagesRequest);
+    yield* next(preset.bodies.reduce<Record<string, unknown>>(deepMerge, ctx.request) as MessagesRequest);
   } finally {
     // The next attempt may go to another provider: it must not carry this one's headers.
     for (const name of Object.keys(headers)) delete headers[name];

@@ -16,7 +16,7 @@ import type { PromptTokens } from './tokens.ts';
 export interface EndpointDeps {
   rules: RuleSet;
   tokens: PromptTokens;
-  fallbacksOf(target: Target): Target[];
+  fallbacksOf: (target: Target) => Target[];
   breakers(): Breakers | null;
   store(): SharedState;
 }

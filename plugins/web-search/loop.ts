@@ -69,7 +69,10 @@ export class SearchLoop {
     for (let calls = 1; ; calls++) {
       const round = new Round(this.output);
       for await (const event of this.next(request)) {
-        if (event.type === 'error') return yield event;
+        if (event.type === 'error') {
+          yield event;
+          return;
+        }
         round.push(event, out);
         yield* drain(out);
       }
@@ -81,10 +84,16 @@ export class SearchLoop {
         delta.delta.stop_reason === 'max_tokens' ||
         calls > this.settings.maxUses + 1
       ) {
-        return yield* this.finish(delta);
+        {
+          yield* this.finish(delta);
+          return;
+        }
       }
       const turns = yield* this.serve(round.calls, out);
-      if (this.output.clientToolUse) return yield* this.finish(delta);
+      if (this.output.clientToolUse) {
+        yield* this.finish(delta);
+        return;
+      }
       request = followUp(request, round.content(), turns, this.refused);
     }
   }

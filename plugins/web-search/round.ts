@@ -83,6 +83,8 @@ export class Round {
           if (value !== null && value !== undefined) this.usage[key] = value;
         return;
       case 'message_stop':
+      case 'ping':
+      case 'error': // handled by the loop before it gets here
         return;
     }
     out.push(event);

@@ -73,7 +73,7 @@ const cases: { name: string; events: StreamEvent[]; expect: string[] }[] = [
   },
   {
     name: 'nothing passes after message_stop',
-    events: [...textStream('a'), delta(0), { type: 'message_stop' } as StreamEvent],
+    events: [...textStream('a'), delta(0), { type: 'message_stop' }],
     expect: ['message_start', 'content_block_start:0', 'content_block_delta:0', 'content_block_stop:0', 'message_delta', 'message_stop'],
   },
   {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { request } from 'undici';
-import type { StreamEvent } from '../../core/anthropic.ts';
 import { ProxyError, type Plugin } from '../../core/index.ts';
 import { foldEvents } from '../../core/stream/accumulator.ts';
 import { fakeProvider, messageStart, textStream } from '../helpers/events.ts';
@@ -177,7 +176,7 @@ test('E5: an error before the first event is an HTTP error with an Anthropic bod
 test('E9: a failure after the first byte gives an SSE error event and no message_stop', async (t) => {
   const { client, url } = await proxyWith(t, async function* () {
     yield messageStart();
-    yield { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as StreamEvent;
+    yield { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } };
     throw new ProxyError('api_error', 502, 'p: connection reset');
   });
   const raw = await post(`${url}/v1/messages`, body({ stream: true }));

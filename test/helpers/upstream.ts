@@ -34,7 +34,8 @@ export async function scriptedUpstream(
 ): Promise<ScriptedUpstream> {
   const requests: RecordedRequest[] = [];
   const aborted: RecordedRequest[] = [];
-  const server = createServer(async (http, res) => {
+  const server = createServer((http, res) => void answer(http, res));
+  async function answer(http: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of http) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -56,7 +57,7 @@ export async function scriptedUpstream(
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(error));
     }
-  });
+  }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -40,7 +40,7 @@ function blockEvents(block: ContentBlock, index: number): StreamEvent[] {
     case 'tool_use':
     case 'server_tool_use': {
       const { input, ...rest } = block;
-      return [start({ ...rest, input: {} } as ContentBlock), delta({ type: 'input_json_delta', partial_json: JSON.stringify(input ?? {}) }), stop];
+      return [start({ ...rest, input: {} }), delta({ type: 'input_json_delta', partial_json: JSON.stringify(input ?? {}) }), stop];
     }
     default:
       return [start(block), stop];

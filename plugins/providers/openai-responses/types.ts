@@ -44,12 +44,12 @@ export interface ResponsesRequest {
 
 /** An output item, as `response.output_item.added` / `.done` and a whole Response carry them. */
 export interface OutputItem {
-  type: 'message' | 'function_call' | 'reasoning' | string;
+  type: 'message' | 'function_call' | 'reasoning' | (string & {});
   id?: string;
   call_id?: string;
   name?: string;
   arguments?: string;
-  content?: { type: 'output_text' | 'refusal' | string; text?: string; refusal?: string }[];
+  content?: { type: 'output_text' | 'refusal' | (string & {}); text?: string; refusal?: string }[];
   summary?: { type: 'summary_text'; text: string }[];
   encrypted_content?: string | null;
 }
@@ -69,10 +69,10 @@ export interface ResponseError {
 /** A Response object: the non-streaming answer, and the payload of the final stream events. */
 export interface ResponseObject {
   id?: string;
-  status?: 'completed' | 'incomplete' | 'failed' | 'in_progress' | string;
+  status?: 'completed' | 'incomplete' | 'failed' | 'in_progress' | (string & {});
   output?: OutputItem[];
   usage?: ResponsesUsage | null;
-  incomplete_details?: { reason?: 'max_output_tokens' | 'content_filter' | string } | null;
+  incomplete_details?: { reason?: 'max_output_tokens' | 'content_filter' | (string & {}) } | null;
   error?: ResponseError | null;
 }
 

@@ -1,28 +1,42 @@
 import {
   asProxyError,
   callUpstream,
-  checkOptions,
   estimateInputTokens,
   readSse,
   transportError,
-  ProxyError,
   type MessagesRequest,
   type Plugin,
   type ProxyContext,
   type StreamEvent,
+  type UpstreamTimeouts,
 } from '../../../core/index.ts';
+import { statusForErrorCode } from '../shared/errors.ts';
+import { readJson } from '../shared/http.ts';
+import {
+  checkProviderOptions,
+  timeoutsOf,
+  trimUrl,
+  type ProviderOptions,
+} from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
 import { retryWithout } from './fallbacks.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
-import { endStream, newStreamState, sseToEvents, startMessage, type StreamState } from './stream.ts';
-import type { ChatResponse } from './types.ts';
+import {
+  endStream,
+  newStreamState,
+  sseToEvents,
+  startMessage,
+  type StreamState,
+} from './stream.ts';
+import type { ChatErrorBody, ChatResponse } from './types.ts';
 import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
 export type { Vendor } from './vendors.ts';
 
-export interface OpenAIOptions {
+/** `openai()` options: the common provider options (DESIGN §4) and this adapter's own. */
+export interface OpenAIOptions extends ProviderOptions {
   /** The provider name model references use (`openai,gpt-4o`). Default `openai`. */
   name?: string;
   /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
@@ -34,12 +48,6 @@ export interface OpenAIOptions {
    * reach a non-Anthropic upstream otherwise (PROTOCOL §5.3).
    */
   passThroughKey?: boolean;
-  /** Models listed in `/v1/models` and used to resolve bare model names. Default none. */
-  models?: string[];
-  /** Extra upstream headers. */
-  headers?: Record<string, string>;
-  /** Milliseconds until the upstream's response headers. Default 600 000. */
-  timeoutMs?: number;
   /** The server's quirks profile. Default: from `baseUrl` (`azure` when `apiVersion` is set). */
   vendor?: Vendor;
   /** Azure `api-version`; setting it implies vendor `azure`. Default `2024-10-21` on Azure. */
@@ -48,25 +56,15 @@ export interface OpenAIOptions {
   maxTokens?: { max?: number; min?: number };
 }
 
-const VENDOR_NAMES = Object.keys(VENDORS);
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
-    baseUrl: { type: 'string', pattern: '^https?://' },
-    apiKey: { type: 'string' },
-    passThroughKey: { type: 'boolean' },
-    models: { type: 'array', items: { type: 'string', minLength: 1 } },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
-    timeoutMs: { type: 'number', exclusiveMinimum: 0 },
-    vendor: { enum: VENDOR_NAMES },
-    apiVersion: { type: 'string', minLength: 1 },
-    maxTokens: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { max: { type: 'integer', minimum: 1 }, min: { type: 'integer', minimum: 1 } },
-    },
+/** JSON Schema of this adapter's own options, checked with the common ones at load. */
+const ownOptions = {
+  passThroughKey: { type: 'boolean' },
+  vendor: { enum: Object.keys(VENDORS) },
+  apiVersion: { type: 'string', minLength: 1 },
+  maxTokens: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { max: { type: 'integer', minimum: 1 }, min: { type: 'integer', minimum: 1 } },
   },
 };
 
@@ -79,7 +77,7 @@ interface Adapter {
   url: (model: string) => string;
   credential: (ctx: ProxyContext) => Record<string, string>;
   headers: Record<string, string>;
-  timeoutMs?: number;
+  timeouts: UpstreamTimeouts;
   maxTokens?: { max?: number; min?: number };
   /**
    * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
@@ -95,25 +93,32 @@ interface Adapter {
  * @example openai({ baseUrl: 'http://localhost:11434/v1', models: ['qwen3:8b'] })
  */
 export function openai(options: OpenAIOptions = {}): Plugin {
-  checkOptions('openai', schema, options);
-  const name = options.name ?? 'openai';
-  const baseUrl = (options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-  const vendor = options.vendor ?? (options.apiVersion ? 'azure' : detectVendor(baseUrl));
+  const o = checkProviderOptions('openai', options, ownOptions);
+  const name = o.name ?? 'openai';
+  const baseUrl = trimUrl(o.baseUrl ?? 'https://api.openai.com/v1');
+  const vendor = o.vendor ?? (o.apiVersion ? 'azure' : detectVendor(baseUrl));
   const profile = VENDORS[vendor];
   const adapter: Adapter = {
     name,
     profile,
-    url: vendor === 'azure' ? azureUrl(baseUrl, options.apiVersion ?? AZURE_API_VERSION) : () => `${baseUrl}/chat/completions`,
-    credential: credentialOf(profile, options),
-    headers: options.headers ?? {},
-    timeoutMs: options.timeoutMs,
-    maxTokens: options.maxTokens,
+    url:
+      vendor === 'azure'
+        ? azureUrl(baseUrl, o.apiVersion ?? AZURE_API_VERSION)
+        : () => `${baseUrl}/chat/completions`,
+    credential: credentialOf(profile, o),
+    headers: o.headers ?? {},
+    timeouts: timeoutsOf(o),
+    maxTokens: o.maxTokens,
     learned: new Map(),
   };
   return {
     name,
     setup(app) {
-      app.registerProvider({ name, models: options.models ?? [], send: (ctx, request) => send(adapter, ctx, request) });
+      app.registerProvider({
+        name,
+        models: o.models ?? [],
+        send: (ctx, request) => send(adapter, ctx, request),
+      });
     },
   };
 }
@@ -127,10 +132,14 @@ function azureUrl(baseUrl: string, apiVersion: string): (model: string) => strin
   const query = `?api-version=${encodeURIComponent(apiVersion)}`;
   if (baseUrl.includes('/openai/deployments/')) return () => `${baseUrl}/chat/completions${query}`;
   const root = baseUrl.replace(/\/openai$/, '');
-  return (model) => `${root}/openai/deployments/${encodeURIComponent(model)}/chat/completions${query}`;
+  return (model) =>
+    `${root}/openai/deployments/${encodeURIComponent(model)}/chat/completions${query}`;
 }
 
-function credentialOf(profile: VendorProfile, options: OpenAIOptions): (ctx: ProxyContext) => Record<string, string> {
+function credentialOf(
+  profile: VendorProfile,
+  options: OpenAIOptions,
+): (ctx: ProxyContext) => Record<string, string> {
   const header = (key: string): Record<string, string> =>
     profile.auth === 'api-key' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
   if (options.passThroughKey) return (ctx) => (ctx.client.key ? header(ctx.client.key) : {});
@@ -139,7 +148,11 @@ function credentialOf(profile: VendorProfile, options: OpenAIOptions): (ctx: Pro
 }
 
 /** The provider call: only I/O around the pure converters. */
-async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
+async function* send(
+  adapter: Adapter,
+  ctx: ProxyContext,
+  request: MessagesRequest,
+): AsyncGenerator<StreamEvent> {
   const stream = request.stream === true;
   const names = new ToolNames();
   const options: ChatRequestOptions = {
@@ -160,8 +173,9 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
   });
   const out: StreamEvent[] = [];
   try {
-    if (!stream) {
-      responseToEvents(state, await readJson<ChatResponse>(adapter, response.body), out);
+    // Some servers ignore `stream: true` and answer with one JSON body.
+    if (!stream || /json/i.test(String(response.headers['content-type'] ?? ''))) {
+      responseToEvents(state, await readResponse(adapter, response), out);
       yield* out;
       return;
     }
@@ -172,7 +186,10 @@ async function* send(adapter: Adapter, ctx: ProxyContext, request: MessagesReque
   } finally {
     release(response.body, state.ended);
     if (state.invalidArguments.length) {
-      ctx.log.warn({ provider: adapter.name, tools: state.invalidArguments }, 'upstream sent tool arguments that are not JSON');
+      ctx.log.warn(
+        { provider: adapter.name, tools: state.invalidArguments },
+        'upstream sent tool arguments that are not JSON',
+      );
     }
   }
 }
@@ -187,10 +204,17 @@ function release(body: UpstreamBody, finished: boolean): void {
   else body.destroy();
 }
 
-type UpstreamBody = Awaited<ReturnType<typeof callUpstream>>['body'];
+type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
+type UpstreamBody = UpstreamResponse['body'];
 
 /** Upstream SSE → events, as each chunk arrives (B7); transport failures become an `error` event (E9). */
-async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, body: UpstreamBody, out: StreamEvent[]) {
+async function* relay(
+  adapter: Adapter,
+  ctx: ProxyContext,
+  state: StreamState,
+  body: UpstreamBody,
+  out: StreamEvent[],
+) {
   try {
     // Returning early must not destroy the body: `release` decides, once the stream is over.
     for await (const message of readSse(body.iterator({ destroyOnReturn: false }))) {
@@ -210,10 +234,15 @@ async function* relay(adapter: Adapter, ctx: ProxyContext, state: StreamState, b
 }
 
 /**
- * Posts the body; on a 400 that names a parameter this server lacks (`stream_options`, reasoning)
+ * Posts the body; on a 400 or 422 that names a parameter this server lacks (`stream_options`, reasoning)
  * or a `max_tokens` above the model's limit, retries once adjusted. Non-2xx → ProxyError.
  */
-async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesRequest, options: ChatRequestOptions) {
+async function post(
+  adapter: Adapter,
+  ctx: ProxyContext,
+  request: MessagesRequest,
+  options: ChatRequestOptions,
+) {
   for (let attempt = 0; ; attempt++) {
     const body = toChatRequest(request, options);
     const response = await callUpstream(
@@ -228,15 +257,22 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
         },
         body: JSON.stringify(body),
         signal: ctx.signal,
-        timeouts: adapter.timeoutMs ? { firstByteMs: adapter.timeoutMs } : undefined,
+        timeouts: adapter.timeouts,
       },
       adapter.name,
     );
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const text = await response.body.text().catch(() => '');
-    const retry = attempt < 2 && response.statusCode === 400 ? retryWithout(text, body, options) : null;
+    // Validation failures are 400 on most servers, 422 on Mistral and vLLM.
+    const retry =
+      attempt < 2 && (response.statusCode === 400 || response.statusCode === 422)
+        ? retryWithout(text, body, options)
+        : null;
     if (retry) {
-      ctx.log.warn({ provider: adapter.name, change: retry.change }, 'upstream rejected a parameter; retrying without it');
+      ctx.log.warn(
+        { provider: adapter.name, change: retry.change },
+        'upstream rejected a parameter; retrying without it',
+      );
       Object.assign(options, retry.options);
       adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
       continue;
@@ -245,16 +281,17 @@ async function post(adapter: Adapter, ctx: ProxyContext, request: MessagesReques
   }
 }
 
-async function readJson<T>(adapter: Adapter, body: UpstreamBody): Promise<T> {
-  let text: string;
-  try {
-    text = await body.text();
-  } catch (error) {
-    throw transportError(error, adapter.name);
+/** A whole JSON answer; a 200 carrying an error body (some gateways) is that error. */
+async function readResponse(adapter: Adapter, response: UpstreamResponse): Promise<ChatResponse> {
+  const body = (await readJson(response, adapter.name)) as ChatResponse & ChatErrorBody;
+  if (!body.choices && (body.error || body.object === 'error')) {
+    const code = typeof body.error === 'object' ? (body.error.code ?? body.error.type) : body.code;
+    throw chatHttpError(
+      adapter.name,
+      statusForErrorCode(code),
+      JSON.stringify(body),
+      response.headers,
+    );
   }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new ProxyError('api_error', 502, `${adapter.name}: the upstream answered with invalid JSON: ${text.slice(0, 200)}`);
-  }
+  return body;
 }

@@ -9,6 +9,7 @@ import {
 import { systemText } from '../shared/system.ts';
 import { upstreamToolId } from '../shared/tool-ids.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
+import { detailsFromSignature, type ReasoningDetail } from './reasoning-details.ts';
 import type { ChatContentPart, ChatMessage, ChatToolCall } from './types.ts';
 import type { VendorProfile } from './vendors.ts';
 
@@ -37,7 +38,9 @@ export function toChatMessages(
   const deferred: ChatMessage[] = [];
   for (const message of messages) {
     if (message.role === 'assistant') {
-      out.push(...deferred.splice(0), assistantMessage(message.content, context));
+      const turn = assistantMessage(message.content, context);
+      out.push(...deferred.splice(0));
+      if (turn) out.push(turn);
     } else if (message.role === 'system') {
       const note: ChatMessage = { role: 'system', content: joinText(blocksOf(message.content)) };
       const last = out.at(-1);
@@ -56,34 +59,53 @@ const blocksOf = (content: string | ContentBlock[]): ContentBlock[] =>
 
 function joinText(blocks: readonly ContentBlock[]): string {
   let text = '';
-  for (const block of blocks) if (block.type === 'text' && block.text) text = text ? `${text}\n\n${block.text}` : block.text;
+  for (const block of blocks)
+    if (block.type === 'text' && block.text) text = text ? `${text}\n\n${block.text}` : block.text;
   return text;
 }
 
-function assistantMessage(content: string | ContentBlock[], context: MessageContext): ChatMessage {
+/** One assistant turn; null when nothing of it can be sent (only thinking, or server-tool blocks). */
+function assistantMessage(
+  content: string | ContentBlock[],
+  context: MessageContext,
+): ChatMessage | null {
   const blocks = blocksOf(content);
   const calls: ChatToolCall[] = [];
+  const details: ReasoningDetail[] = [];
   let reasoning = '';
   for (const block of blocks) {
     if (block.type === 'tool_use') {
       calls.push({
         id: upstreamToolId(block.id, context.profile.toolIds),
         type: 'function',
-        function: { name: context.names.upstream(block.name), arguments: JSON.stringify(block.input ?? {}) },
+        function: {
+          name: context.names.upstream(block.name),
+          arguments: JSON.stringify(block.input ?? {}),
+        },
       });
     } else if (block.type === 'thinking') {
       reasoning += block.thinking;
+      if (context.profile.reasoningDetails) details.push(...detailsFromSignature(block.signature));
     }
   }
   const text = joinText(blocks);
+  const replay = context.replayReasoning && (calls.length > 0 || reasoning !== '');
+  // Many servers reject an empty assistant message; a turn with nothing to send is left out.
+  if (!text && !calls.length && !replay && !details.length) return null;
   const message: ChatMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
   if (calls.length) message.tool_calls = calls;
-  if (context.replayReasoning && (calls.length || reasoning)) message.reasoning_content = reasoning;
+  if (replay) message.reasoning_content = reasoning;
+  if (details.length) message.reasoning_details = details;
   return message;
 }
 
 /** One user turn: tool messages, then a user message with tool-result images, then the rest. */
-function userMessages(content: string | ContentBlock[], context: MessageContext, out: ChatMessage[], deferred: ChatMessage[]): void {
+function userMessages(
+  content: string | ContentBlock[],
+  context: MessageContext,
+  out: ChatMessage[],
+  deferred: ChatMessage[],
+): void {
   if (typeof content === 'string') {
     out.push(...deferred.splice(0), { role: 'user', content });
     return;
@@ -109,10 +131,17 @@ function compact(parts: ChatContentPart[]): string | ChatContentPart[] {
   return parts.map((part) => (part as { text: string }).text).join('\n\n');
 }
 
-function toolMessage(block: ToolResultBlock, context: MessageContext, media: ChatContentPart[]): ChatMessage {
+function toolMessage(
+  block: ToolResultBlock,
+  context: MessageContext,
+  media: ChatContentPart[],
+): ChatMessage {
   const id = upstreamToolId(block.tool_use_id, context.profile.toolIds);
   let text = '';
-  const inner = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []);
+  const inner =
+    typeof block.content === 'string'
+      ? [{ type: 'text' as const, text: block.content }]
+      : (block.content ?? []);
   const mediaBefore = media.length;
   for (const part of inner) {
     if (part.type === 'text') text = text ? `${text}\n${part.text}` : part.text;
@@ -132,22 +161,23 @@ function toolMessage(block: ToolResultBlock, context: MessageContext, media: Cha
 
 /** A user-side block as a Chat content part; null for blocks a translated upstream cannot use. */
 function userPart(block: ContentBlock): ChatContentPart | null {
-  switch (block.type) {
-    case 'text':
-      return block.text ? { type: 'text', text: block.text } : null;
-    case 'image':
-      return imagePart(block);
-    case 'document':
-      return documentPart(block);
+  if (block.type === 'text') return block.text ? { type: 'text', text: block.text } : null;
+  if (block.type === 'image') return imagePart(block);
+  if (block.type === 'document') return documentPart(block);
+  if ((block.type as string) === 'search_result') {
+    return { type: 'text', text: searchResultText(block) };
   }
-  if ((block.type as string) === 'search_result') return { type: 'text', text: searchResultText(block) };
   // thinking, server-tool artefacts and other Anthropic-only blocks: nothing to send.
   return null;
 }
 
 function imagePart(block: ImageBlock): ChatContentPart {
   const source = block.source;
-  if (source.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
+  if (source.type === 'base64')
+    return {
+      type: 'image_url',
+      image_url: { url: `data:${source.media_type};base64,${source.data}` },
+    };
   if (source.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
   throw unmappable(`an image with a "${source.type}" source (Anthropic Files API)`);
 }
@@ -155,24 +185,37 @@ function imagePart(block: ImageBlock): ChatContentPart {
 function documentPart(block: DocumentBlock): ChatContentPart {
   const { source } = block;
   const title = block.title ? `${block.title}\n\n` : '';
-  if (source.type === 'text' && typeof source.data === 'string') return { type: 'text', text: title + source.data };
+  if (source.type === 'text' && typeof source.data === 'string')
+    return { type: 'text', text: title + source.data };
   if (source.type === 'content' && Array.isArray(source.content)) {
     return { type: 'text', text: title + joinText(source.content as ContentBlock[]) };
   }
   if (source.type === 'base64' && source.data) {
     const filename = `${block.title ?? 'document'}.pdf`;
-    return { type: 'file', file: { file_data: `data:${source.media_type ?? 'application/pdf'};base64,${source.data}`, filename } };
+    return {
+      type: 'file',
+      file: {
+        file_data: `data:${source.media_type ?? 'application/pdf'};base64,${source.data}`,
+        filename,
+      },
+    };
   }
-  if (source.type === 'url' && source.url) return { type: 'text', text: `${title}[document: ${source.url}]` };
+  if (source.type === 'url' && source.url)
+    return { type: 'text', text: `${title}[document: ${source.url}]` };
   throw unmappable(`a document with a "${source.type}" source (Anthropic Files API)`);
 }
 
 function searchResultText(block: { [key: string]: unknown }): string {
   const content = Array.isArray(block.content) ? joinText(block.content as ContentBlock[]) : '';
-  return `${String(block.title ?? '')}\n${String(block.source ?? '')}\n\n${content}`.trim();
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return `${text(block.title)}\n${text(block.source)}\n\n${content}`.trim();
 }
 
 /** E13: a block that can be neither sent nor dropped without changing the meaning. */
 function unmappable(what: string): ProxyError {
-  return new ProxyError('invalid_request_error', 400, `This provider cannot receive ${what}; send the content inline instead`);
+  return new ProxyError(
+    'invalid_request_error',
+    400,
+    `This provider cannot receive ${what}; send the content inline instead`,
+  );
 }

@@ -24,9 +24,14 @@ export interface ChatRequestOptions {
 /** Anthropic Messages request → Chat Completions body (PROTOCOL §7.1; checklist C1–C22). Pure. */
 export function toChatRequest(request: MessagesRequest, options: ChatRequestOptions): ChatRequest {
   const { profile, model } = options;
-  const reasoning = options.reasoning !== false && profile.reasoning !== 'none' && (profile.reasoningModels?.test(model) ?? true);
+  const reasoning =
+    options.reasoning !== false &&
+    profile.reasoning !== 'none' &&
+    (profile.reasoningModels?.test(model) ?? true);
   // A `…reasoner` model thinks whatever the request says (DeepSeek), so it is in thinking mode too.
-  const thinkingOn = (request.thinking !== undefined && request.thinking.type !== 'disabled') || /reasoner/i.test(model);
+  const thinkingOn =
+    (request.thinking !== undefined && request.thinking.type !== 'disabled') ||
+    /reasoner/i.test(model);
   const body: ChatRequest = {
     model,
     messages: toChatMessages(request.system, request.messages, {
@@ -36,7 +41,8 @@ export function toChatRequest(request: MessagesRequest, options: ChatRequestOpti
     }),
     stream: options.stream,
   };
-  if (options.stream && (options.streamOptions ?? profile.streamOptions)) body.stream_options = { include_usage: true };
+  if (options.stream && (options.streamOptions ?? profile.streamOptions))
+    body.stream_options = { include_usage: true };
   const maxTokens = clamp(request.max_tokens, options.maxTokens);
   const restricted = profile.completionTokenModels?.test(model) ?? false;
   if (restricted) body.max_completion_tokens = maxTokens;
@@ -50,7 +56,11 @@ export function toChatRequest(request: MessagesRequest, options: ChatRequestOpti
   if (reasoning) addReasoning(body, request, profile);
   const format = request.output_config?.format;
   if (format?.type === 'json_schema') {
-    body.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema, strict: true } };
+    // Not `strict`: OpenAI's strict mode rejects schemas outside its subset, Anthropic's does not.
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: 'output', schema: format.schema },
+    };
   }
   if (profile.usageAccounting) body.usage = { include: true };
   return body;
@@ -70,25 +80,36 @@ function clamp(value: number, limits: ChatRequestOptions['maxTokens'] = {}): num
  */
 function addTools(body: ChatRequest, request: MessagesRequest, names: ToolNames): void {
   const tools: ChatTool[] = [];
-  for (const tool of request.tools ?? []) if (isCustomTool(tool)) tools.push(toChatTool(tool, names));
+  for (const tool of request.tools ?? [])
+    if (isCustomTool(tool)) tools.push(toChatTool(tool, names));
   if (!tools.length) return;
   body.tools = tools;
   const choice = request.tool_choice;
   const mapped = choice ? toolChoice(choice, names, tools) : undefined;
   if (mapped) body.tool_choice = mapped;
-  if (choice && 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
+  if (choice && 'disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use)
+    body.parallel_tool_calls = false;
 }
 
 const isCustomTool = (tool: Tool): tool is Tool & { name: string } =>
-  typeof tool.name === 'string' && typeof tool.input_schema === 'object' && tool.input_schema !== null;
+  typeof tool.name === 'string' &&
+  typeof tool.input_schema === 'object' &&
+  tool.input_schema !== null;
 
 function toChatTool(tool: Tool & { name: string }, names: ToolNames): ChatTool {
-  const fn: ChatTool['function'] = { name: names.upstream(tool.name), parameters: tool.input_schema! };
+  const fn: ChatTool['function'] = {
+    name: names.upstream(tool.name),
+    parameters: tool.input_schema!,
+  };
   if (tool.description) fn.description = tool.description;
   return { type: 'function', function: fn };
 }
 
-function toolChoice(choice: ToolChoice, names: ToolNames, tools: readonly ChatTool[]): ChatToolChoice | undefined {
+function toolChoice(
+  choice: ToolChoice,
+  names: ToolNames,
+  tools: readonly ChatTool[],
+): ChatToolChoice | undefined {
   switch (choice.type) {
     case 'auto':
       return 'auto';
@@ -110,17 +131,24 @@ function addReasoning(body: ChatRequest, request: MessagesRequest, profile: Vend
   const thinking = request.thinking;
   if (!thinking) return;
   if (thinking.type === 'disabled') {
-    if (profile.effortOff && profile.reasoning === 'effort') body.reasoning_effort = profile.effortOff;
+    if (profile.effortOff && profile.reasoning === 'effort')
+      body.reasoning_effort = profile.effortOff;
     return;
   }
   const budget = thinking.type === 'enabled' ? thinking.budget_tokens : undefined;
-  const effort = thinking.type === 'enabled' ? effortForBudget(budget ?? 0) : (request.output_config?.effort ?? 'high');
+  const effort =
+    thinking.type === 'enabled'
+      ? effortForBudget(budget ?? 0)
+      : (request.output_config?.effort ?? 'high');
   switch (profile.reasoning) {
     case 'effort':
       body.reasoning_effort = supportedEffort(effort, profile);
       return;
     case 'openrouter':
-      body.reasoning = budget !== undefined ? { max_tokens: budget } : { effort: supportedEffort(effort, profile) };
+      body.reasoning =
+        budget !== undefined
+          ? { max_tokens: budget }
+          : { effort: supportedEffort(effort, profile) };
       return;
     case 'deepseek':
       body.thinking = { type: 'enabled' };

@@ -7,7 +7,11 @@ import type { ChatChunk, ChatResponse, ChatToolCallDelta } from './types.ts';
  * (PROTOCOL §7.3; D17, D18): thinking, text, then one complete `tool_use` per call. It is replayed
  * as one chunk through the stream converter, so both paths cannot drift apart.
  */
-export function responseToEvents(state: StreamState, response: ChatResponse, out: StreamEvent[]): void {
+export function responseToEvents(
+  state: StreamState,
+  response: ChatResponse,
+  out: StreamEvent[],
+): void {
   const choice = response.choices?.[0];
   const message = choice?.message;
   const calls: ChatToolCallDelta[] = (message?.tool_calls ?? []).map((call, index) => ({
@@ -20,6 +24,7 @@ export function responseToEvents(state: StreamState, response: ChatResponse, out
       {
         delta: {
           reasoning_content: message?.reasoning_content ?? message?.reasoning ?? null,
+          reasoning_details: message?.reasoning_details ?? null,
           content: message?.content ?? message?.refusal ?? null,
           tool_calls: calls,
         },
@@ -37,7 +42,10 @@ export function responseToEvents(state: StreamState, response: ChatResponse, out
  * Whole arguments are known here, so invalid JSON is caught before the client sees it (D12):
  * it becomes `{}` rather than an input the client cannot parse, and the adapter logs it.
  */
-function wholeArguments(state: StreamState, fn: { name?: string; arguments?: string } | undefined): string {
+function wholeArguments(
+  state: StreamState,
+  fn: { name?: string; arguments?: string } | undefined,
+): string {
   const args = fn?.arguments;
   if (!args) return '';
   try {

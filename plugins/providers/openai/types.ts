@@ -3,6 +3,7 @@
  * the fields compatible servers add (`reasoning_content`, `reasoning`, `x_groq`, vLLM's
  * `stop_reason`). Responses are read defensively: every field may be missing.
  */
+import type { ReasoningDetail } from './reasoning-details.ts';
 
 export type ChatContentPart =
   | { type: 'text'; text: string }
@@ -24,6 +25,8 @@ export type ChatMessage =
       tool_calls?: ChatToolCall[];
       /** DeepSeek-style replay of the turn's reasoning (PROTOCOL §6.2). */
       reasoning_content?: string;
+      /** OpenRouter's replay of the turn's reasoning details. */
+      reasoning_details?: ReasoningDetail[];
     }
   | { role: 'tool'; tool_call_id: string; content: string };
 
@@ -32,7 +35,8 @@ export interface ChatTool {
   function: { name: string; description?: string; parameters: Record<string, unknown> };
 }
 
-export type ChatToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+export type ChatToolChoice =
+  'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
 
 export interface ChatRequest {
   model: string;
@@ -52,7 +56,7 @@ export interface ChatRequest {
   reasoning?: { effort?: string; max_tokens?: number; enabled?: boolean };
   /** DeepSeek's thinking-mode switch. */
   thinking?: { type: 'enabled' | 'disabled' };
-  response_format?: { type: 'json_schema'; json_schema: { name: string; schema: unknown; strict?: boolean } };
+  response_format?: { type: 'json_schema'; json_schema: { name: string; schema: unknown } };
   /** OpenRouter: ask for cost and cache figures in the final usage. */
   usage?: { include: boolean };
 }
@@ -79,6 +83,7 @@ export interface ChatDelta {
   refusal?: string | null;
   reasoning_content?: string | null;
   reasoning?: string | null;
+  reasoning_details?: ReasoningDetail[] | null;
   tool_calls?: ChatToolCallDelta[] | null;
 }
 
@@ -106,7 +111,9 @@ export interface ChatResponse {
       refusal?: string | null;
       reasoning_content?: string | null;
       reasoning?: string | null;
-      tool_calls?: { id?: string; type?: string; function?: { name?: string; arguments?: string } }[] | null;
+      reasoning_details?: ReasoningDetail[] | null;
+      tool_calls?:
+        { id?: string; type?: string; function?: { name?: string; arguments?: string } }[] | null;
     };
     finish_reason?: string | null;
     stop_reason?: string | number | null;
@@ -117,7 +124,9 @@ export interface ChatResponse {
 
 /** `{"error":{…}}`, or vLLM's top-level `{"object":"error","message",…}`. */
 export interface ChatErrorBody {
-  error?: { message?: string; type?: string; code?: string | number | null; param?: string | null } | string;
+  error?:
+    | { message?: string; type?: string; code?: string | number | null; param?: string | null }
+    | string;
   object?: string;
   message?: string;
   type?: string;

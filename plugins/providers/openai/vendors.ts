@@ -1,7 +1,16 @@
 import type { ToolIdRule } from '../shared/tool-ids.ts';
 
 /** The OpenAI-compatible servers with known quirks; `generic` is any other. */
-export type Vendor = 'openai' | 'azure' | 'deepseek' | 'openrouter' | 'groq' | 'ollama' | 'vllm' | 'mistral' | 'generic';
+export type Vendor =
+  | 'openai'
+  | 'azure'
+  | 'deepseek'
+  | 'openrouter'
+  | 'groq'
+  | 'ollama'
+  | 'vllm'
+  | 'mistral'
+  | 'generic';
 
 /** How a vendor is asked to reason (PROTOCOL §6.2). */
 export type ReasoningStyle = 'effort' | 'openrouter' | 'deepseek' | 'none';
@@ -33,6 +42,8 @@ export interface VendorProfile {
   toolIds?: ToolIdRule;
   /** Asks for usage accounting in the final chunk (OpenRouter). */
   usageAccounting: boolean;
+  /** Past assistant turns carry the `reasoning_details` their thinking blocks kept (OpenRouter). */
+  reasoningDetails: boolean;
 }
 
 const OPENAI_REASONING = /(^|\/)(o\d|gpt-5|codex)/i;
@@ -44,6 +55,7 @@ const base: VendorProfile = {
   extraEfforts: [],
   replayReasoning: false,
   usageAccounting: false,
+  reasoningDetails: false,
 };
 
 /** Every vendor's profile. */
@@ -62,17 +74,26 @@ export const VENDORS: Readonly<Record<Vendor, VendorProfile>> = {
     extraEfforts: ['minimal'],
   },
   deepseek: { ...base, reasoning: 'deepseek', replayReasoning: true },
-  openrouter: { ...base, reasoning: 'openrouter', usageAccounting: true },
+  openrouter: { ...base, reasoning: 'openrouter', usageAccounting: true, reasoningDetails: true },
   groq: { ...base, reasoningModels: /gpt-oss|qwen3|qwq|deepseek-r1/i },
   ollama: { ...base, effortOff: 'none' },
   vllm: { ...base },
-  // Mistral rejects unknown fields and wants 9-alphanumeric tool ids.
-  mistral: { ...base, reasoning: 'none', toolIds: { pattern: /^[a-zA-Z0-9]{9}$/, length: 9 } },
+  // Mistral rejects unknown fields (422), sends usage in its last chunk unasked, and wants
+  // 9-alphanumeric tool ids.
+  mistral: {
+    ...base,
+    streamOptions: false,
+    reasoning: 'none',
+    toolIds: { pattern: /^[a-zA-Z0-9]{9}$/, length: 9 },
+  },
   generic: { ...base },
 };
 
 const BY_HOST: readonly [RegExp, Vendor][] = [
-  [/(^|\.)openai\.azure\.com$|(^|\.)cognitiveservices\.azure\.com$|(^|\.)services\.ai\.azure\.com$/, 'azure'],
+  [
+    /(^|\.)openai\.azure\.com$|(^|\.)cognitiveservices\.azure\.com$|(^|\.)services\.ai\.azure\.com$/,
+    'azure',
+  ],
   [/(^|\.)api\.openai\.com$/, 'openai'],
   [/(^|\.)deepseek\.com$/, 'deepseek'],
   [/(^|\.)openrouter\.ai$/, 'openrouter'],

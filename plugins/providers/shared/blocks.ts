@@ -1,7 +1,9 @@
 import { messageStartEvent, type StopReason, type StreamEvent, type Usage } from '../../../core/index.ts';
 import { mintSignature, type SignatureKind } from './signature.ts';
+import { startUsage } from './usage.ts';
 
-type BlockKind = 'text' | 'thinking' | 'tool_use';
+/** The kinds of block a translated upstream produces. */
+export type BlockKind = 'text' | 'thinking' | 'tool_use';
 
 /**
  * Writes Anthropic stream events for a translated upstream, one block open at a time (PROTOCOL
@@ -32,11 +34,16 @@ export class BlockWriter {
     return this.index >= 0;
   }
 
+  /** The kind of the open block, or null between blocks. */
+  get openKind(): BlockKind | null {
+    return this.open;
+  }
+
   /** `message_start`, once: the client sees the model it asked for and an input estimate (B3, D16). */
   start(out: StreamEvent[], model: string, inputTokens: number): void {
     if (this.started) return;
     this.started = true;
-    out.push(messageStartEvent(model, { input_tokens: inputTokens, output_tokens: 1 }));
+    out.push(messageStartEvent(model, startUsage(inputTokens)));
   }
 
   text(out: StreamEvent[], text: string): void {
@@ -84,11 +91,19 @@ export class BlockWriter {
     this.open = null;
   }
 
-  /** Stops the open block, then `message_delta` and `message_stop` (B4, B6). */
-  finish(out: StreamEvent[], stopReason: StopReason, usage: Partial<Usage> & { output_tokens: number }): void {
+  /**
+   * Stops the open block, then `message_delta` and `message_stop` (B4, B6); `stopSequence` is the
+   * stop sequence that matched, when the upstream says.
+   */
+  finish(
+    out: StreamEvent[],
+    stopReason: StopReason,
+    usage: Partial<Usage> & { output_tokens: number },
+    stopSequence: string | null = null,
+  ): void {
     this.close(out);
     const reason = stopReason === 'end_turn' && this.toolUses > 0 ? 'tool_use' : stopReason;
-    out.push({ type: 'message_delta', delta: { stop_reason: reason, stop_sequence: null }, usage });
+    out.push({ type: 'message_delta', delta: { stop_reason: reason, stop_sequence: stopSequence }, usage });
     out.push({ type: 'message_stop' });
   }
 

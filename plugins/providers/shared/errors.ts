@@ -41,10 +41,12 @@ export function upstreamError(failure: UpstreamFailure): ProxyError {
 function classify({ status, code, message }: UpstreamFailure): [ErrorType, number] {
   if (status === 402 || code === 'insufficient_quota') return ['billing_error', 402];
   if (status === 408) return ['timeout_error', 504];
-  if (status === 503 || status === 529 || /overloaded/i.test(message)) return ['overloaded_error', 529];
+  if (status === 503 || status === 529 || /overloaded/i.test(message))
+    return ['overloaded_error', 529];
   if (status === 422) return ['invalid_request_error', 400];
   const type = errorTypeForStatus(status);
-  if (type === 'invalid_request_error' || type === 'conflict_error') return ['invalid_request_error', 400];
+  if (type === 'invalid_request_error' || type === 'conflict_error')
+    return ['invalid_request_error', 400];
   return [type, status >= 400 ? status : 500];
 }
 
@@ -57,10 +59,14 @@ function classify({ status, code, message }: UpstreamFailure): [ErrorType, numbe
 export function contextOverflow(message: string, code?: string): string | null {
   // vLLM: "…maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in
   // the messages, 1000 in the completion)…"
-  const split = /maximum context length is (\d+)[^(]*\((\d+) in the messages, (\d+) in the completion/i.exec(message);
+  const split =
+    /maximum context length is (\d+)[^(]*\((\d+) in the messages, (\d+) in the completion/i.exec(
+      message,
+    );
   if (split) {
     const [limit, input, output] = [Number(split[1]), Number(split[2]), Number(split[3])];
-    if (input < limit) return `input length and \`max_tokens\` exceed context limit: ${input} + ${output} > ${limit}`;
+    if (input < limit)
+      return `input length and \`max_tokens\` exceed context limit: ${input} + ${output} > ${limit}`;
     return `prompt is too long: ${input} tokens > ${limit} maximum`;
   }
   if (code !== 'context_length_exceeded' && !CONTEXT_WORDING.test(message)) return null;
@@ -69,7 +75,9 @@ export function contextOverflow(message: string, code?: string): string | null {
   const limit = /maximum context length is (\d+)/i.exec(message)?.[1];
   const used = /resulted in (\d+) tokens|requested (\d+) tokens/i.exec(message);
   const count = used?.[1] ?? used?.[2];
-  return limit && count ? `prompt is too long: ${count} tokens > ${limit} maximum` : 'prompt is too long';
+  return limit && count
+    ? `prompt is too long: ${count} tokens > ${limit} maximum`
+    : 'prompt is too long';
 }
 
 const CONTEXT_WORDING =
@@ -80,7 +88,9 @@ const CONTEXT_WORDING =
  * or OpenAI's `x-ratelimit-reset-requests|tokens` (`6m0s`, `1.5s`, `20ms`); at least 0, at most
  * 60 (E14). Null when the upstream gave no hint.
  */
-export function retryAfterSeconds(headers: Record<string, string | string[] | undefined>): number | null {
+export function retryAfterSeconds(
+  headers: Record<string, string | string[] | undefined>,
+): number | null {
   const seconds = retryAfterRaw(headers);
   if (seconds === null || !Number.isFinite(seconds)) return null;
   return Math.min(MAX_RETRY_AFTER_S, Math.max(0, Math.ceil(seconds)));
@@ -120,7 +130,7 @@ export function durationSeconds(text: string): number | null {
 /** The Anthropic error type an in-stream error code implies (`rate_limit_exceeded`, `server_error`). */
 export function statusForErrorCode(code: unknown): number {
   if (typeof code === 'number' && code >= 400) return code;
-  const text = String(code ?? '');
+  const text = typeof code === 'string' || typeof code === 'number' ? String(code) : '';
   if (/^\d{3}$/.test(text)) return Number(text);
   if (/quota|billing|credit/i.test(text)) return 402;
   if (/rate.?limit|too.?many/i.test(text)) return 429;

@@ -34,7 +34,8 @@ const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
  */
 export function upstreamToolId(clientId: string, rule?: ToolIdRule): string {
   let id = clientId;
-  if (id.startsWith(ENCODED)) id = Buffer.from(id.slice(ENCODED.length), 'base64url').toString('utf8');
+  if (id.startsWith(ENCODED))
+    id = Buffer.from(id.slice(ENCODED.length), 'base64url').toString('utf8');
   if (!rule || rule.pattern.test(id)) return id;
   const digest = createHash('sha256').update(clientId).digest();
   let out = '';

@@ -6,6 +6,8 @@ export interface TokenCounts {
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /** Reasoning tokens, part of `output`. */
+  thinking?: number;
 }
 
 /** The local figures used where an upstream reports nothing (D15). */
@@ -21,7 +23,12 @@ export interface UsageEstimate {
 
 /** `message_start` usage: the prompt estimate, so Claude Code has a size from the start (D16). */
 export function startUsage(inputEstimate: number): Usage {
-  return { input_tokens: inputEstimate, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  return {
+    input_tokens: inputEstimate,
+    output_tokens: 1,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
 }
 
 /**
@@ -29,15 +36,20 @@ export function startUsage(inputEstimate: number): Usage {
  * reads and writes; a count the upstream did not report (or reported as 0) is estimated, so
  * Claude Code never sees a zero prompt and stops compacting.
  */
-export function finalUsage(counts: TokenCounts | null, estimate: UsageEstimate): MessageDeltaEvent['usage'] {
+export function finalUsage(
+  counts: TokenCounts | null,
+  estimate: UsageEstimate,
+): MessageDeltaEvent['usage'] {
   const cacheRead = counts?.cacheRead ?? 0;
   const cacheWrite = counts?.cacheWrite ?? 0;
   const input = counts?.input ? Math.max(0, counts.input - cacheRead - cacheWrite) : estimate.input;
   const output = counts?.output ?? estimate.output;
-  return {
+  const usage: MessageDeltaEvent['usage'] = {
     input_tokens: input,
     output_tokens: output,
     cache_creation_input_tokens: cacheWrite,
     cache_read_input_tokens: cacheRead,
   };
+  if (counts?.thinking) usage.output_tokens_details = { thinking_tokens: counts.thinking };
+  return usage;
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { SharedState, Step } from './index.ts';
 
 /**
@@ -21,28 +21,33 @@ interface Shared {
 
 const connections = new Map<string, Shared>();
 
+// Loaded on first use: most instances run without Redis and need not pay its import at start.
+let ioredis: Promise<{ Redis: typeof Redis }> | undefined;
+const loadIoredis = () => (ioredis ??= import('ioredis'));
+
 /**
  * One Redis connection per URL for the whole process, shared by every plugin that asks (router,
  * boost plan cache) and closed when the last of them releases it.
  */
 export async function connectRedis(
   url: string,
-): Promise<{ client: Redis; release(): Promise<void> }> {
+): Promise<{ client: Redis; release: () => Promise<void> }> {
   let shared = connections.get(url);
   if (!shared) {
-    // No offline queue: while Redis is unreachable a command fails at once, and the caller
-    // decides (the router lets traffic through) instead of stalling every request.
-    const client = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    });
-    client.on('error', () => {}); // reconnects by itself; each failed command reports its own error
-    shared = { client, users: 0 };
-    connections.set(url, shared);
-    // Unreachable at start is not fatal: the client keeps reconnecting, and callers see each
-    // command fail until it is back (an instance must start while Redis restarts).
-    await client.connect().catch(() => {});
+    const { Redis } = await loadIoredis();
+    // Another plugin may have connected while the import ran.
+    shared = connections.get(url);
+    if (!shared) {
+      // No offline queue: while Redis is unreachable a command fails at once, and the caller
+      // decides (the router lets traffic through) instead of stalling every request.
+      const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      client.on('error', () => {}); // reconnects by itself; each failed command reports its own error
+      shared = { client, users: 0 };
+      connections.set(url, shared);
+      // Unreachable at start is not fatal: the client keeps reconnecting, and callers see each
+      // command fail until it is back (an instance must start while Redis restarts).
+      await client.connect().catch(() => {});
+    }
   }
   shared.users++;
   const entry = shared;

@@ -89,10 +89,10 @@ test('two ccproxy processes sharing one Redis see the same breaker and rate-limi
   const [one, two] = await Promise.all([spawnInstance(t, env), spawnInstance(t, env)]);
   const client = (url: string) =>
     new Anthropic({ baseURL: url, apiKey: 'same-key', maxRetries: 0 });
-  assert.equal((await rejection(ask(client(one!), 'claude-sonnet-4-6'))).status, 500);
-  assert.equal((await rejection(ask(client(two!), 'claude-sonnet-4-6'))).status, 500);
-  assert.equal((await rejection(ask(client(one!), 'claude-sonnet-4-6'))).status, 529);
-  assert.equal((await rejection(ask(client(two!), 'claude-sonnet-4-6'))).status, 429);
+  assert.equal((await rejection(ask(client(one), 'claude-sonnet-4-6'))).status, 500);
+  assert.equal((await rejection(ask(client(two), 'claude-sonnet-4-6'))).status, 500);
+  assert.equal((await rejection(ask(client(one), 'claude-sonnet-4-6'))).status, 529);
+  assert.equal((await rejection(ask(client(two), 'claude-sonnet-4-6'))).status, 429);
   assert.equal(down.requests.length, 2);
 });
 

@@ -125,7 +125,7 @@ test('reasoning comes back as a reasoning item with its encrypted content; other
         { role: 'user', content: 'earlier' },
         { role: 'assistant', content: [{ type: 'thinking', thinking: 'claude thought', signature: 'EqQBgenuine' }, { type: 'text', text: 'ok' }] },
         user('list files'),
-        { role: 'assistant', content: first.content as Anthropic.ContentBlockParam[] },
+        { role: 'assistant', content: first.content },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'a.ts' }] },
       ],
     })

@@ -10,14 +10,21 @@ import { chunk, rawStream, setup } from './helpers.ts';
 const hi = { model: 'gpt-4o', max_tokens: 64, messages: [user('hi')] };
 
 /** The error the SDK throws for one request against an upstream answering `status` + `body`. */
-async function refusal(t: import('node:test').TestContext, status: number, body: unknown, headers: Record<string, string> = {}) {
+async function refusal(
+  t: import('node:test').TestContext,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const { proxy, upstream } = await setup(t, (_req, res) => replyJson(res, status, body, headers));
   const error = await proxy.client.messages.create(hi).catch((e: unknown) => e);
   assert.ok(error instanceof Anthropic.APIError, `an APIError for upstream ${status}`);
   return { error, upstream, proxy };
 }
 
-const openaiError = (message: string, type: string, code: string | null = null) => ({ error: { message, type, param: null, code } });
+const openaiError = (message: string, type: string, code: string | null = null) => ({
+  error: { message, type, param: null, code },
+});
 
 test('E1, E6: upstream 400/401/403/404 keep their meaning and the upstream text', async (t) => {
   const cases: [number, number, string][] = [
@@ -29,7 +36,11 @@ test('E1, E6: upstream 400/401/403/404 keep their meaning and the upstream text'
     [413, 413, 'request_too_large'],
   ];
   for (const [status, expected, type] of cases) {
-    const { error } = await refusal(t, status, openaiError(`upstream says ${status}`, 'invalid_request_error'));
+    const { error } = await refusal(
+      t,
+      status,
+      openaiError(`upstream says ${status}`, 'invalid_request_error'),
+    );
     assert.equal(error.status, expected);
     assert.equal((error.error as { error: { type: string } }).error.type, type);
     assert.match(error.message, new RegExp(`openai: upstream says ${status}`));
@@ -46,7 +57,12 @@ test('E2, E14: 429 keeps retry-after, capped at 60 s; derived from retry-after-m
     [{}, null],
   ];
   for (const [headers, expected] of cases) {
-    const { error } = await refusal(t, 429, openaiError('Rate limit reached for gpt-4o', 'requests', 'rate_limit_exceeded'), headers);
+    const { error } = await refusal(
+      t,
+      429,
+      openaiError('Rate limit reached for gpt-4o', 'requests', 'rate_limit_exceeded'),
+      headers,
+    );
     assert.equal(error.status, 429);
     assert.equal((error.error as { error: { type: string } }).error.type, 'rate_limit_error');
     assert.equal(error.headers?.get('retry-after') ?? null, expected, JSON.stringify(headers));
@@ -54,7 +70,12 @@ test('E2, E14: 429 keeps retry-after, capped at 60 s; derived from retry-after-m
 });
 
 test('E3: 429 insufficient_quota is a non-retryable 402 billing_error', async (t) => {
-  const { error } = await refusal(t, 429, openaiError('You exceeded your current quota', 'insufficient_quota', 'insufficient_quota'), { 'retry-after': '20' });
+  const { error } = await refusal(
+    t,
+    429,
+    openaiError('You exceeded your current quota', 'insufficient_quota', 'insufficient_quota'),
+    { 'retry-after': '20' },
+  );
   assert.equal(error.status, 402);
   assert.equal((error.error as { error: { type: string } }).error.type, 'billing_error');
   assert.equal(error.headers?.get('x-should-retry'), 'false');
@@ -62,8 +83,16 @@ test('E3: 429 insufficient_quota is a non-retryable 402 billing_error', async (t
 });
 
 test('E4: 500 and 502 are api_error, 503 is overloaded_error 529, a timeout is 504', async (t) => {
-  for (const [status, expected, type] of [[500, 500, 'api_error'], [502, 502, 'api_error'], [503, 529, 'overloaded_error']] as const) {
-    const { error } = await refusal(t, status, openaiError('The server had an error', 'server_error'));
+  for (const [status, expected, type] of [
+    [500, 500, 'api_error'],
+    [502, 502, 'api_error'],
+    [503, 529, 'overloaded_error'],
+  ] as const) {
+    const { error } = await refusal(
+      t,
+      status,
+      openaiError('The server had an error', 'server_error'),
+    );
     assert.equal(error.status, expected);
     assert.equal((error.error as { error: { type: string } }).error.type, type);
   }
@@ -75,27 +104,68 @@ test('E4: 500 and 502 are api_error, 503 is overloaded_error 529, a timeout is 5
 });
 
 test('E5: an upstream error before any output is an HTTP error with an Anthropic body, never a 200 stream', async (t) => {
-  const { proxy } = await setup(t, (_req, res) => replyJson(res, 500, openaiError('boom', 'server_error')));
-  const { response } = await rawStream(proxy, hi);
+  const { proxy } = await setup(t, (_req, res) =>
+    replyJson(res, 500, openaiError('boom', 'server_error')),
+  );
+  const { response, json } = await rawStream(proxy, hi);
   assert.equal(response.status, 500);
   assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-  const body = (await (await fetch(`${proxy.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' },
-    body: JSON.stringify({ ...hi, stream: true }),
-  })).json()) as { type: string; error: { type: string; message: string } };
-  assert.equal(body.type, 'error');
-  assert.equal(body.error.type, 'api_error');
-  assert.match(body.error.message, /boom/);
+  assert.equal(json.type, 'error');
+  assert.equal(json.error.type, 'api_error');
+  assert.match(json.error.message, /boom/);
 });
 
 test('E7: context-length errors become 400 "prompt is too long" (OpenAI, vLLM, Ollama, Gemini wording)', async (t) => {
   const cases: [number, unknown][] = [
-    [400, openaiError("This model's maximum context length is 128000 tokens. However, your messages resulted in 130532 tokens. Please reduce the length of the messages.", 'invalid_request_error', 'context_length_exceeded')],
-    [400, { object: 'error', message: "This model's maximum context length is 32768 tokens. However, you requested 41000 tokens (40000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.", type: 'BadRequestError', param: null, code: 400 }],
-    [400, { error: { message: 'prompt too long; exceeded max context length by 4096 tokens', type: 'api_error' } }],
-    [400, [{ error: { code: 400, message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', status: 'INVALID_ARGUMENT' } }]],
-    [413, openaiError('Request too large: context_length_exceeded', 'invalid_request_error', 'context_length_exceeded')],
+    [
+      400,
+      openaiError(
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 130532 tokens. Please reduce the length of the messages.",
+        'invalid_request_error',
+        'context_length_exceeded',
+      ),
+    ],
+    [
+      400,
+      {
+        object: 'error',
+        message:
+          "This model's maximum context length is 32768 tokens. However, you requested 41000 tokens (40000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      },
+    ],
+    [
+      400,
+      {
+        error: {
+          message: 'prompt too long; exceeded max context length by 4096 tokens',
+          type: 'api_error',
+        },
+      },
+    ],
+    [
+      400,
+      [
+        {
+          error: {
+            code: 400,
+            message:
+              'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+            status: 'INVALID_ARGUMENT',
+          },
+        },
+      ],
+    ],
+    [
+      413,
+      openaiError(
+        'Request too large: context_length_exceeded',
+        'invalid_request_error',
+        'context_length_exceeded',
+      ),
+    ],
   ];
   for (const [status, body] of cases) {
     const { error } = await refusal(t, status, body);
@@ -103,14 +173,34 @@ test('E7: context-length errors become 400 "prompt is too long" (OpenAI, vLLM, O
     assert.equal((error.error as { error: { type: string } }).error.type, 'invalid_request_error');
     assert.match(error.message, /prompt is too long/i);
   }
-  const { error } = await refusal(t, 400, openaiError("This model's maximum context length is 128000 tokens. However, your messages resulted in 130532 tokens.", 'invalid_request_error', 'context_length_exceeded'));
-  assert.match((error.error as { error: { message: string } }).error.message, /^prompt is too long: 130532 tokens > 128000 maximum/);
+  const { error } = await refusal(
+    t,
+    400,
+    openaiError(
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130532 tokens.",
+      'invalid_request_error',
+      'context_length_exceeded',
+    ),
+  );
+  assert.match(
+    (error.error as { error: { message: string } }).error.message,
+    /^prompt is too long: 130532 tokens > 128000 maximum/,
+  );
 });
 
 test('E7: a prompt that fits but for max_tokens gets the wording Claude Code retries with a smaller max_tokens', async (t) => {
-  const { error } = await refusal(t, 400, { object: 'error', message: "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens (8000 in the messages, 32000 in the completion).", type: 'BadRequestError', code: 400 });
+  const { error } = await refusal(t, 400, {
+    object: 'error',
+    message:
+      "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens (8000 in the messages, 32000 in the completion).",
+    type: 'BadRequestError',
+    code: 400,
+  });
   assert.equal(error.status, 400);
-  assert.match((error.error as { error: { message: string } }).error.message, /^input length and `max_tokens` exceed context limit: 8000 \+ 32000 > 32768/);
+  assert.match(
+    (error.error as { error: { message: string } }).error.message,
+    /^input length and `max_tokens` exceed context limit: 8000 \+ 32000 > 32768/,
+  );
 });
 
 test('E8: an unreachable upstream gives a 5xx Anthropic error', async (t) => {
@@ -133,21 +223,43 @@ test('E9: a connection dropped mid-stream gives an SSE error and no message_stop
     // Cut once the chunk is on the wire, so the drop comes after real output.
     res.write(sseData(chunk({ role: 'assistant', content: 'Half' })), () => res.destroy());
   });
-  const error = await proxy.client.messages.stream(hi).finalMessage().catch((e: unknown) => e);
+  const error = await proxy.client.messages
+    .stream(hi)
+    .finalMessage()
+    .catch((e: unknown) => e);
   assert.ok(error instanceof Error);
   const { events } = await rawStream(proxy, hi);
   assert.equal(events.at(-1)!.data.type, 'error');
-  assert.ok(events.some((e) => e.data.type === 'content_block_delta'), 'the text before the drop was relayed');
+  assert.ok(
+    events.some((e) => e.data.type === 'content_block_delta'),
+    'the text before the drop was relayed',
+  );
   assert.ok(!events.some((e) => e.data.type === 'message_stop'));
 });
 
 test('E11: an `event: error` line and a vLLM error object become SSE errors with the mapped type', async (t) => {
   const { proxy } = await setup(t, [
-    (_req, res) => replySse(res, [sseData(chunk({ content: 'x' })), 'event: error\ndata: {"error":{"message":"Rate limit exceeded","code":429}}\n\n']),
-    (_req, res) => replySse(res, [sseData(chunk({ content: 'x' })), sseData({ object: 'error', message: 'Engine overloaded', type: 'ServiceUnavailableError', code: 503 })]),
+    (_req, res) =>
+      replySse(res, [
+        sseData(chunk({ content: 'x' })),
+        'event: error\ndata: {"error":{"message":"Rate limit exceeded","code":429}}\n\n',
+      ]),
+    (_req, res) =>
+      replySse(res, [
+        sseData(chunk({ content: 'x' })),
+        sseData({
+          object: 'error',
+          message: 'Engine overloaded',
+          type: 'ServiceUnavailableError',
+          code: 503,
+        }),
+      ]),
   ]);
   const first = await rawStream(proxy, hi);
-  assert.deepEqual(first.events.at(-1)!.data, { type: 'error', error: { type: 'rate_limit_error', message: 'openai: Rate limit exceeded' } });
+  assert.deepEqual(first.events.at(-1)!.data, {
+    type: 'error',
+    error: { type: 'rate_limit_error', message: 'openai: Rate limit exceeded' },
+  });
   const second = await rawStream(proxy, hi);
   assert.equal((second.events.at(-1)!.data.error as { type: string }).type, 'overloaded_error');
 });
@@ -157,7 +269,9 @@ test('E12: closing the client connection aborts the upstream request', async (t)
   const upstreamClosed = new Promise<void>((resolve) => (closed = resolve));
   const { proxy, upstream } = await setup(t, (_req, res) => {
     res.once('close', closed);
-    return replySse(res, [sseData(chunk({ role: 'assistant', content: 'Working' }))], { end: 'hang' });
+    return replySse(res, [sseData(chunk({ role: 'assistant', content: 'Working' }))], {
+      end: 'hang',
+    });
   });
   const stream = proxy.client.messages.stream(hi);
   const ended = stream.done().catch(() => 'aborted');
@@ -170,12 +284,25 @@ test('E12: closing the client connection aborts the upstream request', async (t)
 
 test('E13: a block that cannot be sent (a Files API image) gets 400 naming it, with no upstream call', async (t) => {
   const { proxy, upstream } = await setup(t, (_req, res) => replyJson(res, 500, {}));
-  const error = await proxy.client.messages.create({
-    model: 'gpt-4o', max_tokens: 64,
-    messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' } }] }],
-  }).catch((e: unknown) => e);
+  const error = await proxy.client.messages
+    .create({
+      model: 'gpt-4o',
+      max_tokens: 64,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' } },
+          ],
+        },
+      ],
+    })
+    .catch((e: unknown) => e);
   assert.ok(error instanceof Anthropic.APIError);
   assert.equal(error.status, 400);
-  assert.match((error.error as { error: { message: string } }).error.message, /image with a "file" source/);
+  assert.match(
+    (error.error as { error: { message: string } }).error.message,
+    /image with a "file" source/,
+  );
   assert.equal(upstream.requests.length, 0);
 });

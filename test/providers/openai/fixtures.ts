@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { SseParser, foldEvents, type MessagesRequest, type SseMessage, type StreamEvent } from '../../../core/index.ts';
+import {
+  SseParser,
+  foldEvents,
+  type MessagesRequest,
+  type SseMessage,
+  type StreamEvent,
+} from '../../../core/index.ts';
 import { ToolNames } from '../../../plugins/providers/shared/tool-names.ts';
 import { responseToEvents } from '../../../plugins/providers/openai/response.ts';
-import { endStream, newStreamState, sseToEvents, type StreamState } from '../../../plugins/providers/openai/stream.ts';
+import {
+  endStream,
+  newStreamState,
+  sseToEvents,
+  type StreamState,
+} from '../../../plugins/providers/openai/stream.ts';
 import type { ChatResponse } from '../../../plugins/providers/openai/types.ts';
 
 /** A recorded or documented exchange under `test/fixtures/openai/`; `source` says where its shape comes from. */
@@ -17,7 +28,12 @@ export interface Fixture {
   sse?: string[];
   /** A non-streaming upstream response. */
   response?: ChatResponse;
-  expect?: { content: unknown[]; stop_reason: string; stop_sequence?: string | null; usage?: Record<string, number | string> };
+  expect?: {
+    content: unknown[];
+    stop_reason: string;
+    stop_sequence?: string | null;
+    usage?: Record<string, unknown>;
+  };
   expectError?: { type: string; message: string };
 }
 
@@ -27,12 +43,20 @@ export function loadFixtures(): Fixture[] {
   return readdirSync(DIR)
     .filter((file) => file.endsWith('.json'))
     .sort()
-    .map((file) => ({ name: file.replace(/\.json$/, ''), ...(JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Omit<Fixture, 'name'>) }));
+    .map((file) => ({
+      name: file.replace(/\.json$/, ''),
+      ...(JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Omit<Fixture, 'name'>),
+    }));
 }
 
 /** The Anthropic request a fixture answers. */
 export function fixtureRequest(fixture: Fixture): MessagesRequest {
-  return { model: 'gpt-4o', max_tokens: 256, messages: [{ role: 'user', content: 'Go.' }], ...fixture.request };
+  return {
+    model: 'gpt-4o',
+    max_tokens: 256,
+    messages: [{ role: 'user', content: 'Go.' }],
+    ...fixture.request,
+  };
 }
 
 /** Runs a fixture through the pure converters, as the adapter would, and returns every event. */
@@ -60,11 +84,19 @@ export function convertFixture(fixture: Fixture): StreamEvent[] {
 }
 
 /** Asserts a folded message matches a fixture's expectation (generated ids and estimates by shape). */
-export function assertMatches(message: ReturnType<typeof foldEvents> | { content: unknown[]; stop_reason: unknown; stop_sequence: unknown; usage: object }, expect: NonNullable<Fixture['expect']>): void {
+export function assertMatches(
+  message:
+    | ReturnType<typeof foldEvents>
+    | { content: unknown[]; stop_reason: unknown; stop_sequence: unknown; usage: object },
+  expect: NonNullable<Fixture['expect']>,
+): void {
   const content = (message.content as Record<string, unknown>[]).map((block) => {
     if (block.type !== 'tool_use') return block;
     const id = String(block.id);
-    if (expect.content.some((b) => (b as { id?: string }).id === '<generated>') && /^toolu_[A-Za-z0-9]{24}$/.test(id)) {
+    if (
+      expect.content.some((b) => (b as { id?: string }).id === '<generated>') &&
+      /^toolu_[A-Za-z0-9]{24}$/.test(id)
+    ) {
       return { ...block, id: '<generated>' };
     }
     return block;
@@ -74,7 +106,8 @@ export function assertMatches(message: ReturnType<typeof foldEvents> | { content
   if (expect.stop_sequence !== undefined) assert.equal(message.stop_sequence, expect.stop_sequence);
   const usage = message.usage as Record<string, unknown>;
   for (const [key, value] of Object.entries(expect.usage ?? {})) {
-    if (value === '<estimate>') assert.ok(typeof usage[key] === 'number' && (usage[key] as number) > 0, `${key} is a positive estimate`);
-    else assert.equal(usage[key], value, key);
+    if (value === '<estimate>')
+      assert.ok(typeof usage[key] === 'number' && usage[key] > 0, `${key} is a positive estimate`);
+    else assert.deepEqual(usage[key], value, key);
   }
 }

@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { modelMap } from '../../../plugins/model-map/index.ts';
 import { user } from '../../helpers/proxy.ts';
-import { sseData } from '../../helpers/upstream.ts';
-import { chunk, completion, openaiReply, rawStream, setup, usageChunk } from './helpers.ts';
+import { replyJson, sseData } from '../../helpers/upstream.ts';
+import {
+  callChunk,
+  assertGrammar,
+  chunk,
+  completion,
+  openaiReply,
+  rawStream,
+  setup,
+  usageChunk,
+} from './helpers.ts';
 
 const hi = { model: 'gpt-4o', max_tokens: 64, messages: [user('hi')] };
 
@@ -16,10 +25,15 @@ function gate() {
 
 test('B1, D16: stream:true with Accept: application/json gets SSE; message_start carries a prompt estimate', async (t) => {
   const { proxy } = await setup(t, openaiReply([chunk({ content: 'ok' }, 'stop')]));
-  const { response, events } = await rawStream(proxy, { ...hi, system: 'A long system prompt. '.repeat(50) });
+  const { response, events } = await rawStream(proxy, {
+    ...hi,
+    system: 'A long system prompt. '.repeat(50),
+  });
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-  const start = events[0]!.data.message as { usage: { input_tokens: number; output_tokens: number } };
+  const start = events[0]!.data.message as {
+    usage: { input_tokens: number; output_tokens: number };
+  };
   assert.ok(start.usage.input_tokens > 250, `estimate ${start.usage.input_tokens}`);
 });
 
@@ -59,14 +73,20 @@ test('B8: message_start goes out when the upstream answers; pings flow while it 
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   let seen = '';
   while (!seen.includes('event: ping')) seen += (await reader.read()).value ?? '';
-  assert.ok(seen.indexOf('event: message_start') < seen.indexOf('event: ping'), 'message_start before any upstream chunk');
+  assert.ok(
+    seen.indexOf('event: message_start') < seen.indexOf('event: ping'),
+    'message_start before any upstream chunk',
+  );
   silence.open();
   for (let r = await reader.read(); !r.done; r = await reader.read()) seen += r.value;
   assert.match(seen, /event: message_stop/);
 });
 
 test('D7: content and finish_reason in one chunk: the content precedes message_delta', async (t) => {
-  const { proxy } = await setup(t, openaiReply([chunk({ role: 'assistant', content: 'All at once.' }, 'stop'), usageChunk(9, 4)]));
+  const { proxy } = await setup(
+    t,
+    openaiReply([chunk({ role: 'assistant', content: 'All at once.' }, 'stop'), usageChunk(9, 4)]),
+  );
   const { events } = await rawStream(proxy, hi);
   const types = events.map((e) => e.data.type);
   assert.ok(types.indexOf('content_block_delta') < types.indexOf('message_delta'));
@@ -90,10 +110,17 @@ test('D19, D20: a non-streaming client gets JSON: a Message with msg_ id and the
 });
 
 test('D20, H1: Claude tier names map to the configured model; the client sees its own model name', async (t) => {
-  const { proxy, upstream } = await setup(t, openaiReply([chunk({ content: 'ok' }, 'stop')]), {}, {
-    plugins: [modelMap({ big: 'openai,gpt-4o', small: 'openai,gpt-4o-mini' })],
-  });
-  const message = await proxy.client.messages.stream({ ...hi, model: 'claude-opus-4-5' }).finalMessage();
+  const { proxy, upstream } = await setup(
+    t,
+    openaiReply([chunk({ content: 'ok' }, 'stop')]),
+    {},
+    {
+      plugins: [modelMap({ big: 'openai,gpt-4o', small: 'openai,gpt-4o-mini' })],
+    },
+  );
+  const message = await proxy.client.messages
+    .stream({ ...hi, model: 'claude-opus-4-5' })
+    .finalMessage();
   assert.equal(upstream.requests[0]!.body.model, 'gpt-4o');
   assert.equal(message.model, 'claude-opus-4-5');
   await proxy.client.messages.stream({ ...hi, model: 'claude-haiku-4-5-20251001' }).finalMessage();
@@ -103,13 +130,48 @@ test('D20, H1: Claude tier names map to the configured model; the client sees it
 });
 
 test('D12: streamed arguments that are not JSON never break the stream; the proxy logs them', async (t) => {
-  const { proxy } = await setup(t, openaiReply([
-    chunk({ tool_calls: [{ index: 0, id: 'call_bad', type: 'function', function: { name: 'Bash', arguments: "{'command': 'ls'}" } }] }),
-    chunk({}, 'tool_calls'),
-  ]));
-  const tools = [{ name: 'Bash', input_schema: { type: 'object' as const, properties: { command: { type: 'string' } } } }];
+  const { proxy } = await setup(
+    t,
+    openaiReply([
+      callChunk(0, "{'command': 'ls'}", { id: 'call_bad', name: 'Bash' }),
+      chunk({}, 'tool_calls'),
+    ]),
+  );
+  const tools = [
+    {
+      name: 'Bash',
+      input_schema: { type: 'object' as const, properties: { command: { type: 'string' } } },
+    },
+  ];
   const { events } = await rawStream(proxy, { ...hi, tools });
-  assert.deepEqual(events.slice(-2).map((e) => e.data.type), ['message_delta', 'message_stop']);
+  assert.deepEqual(
+    events.slice(-2).map((e) => e.data.type),
+    ['message_delta', 'message_stop'],
+  );
   assert.equal((events.at(-2)!.data.delta as { stop_reason: string }).stop_reason, 'tool_use');
-  assert.ok(proxy.logs.some((line) => line.msg === 'upstream sent tool arguments that are not JSON'));
+  assert.ok(
+    proxy.logs.some((line) => line.msg === 'upstream sent tool arguments that are not JSON'),
+  );
+});
+
+test('a server ignoring stream:true answers JSON: the streaming client still gets its stream', async (t) => {
+  const { proxy } = await setup(t, (_req, res) =>
+    replyJson(res, 200, completion({ content: 'Whole.' })),
+  );
+  const { events } = await rawStream(proxy, hi);
+  assertGrammar(events);
+  const message = await proxy.client.messages.stream(hi).finalMessage();
+  assert.deepEqual(message.content, [{ type: 'text', text: 'Whole.' }]);
+});
+
+test('E5: a JSON error body sent with status 200 is still an HTTP error', async (t) => {
+  const { proxy } = await setup(t, (_req, res) =>
+    replyJson(res, 200, {
+      error: { message: 'Rate limit exceeded: free-models-per-day', code: 429 },
+    }),
+  );
+  const { response, json } = await rawStream(proxy, hi);
+  assert.equal(response.status, 429);
+  assert.equal(json.error.type, 'rate_limit_error');
+  assert.match(json.error.message, /free-models-per-day/);
 });

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { user } from '../helpers/proxy.ts';
+import { scriptedUpstream } from '../helpers/upstream.ts';
+import { completion, openaiReply } from '../providers/openai/helpers.ts';
+import { clientFor, ROOT, runCli, runToExit, tempDir, writeConfig } from './helpers.ts';
+
+test('--config: a TypeScript config in another folder is loaded, named in the banner and served', async (t) => {
+  const upstream = await scriptedUpstream(
+    t,
+    openaiReply([], completion({ content: 'from the config' })),
+  );
+  const dir = tempDir(t);
+  writeConfig(
+    dir,
+    `{ server: { port: 0 }, plugins: [p.openai({ name: 'acme', baseUrl: '${upstream.url}/v1', apiKey: 'sk-acme' }), p.modelMap({ big: 'acme,acme-large', middle: 'acme,acme-large', small: 'acme,acme-small' })] }`,
+    'team.config.ts',
+  );
+  const cli = runCli(t, { args: ['start', '--config', join(dir, 'team.config.ts')] });
+  const url = await cli.listening();
+  assert.match(cli.stderr(), /config .*team\.config\.ts/);
+  assert.match(cli.stderr(), /sonnet → middle: acme,acme-large/);
+  const message = await clientFor(url).messages.create({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 16,
+    messages: [user('hi')],
+  });
+  assert.deepEqual(message.content, [{ type: 'text', text: 'from the config' }]);
+  assert.equal(upstream.requests[0]!.body.model, 'acme-large');
+});
+
+test('a ccproxy.config.ts in the working directory is found without --config', async (t) => {
+  const dir = tempDir(t);
+  writeConfig(
+    dir,
+    `{ server: { port: 0 }, plugins: [p.openai({ name: 'local', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' })] }`,
+  );
+  const cli = runCli(t, { cwd: dir });
+  await cli.listening();
+  assert.match(cli.stderr(), /config \S*ccproxy\.config\.ts\n/);
+  assert.match(cli.stderr(), /providers:\n {2}local/);
+});
+
+// Each mistake stops start-up with exit code 1 and a message naming the file, the path and what was expected.
+const openaiProvider = `p.openai({ name: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' })`;
+for (const c of [
+  {
+    name: 'a wrong type',
+    config: `{ server: { port: 'x' }, plugins: [${openaiProvider}] }`,
+    message:
+      /^ccproxy: \S*ccproxy\.config\.ts: config\.server\.port: expected an? integer, got "x"/,
+  },
+  {
+    name: 'an unknown plugin option',
+    config: `{ plugins: [${openaiProvider}, p.modelMap({ bigg: 'openai,gpt-4o' } as never)] }`,
+    message:
+      /^ccproxy: \S*ccproxy\.config\.ts: plugins \(model-map\): options: unknown option "bigg"; did you mean "big"\?/,
+  },
+  {
+    name: 'a provider the model map names but no plugin configures',
+    config: `{ plugins: [${openaiProvider}, p.modelMap({ big: 'opneai,gpt-4o' })] }`,
+    message:
+      /^ccproxy: \S*ccproxy\.config\.ts: plugins \(model-map\): options\.big: unknown provider "opneai"; did you mean "openai"\?/,
+  },
+]) {
+  test(`a config with ${c.name} stops start-up with file, path and expectation`, async (t) => {
+    const dir = tempDir(t);
+    writeConfig(dir, c.config);
+    const { code, stderr } = await runToExit(t, { cwd: dir });
+    assert.equal(code, 1);
+    assert.match(stderr, c.message);
+    assert.doesNotMatch(stderr, /listening/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'a config mistake is a message, not a stack trace');
+  });
+}
+
+for (const c of [
+  {
+    name: 'PORT=abc',
+    args: [],
+    env: { PORT: 'abc' },
+    message: /^ccproxy: PORT: expected an integer from 0 to 65535, got "abc"/,
+  },
+  {
+    name: '--port abc',
+    args: ['--port', 'abc'],
+    env: {},
+    message: /^ccproxy: --port: expected an integer from 0 to 65535, got "abc"/,
+  },
+  {
+    name: 'an unknown command',
+    args: ['strat'],
+    env: {},
+    message: /^ccproxy: unknown command "strat"; run ccproxy --help/,
+  },
+  {
+    name: 'an unknown flag',
+    args: ['--prot', '1'],
+    env: {},
+    message: /^ccproxy: Unknown option '--prot'/,
+  },
+]) {
+  test(`${c.name} exits 1 with a one-line reason`, async (t) => {
+    const { code, stderr } = await runToExit(t, {
+      args: c.args,
+      env: { OPENAI_API_KEY: 'k', ...c.env },
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, c.message);
+  });
+}
+
+test('--help lists the commands and options; --version prints the package version', async (t) => {
+  const help = await runToExit(t, { args: ['--help'] });
+  assert.equal(help.code, 0);
+  for (const word of [
+    'start',
+    'route --explain',
+    '--config',
+    '--host',
+    '--port',
+    '--allow-open',
+    'ANTHROPIC_BASE_URL=',
+  ]) {
+    assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
+  }
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const printed = await runToExit(t, { args: ['--version'] });
+  assert.equal(printed.code, 0);
+  assert.equal(printed.stdout, `${version}\n`);
+});

@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
+
+/** The repository root, for the bin and for configs that import the repo by file URL. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'ccproxy.js');
+
+/** A fresh directory removed by `t.after`: a working directory or a HOME with no config in it. */
+export function tempDir(t: TestContext, prefix = 'ccproxy-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface CliOptions {
+  args?: string[];
+  /** Variables on top of a bare environment (PATH only), so the machine's own keys never leak in. */
+  env?: NodeJS.ProcessEnv;
+  /** Default: a fresh temp directory, also used as HOME. */
+  cwd?: string;
+  /** The command to run; default the repo's bin, the way `npx ccproxy` runs it. */
+  bin?: string;
+}
+
+/** A ccproxy child process, its output collected as it arrives. */
+export interface Cli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal's name) once the process is gone. */
+  exited: Promise<number | string>;
+  /** Resolves once `pattern` matches the output so far; rejects if the process exits first. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray>;
+  /** Resolves with the listen URL once the banner names it; rejects if the process exits first. */
+  listening(): Promise<string>;
+}
+
+/** Spawns the CLI; killed by `t.after` if still running. */
+export function runCli(t: TestContext, options: CliOptions = {}): Cli {
+  const cwd = options.cwd ?? tempDir(t);
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...(options.args ?? [])], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: cwd, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+  const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const waitFor = async (name: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> => {
+    const read = () => pattern.exec(name === 'stdout' ? out : err);
+    while (!read()) {
+      const stop = await Promise.race([
+        once(child[name], 'data').then(() => false),
+        exited.then(() => true),
+      ]);
+      if (stop && !read())
+        throw new Error(`ccproxy exited (${await exited}) before printing ${pattern}:\n${err}`);
+    }
+    return read()!;
+  };
+  const listening = async () => (await waitFor('stderr', /listening on (http:\/\/\S+)/))[1]!;
+  return { child, stdout: () => out, stderr: () => err, exited, waitFor, listening };
+}
+
+/** Runs the CLI to its end: exit code and output (for --help, --version and start-up errors). */
+export async function runToExit(t: TestContext, options: CliOptions) {
+  const cli = runCli(t, options);
+  const code = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/** The SDK pointed at a running CLI, retries off. */
+export const clientFor = (url: string, apiKey = 'client-key') =>
+  new Anthropic({ baseURL: url, apiKey, maxRetries: 0 });
+
+/**
+ * Writes `ccproxy.config.ts` into `dir`, importing the repo by file URL (outside the repo the
+ * `ccproxy` self-reference does not resolve). `body` is the expression passed to defineConfig.
+ */
+export function writeConfig(dir: string, body: string, name = 'ccproxy.config.ts'): string {
+  const url = (path: string) => pathToFileURL(join(ROOT, path)).href;
+  const source = [
+    `import { defineConfig } from '${url('core/index.ts')}';`,
+    `import * as p from '${url('plugins/index.ts')}';`,
+    `export default defineConfig(${body});`,
+    '',
+  ].join('\n');
+  const file = join(dir, name);
+  writeFileSync(file, source);
+  return file;
+}
+
+/** The env-mode variables of a new user pointed at `upstream`, on a port the OS picks. */
+export const openaiEnv = (upstream: string) => ({
+  OPENAI_API_KEY: 'sk-upstream',
+  OPENAI_BASE_URL: `${upstream}/v1`,
+  PORT: '0',
+});
