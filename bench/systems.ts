@@ -219,56 +219,45 @@ function ccrHome(peer: Peer, upstream: string, port: number): string {
   return dir;
 }
 
+/** A claude-code-router version: `args` start it, `model` is what the requests name. */
+function ccr(peer: Peer, args: (managementPort: string) => string[], model: string): System {
+  return {
+    name: peer.name,
+    missing: installed(peer),
+    async start(env) {
+      const port = await freePort();
+      const home = { HOME: ccrHome(peer, env.upstream, port) };
+      const target = {
+        origin: `http://127.0.0.1:${port}`,
+        path: '/v1/messages',
+        headers: CLIENT_HEADERS,
+        model,
+      };
+      return launch(
+        peer.name,
+        env,
+        NODE24,
+        [peer.entry, ...args(String(await freePort()))],
+        home,
+        target,
+      );
+    },
+  };
+}
+
 /** claude-code-router 1.x: `ccr start` runs the server in the foreground. */
-export const ccr1: System = {
-  name: CCR1.name,
-  missing: installed(CCR1),
-  async start(env) {
-    const port = await freePort();
-    const target = {
-      origin: `http://127.0.0.1:${port}`,
-      path: '/v1/messages',
-      headers: CLIENT_HEADERS,
-      model: CLAUDE_MODEL,
-    };
-    return launch(
-      CCR1.name,
-      env,
-      NODE24,
-      [CCR1.entry, 'start'],
-      { HOME: ccrHome(CCR1, env.upstream, port) },
-      target,
-    );
-  },
-};
+export const ccr1 = ccr(CCR1, () => ['start'], CLAUDE_MODEL);
 
 /**
  * claude-code-router 3.x: `ccr serve` runs its management service and, as its child, the gateway.
  * Its routing of Claude model names belongs to its agent profiles, so the request names the
  * `provider,model` explicitly (which 1.x and ccproxy accept too).
  */
-export const ccr3: System = {
-  name: CCR3.name,
-  missing: installed(CCR3),
-  async start(env) {
-    const port = await freePort();
-    const args = [CCR3.entry, 'serve', '--no-open', '--port', String(await freePort())];
-    const target = {
-      origin: `http://127.0.0.1:${port}`,
-      path: '/v1/messages',
-      headers: CLIENT_HEADERS,
-      model: `mock,${UPSTREAM_MODEL}`,
-    };
-    return launch(
-      CCR3.name,
-      env,
-      NODE24,
-      args,
-      { HOME: ccrHome(CCR3, env.upstream, port) },
-      target,
-    );
-  },
-};
+export const ccr3 = ccr(
+  CCR3,
+  (port) => ['serve', '--no-open', '--port', port],
+  `mock,${UPSTREAM_MODEL}`,
+);
 
 /** llm-router: `llr start` (a supervisor and its backend) on its fixed port 8376. */
 export const llmRouter: System = {
