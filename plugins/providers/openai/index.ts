@@ -184,7 +184,7 @@ async function* send(
     out.length = 0;
     yield* relay(adapter, ctx, state, response.body, out);
   } finally {
-    response.body.destroy();
+    release(response.body, state.ended);
     if (state.invalidArguments.length) {
       ctx.log.warn(
         { provider: adapter.name, tools: state.invalidArguments },
@@ -192,6 +192,16 @@ async function* send(
       );
     }
   }
+}
+
+/**
+ * A finished answer's last bytes (the chunked terminator, usually) are read so its keep-alive
+ * connection goes back to the pool; destroying the body would close the socket and cost an
+ * error object with a stack trace per request. An unfinished one is destroyed, aborting it.
+ */
+function release(body: UpstreamBody, finished: boolean): void {
+  if (finished) body.dump().catch(() => undefined);
+  else body.destroy();
 }
 
 type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
@@ -206,7 +216,8 @@ async function* relay(
   out: StreamEvent[],
 ) {
   try {
-    for await (const message of readSse(body)) {
+    // Returning early must not destroy the body: `release` decides, once the stream is over.
+    for await (const message of readSse(body.iterator({ destroyOnReturn: false }))) {
       sseToEvents(state, message, out);
       yield* out;
       out.length = 0;

@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { renderBudget } from './budget.ts';
+import { runChecks } from './checks.ts';
+import { parsePoint, pointName, runLoad, type Point } from './load.ts';
+import { NODE24, SCRATCH, installPeers } from './peers.ts';
+import { processTree, stopTree, treeCpuUs, treeRssMb } from './proc.ts';
+import { renderReport, type PointResult, type SystemResult } from './report.ts';
+import {
+  ALL_SYSTEMS,
+  BENCH_CORE,
+  PROXY_CORE,
+  pinSelf,
+  startScriptedUpstream,
+  type Started,
+  type System,
+} from './systems.ts';
+
+/**
+ * `npm run bench` / `npm run bench:quick`: installs the peers, starts the scripted upstream, then
+ * for each system in turn: start it fresh, check it, load it point by point, stop it. Writes the
+ * report to `bench/results/`.
+ */
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+const QUICK = [
+  'json:normal:1',
+  'json:normal:16',
+  'json:large:1',
+  'sse:normal:1',
+  'sse:normal:16',
+  'sse:tool:1',
+];
+const FULL = ['json', 'sse'].flatMap((kind) =>
+  ['normal', 'large', 'tool'].flatMap((body) => [1, 16, 64].map((c) => `${kind}:${body}:${c}`)),
+);
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    points: { type: 'string' },
+    systems: { type: 'string', description: 'comma-separated name prefixes' },
+    seconds: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function measure(
+  system: System,
+  upstream: { child: { pid?: number }; url: string },
+  points: Point[],
+  seconds: number,
+  warm: number,
+): Promise<SystemResult> {
+  const result: SystemResult = {
+    name: system.name,
+    skipped: system.missing(),
+    startupMs: NaN,
+    idleRssMb: NaN,
+    peakRssMb: NaN,
+    checks: [],
+    points: [],
+  };
+  if (result.skipped) return result;
+  let started: Started;
+  try {
+    started = await system.start({ upstream: upstream.url, core: PROXY_CORE });
+  } catch (error) {
+    result.skipped = `failed to start: ${error instanceof Error ? error.message : String(error)}`;
+    return result;
+  }
+  const upstreamPids = [upstream.child.pid!];
+  const pids = started.child ? processTree(started.child.pid!) : upstreamPids;
+  try {
+    result.startupMs = started.startupMs;
+    result.idleRssMb = treeRssMb(pids);
+    if (started.child) result.checks = await runChecks(started.target, upstream.url);
+    for (const point of points) {
+      log(`  ${pointName(point)}`);
+      await runLoad(started.target, point, { seconds: warm, maxRequests: 1000 });
+      const before = [treeCpuUs(pids), treeCpuUs(upstreamPids)];
+      const samples = await runLoad(started.target, point, { seconds, maxRequests: 50_000 });
+      const count = samples.total.length + samples.errors;
+      const r: PointResult = {
+        point,
+        samples,
+        cpuUs: (treeCpuUs(pids) - before[0]!) / count,
+        upstreamCpuUs: (treeCpuUs(upstreamPids) - before[1]!) / count,
+      };
+      if (samples.errors) log(`    ${samples.errors} errors, first: ${samples.firstError}`);
+      result.points.push(r);
+    }
+    result.peakRssMb = treeRssMb(pids, true);
+  } finally {
+    if (started.child) await stopTree(started.child);
+  }
+  return result;
+}
+
+function versions(): Record<string, string> {
+  const node24 = (() => {
+    try {
+      return execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'missing';
+    }
+  })();
+  const pkg = JSON.parse(readFileSync(join(HERE, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return {
+    ccproxy: pkg.version,
+    'Node (ccproxy, llm-router)': process.version,
+    'Node (claude-code-router)': node24,
+  };
+}
+
+async function main() {
+  const began = performance.now();
+  const loadAtStart = loadavg()[0]!;
+  const mode = args.quick ? 'quick' : 'full';
+  const points = (args.points?.split(',') ?? (args.quick ? QUICK : FULL)).map(parsePoint);
+  const seconds = Number(args.seconds ?? (args.quick ? 2 : 5));
+  const warm = args.quick ? 0.5 : 1;
+  const wanted = args.systems?.split(',');
+  const systems = ALL_SYSTEMS.filter((s) => !wanted || wanted.some((w) => s.name.startsWith(w)));
+  // The load generator shares core 1 with the upstream; the proxy has core 0 to itself.
+  pinSelf(BENCH_CORE);
+  mkdirSync(SCRATCH, { recursive: true });
+  for (const [entry, reason] of installPeers(log)) log(`install failed (${entry}): ${reason}`);
+  const upstream = await startScriptedUpstream(BENCH_CORE);
+  const results: SystemResult[] = [];
+  try {
+    for (const system of systems) {
+      log(system.name);
+      const result = await measure(system, upstream, points, seconds, warm);
+      if (result.skipped) log(`  not run: ${result.skipped}`);
+      for (const c of result.checks) if (c.error) log(`  check FAIL ${c.name}: ${c.error}`);
+      results.push(result);
+    }
+  } finally {
+    await stopTree(upstream.child);
+  }
+  const date = new Date();
+  const info = {
+    date,
+    mode,
+    seconds,
+    warmSeconds: warm,
+    versions: versions(),
+    durationS: (performance.now() - began) / 1000,
+    load: [loadAtStart, loadavg()[0]!] as [number, number],
+  };
+  const report = renderReport(info, results, points, renderBudget(results));
+  const file = args.out ?? join(HERE, 'results', `${date.toISOString().slice(0, 10)}-${mode}.md`);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, report);
+  process.stdout.write(report);
+  log(`written to ${file}`);
+}
+
+await main();
