@@ -10,11 +10,17 @@ function shortPath(file: string): string {
 export function banner(proxy: RunningProxy, version: string): string {
   const { runtime } = proxy;
   const file = runtime.config.file;
-  const config = file ? `config ${shortPath(file)}` : 'no config file: running on the environment defaults';
-  const providers = [...runtime.providers.values()].map((p) => `  ${p.name}${p.models?.length ? ` (${p.models.join(', ')})` : ''}`);
+  const config = file
+    ? `config ${shortPath(file)}`
+    : 'no config file: running on the environment defaults';
+  const providers = [...runtime.providers.values()].map(
+    (p) => `  ${p.name}${p.models?.length ? ` (${p.models.join(', ')})` : ''}`,
+  );
   const routes = runtime.requirements
     .filter((r) => r.label)
-    .map((r) => `  ${r.label}: ${r.target.provider ? `${r.target.provider},` : ''}${r.target.model}`);
+    .map(
+      (r) => `  ${r.label}: ${r.target.provider ? `${r.target.provider},` : ''}${r.target.model}`,
+    );
   const plugins = runtime.pipeline.plugins.map((p) => p.name).join(' → ');
   return [
     `ccproxy ${version} listening on ${proxy.url}`,

@@ -86,7 +86,9 @@ export class ProxyRuntime implements ProxyApp {
       );
     }
     if (this.providers.size === 0) {
-      throw new ConfigError(`${this.source}: plugins: expected at least one provider plugin (openai(), anthropic(), …)`);
+      throw new ConfigError(
+        `${this.source}: plugins: expected at least one provider plugin (openai(), anthropic(), …)`,
+      );
     }
   }
 }

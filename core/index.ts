@@ -3,7 +3,13 @@
  * @module ccproxy
  */
 export { defineConfig } from './config/define.ts';
-export type { ConfigEnv, LogLevel, ServerConfig, UserConfig, UserConfigFn } from './config/define.ts';
+export type {
+  ConfigEnv,
+  LogLevel,
+  ServerConfig,
+  UserConfig,
+  UserConfigFn,
+} from './config/define.ts';
 export { loadConfig, type ConfigFlags, type ResolvedConfig } from './config/load.ts';
 export { checkOptions } from './config/validate.ts';
 export { definePlugin } from './plugin.ts';
@@ -24,8 +30,20 @@ export type {
   Target,
   WrapStream,
 } from './plugin.ts';
-export { ProxyContext, type ClientInfo, type Endpoint, type ReceivedBody, type Timings } from './context.ts';
-export { ConfigError, ProxyError, asProxyError, errorTypeForStatus, statusForErrorType } from './errors.ts';
+export {
+  ProxyContext,
+  type ClientInfo,
+  type Endpoint,
+  type ReceivedBody,
+  type Timings,
+} from './context.ts';
+export {
+  ConfigError,
+  ProxyError,
+  asProxyError,
+  errorTypeForStatus,
+  statusForErrorType,
+} from './errors.ts';
 export { startProxy, isLoopback, type RunningProxy, type StartOptions } from './start.ts';
 export { messageId, toolUseId } from './ids.ts';
 export { parseModelRef, formatTarget } from './models.ts';
@@ -35,5 +53,10 @@ export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
 export { SseParser, readSse, type SseMessage } from './stream/sse-reader.ts';
 export { serializeEvent } from './stream/sse-writer.ts';
 export { messageStartEvent } from './stream/events.ts';
-export { callUpstream, transportError, type UpstreamCall, type UpstreamTimeouts } from './http/client.ts';
+export {
+  callUpstream,
+  transportError,
+  type UpstreamCall,
+  type UpstreamTimeouts,
+} from './http/client.ts';
 export type * from './anthropic.ts';

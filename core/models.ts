@@ -5,9 +5,13 @@ import type { Target } from './plugin.ts';
  * `provider/model` when the first segment names a configured provider (model ids may contain `/`).
  * Returns null for a plain model name.
  */
-export function parseModelRef(model: string, providers: ReadonlyMap<string, unknown>): Target | null {
+export function parseModelRef(
+  model: string,
+  providers: ReadonlyMap<string, unknown>,
+): Target | null {
   const comma = model.indexOf(',');
-  if (comma > 0) return { provider: model.slice(0, comma).trim(), model: model.slice(comma + 1).trim() };
+  if (comma > 0)
+    return { provider: model.slice(0, comma).trim(), model: model.slice(comma + 1).trim() };
   const slash = model.indexOf('/');
   if (slash > 0 && providers.has(model.slice(0, slash))) {
     return { provider: model.slice(0, slash), model: model.slice(slash + 1) };

@@ -5,7 +5,13 @@ import { koaBody } from 'koa-body';
 import type { MessagesRequest, StreamEvent } from './anthropic.ts';
 import type { ProxyRuntime } from './app.ts';
 import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
-import { ProxyError, asProxyError, errorBody, errorTypeForStatus, statusForErrorType } from './errors.ts';
+import {
+  ProxyError,
+  asProxyError,
+  errorBody,
+  errorTypeForStatus,
+  statusForErrorType,
+} from './errors.ts';
 import { requestId } from './ids.ts';
 import { formatTarget, parseModelRef } from './models.ts';
 import type { Outcome, Provider, Relay } from './plugin.ts';
@@ -46,9 +52,20 @@ export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {})
       http.body = errorBody(e, id);
     }
   });
-  app.use(koaBody({ jsonLimit: BODY_LIMIT, textLimit: BODY_LIMIT, formLimit: '1mb', encoding: 'utf-8', jsonStrict: true, patchKoa: true, includeUnparsed: true }));
+  app.use(
+    koaBody({
+      jsonLimit: BODY_LIMIT,
+      textLimit: BODY_LIMIT,
+      formLimit: '1mb',
+      encoding: 'utf-8',
+      jsonStrict: true,
+      patchKoa: true,
+      includeUnparsed: true,
+    }),
+  );
 
-  const serve = (endpoint: Endpoint) => (http: Koa.Context) => handle(runtime, http, endpoint, pingMs);
+  const serve = (endpoint: Endpoint) => (http: Koa.Context) =>
+    handle(runtime, http, endpoint, pingMs);
   router.post('/v1/messages', serve('messages'));
   router.post('/v1/messages/count_tokens', serve('count_tokens'));
   modelRoutes(runtime, router);
@@ -69,14 +86,24 @@ export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {})
 function bodyError(error: unknown): ProxyError | null {
   const status = (error as { status?: number } | null)?.status;
   if (ProxyError.is(error) || typeof status !== 'number') return null;
-  if (status === 413) return new ProxyError('request_too_large', 413, 'Request exceeds the maximum size of 32 MB');
+  if (status === 413)
+    return new ProxyError('request_too_large', 413, 'Request exceeds the maximum size of 32 MB');
   if (status === 400 || status === 415) {
-    return new ProxyError('invalid_request_error', 400, `Invalid request body: ${(error as Error).message}`);
+    return new ProxyError(
+      'invalid_request_error',
+      400,
+      `Invalid request body: ${(error as Error).message}`,
+    );
   }
   return new ProxyError(errorTypeForStatus(status), status, (error as Error).message);
 }
 
-async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoint, pingMs: number) {
+async function handle(
+  runtime: ProxyRuntime,
+  http: Koa.Context,
+  endpoint: Endpoint,
+  pingMs: number,
+) {
   const body: unknown = http.request.body;
   if (endpoint === 'messages') checkMessagesBody(body);
   else checkCountTokensBody(body);
@@ -97,7 +124,13 @@ async function handle(runtime: ProxyRuntime, http: Koa.Context, endpoint: Endpoi
     log: runtime.log.child({ id: http.state.id as string }),
     signal: controller.signal,
   });
-  const outcome: Outcome = { ok: false, status: 200, usage: ctx.usage, stopReason: null, durationMs: 0 };
+  const outcome: Outcome = {
+    ok: false,
+    status: 200,
+    usage: ctx.usage,
+    stopReason: null,
+    durationMs: 0,
+  };
   http.res.once('close', () => finish(runtime, ctx, outcome));
   try {
     const hooks = runtime.pipeline.runOnRequest(ctx);
@@ -144,7 +177,11 @@ function providerFor(runtime: ProxyRuntime, ctx: ProxyContext): Provider {
   const provider = runtime.providers.get(ctx.target.provider);
   if (!provider) {
     const known = [...runtime.providers.keys()].join(', ');
-    throw new ProxyError('invalid_request_error', 400, `Unknown provider "${ctx.target.provider}" in model "${ctx.requestedModel}"; configured: ${known}`);
+    throw new ProxyError(
+      'invalid_request_error',
+      400,
+      `Unknown provider "${ctx.target.provider}" in model "${ctx.requestedModel}"; configured: ${known}`,
+    );
   }
   return provider;
 }
@@ -158,10 +195,12 @@ async function respond(
 ) {
   if (!runtime.pipeline.observesEvents) {
     const provider = providerFor(runtime, ctx);
-    if (provider.relay) return relay(http, ctx, await provider.relay(ctx, ctx.request), outcome, pingMs);
+    if (provider.relay)
+      return relay(http, ctx, await provider.relay(ctx, ctx.request), outcome, pingMs);
   }
   // Resolved per call: a wrapping plugin (fallbacks) may change the target between calls.
-  const send = (c: ProxyContext, request: MessagesRequest) => providerFor(runtime, c).send(c, request);
+  const send = (c: ProxyContext, request: MessagesRequest) =>
+    providerFor(runtime, c).send(c, request);
   const label = (c: ProxyContext) => `provider "${c.target.provider}"`;
   const events = runtime.pipeline.events(ctx, send, label)[Symbol.asyncIterator]();
   // Auth, routing and an upstream refusal all surface here, while an HTTP status can still say so.
@@ -178,7 +217,13 @@ async function respond(
   await writeSse(http.res, ctx, first, events, outcome, pingMs);
 }
 
-async function respondJson(http: Koa.Context, ctx: ProxyContext, first: IteratorResult<StreamEvent>, events: AsyncIterator<StreamEvent>, outcome: Outcome) {
+async function respondJson(
+  http: Koa.Context,
+  ctx: ProxyContext,
+  first: IteratorResult<StreamEvent>,
+  events: AsyncIterator<StreamEvent>,
+  outcome: Outcome,
+) {
   const accumulator = new MessageAccumulator();
   for (let r = first; !r.done; r = await events.next()) accumulator.push(r.value);
   const message = accumulator.result();
@@ -192,7 +237,14 @@ async function respondJson(http: Koa.Context, ctx: ProxyContext, first: Iterator
  * Writes events as they come, honouring backpressure; a `ping` goes out after `pingMs` of silence
  * so that Claude Code's idle watchdog never fires on a slow upstream (PROTOCOL §3.4).
  */
-async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorResult<StreamEvent>, events: AsyncIterator<StreamEvent>, outcome: Outcome, pingMs: number) {
+async function writeSse(
+  res: ServerResponse,
+  ctx: ProxyContext,
+  first: IteratorResult<StreamEvent>,
+  events: AsyncIterator<StreamEvent>,
+  outcome: Outcome,
+  pingMs: number,
+) {
   const alive = keepAlive(res, pingMs);
   try {
     for (let r = first; !r.done; r = await events.next()) {
@@ -205,7 +257,10 @@ async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorR
     fail(outcome, error);
     const e = outcome.error!;
     if (!ctx.signal.aborted) {
-      ctx.log.warn({ err: e.cause ?? e, plugin: e.plugin, hook: e.hook }, `stream failed: ${e.message}`);
+      ctx.log.warn(
+        { err: e.cause ?? e, plugin: e.plugin, hook: e.hook },
+        `stream failed: ${e.message}`,
+      );
       res.write(serializeEvent({ type: 'error', error: { type: e.type, message: e.message } }));
     }
   } finally {
@@ -216,11 +271,21 @@ async function writeSse(res: ServerResponse, ctx: ProxyContext, first: IteratorR
 }
 
 /** Hands an upstream answer to the client unconverted (a native passthrough's fast path). */
-async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcome: Outcome, pingMs: number) {
+async function relay(
+  http: Koa.Context,
+  ctx: ProxyContext,
+  answer: Relay,
+  outcome: Outcome,
+  pingMs: number,
+) {
   ctx.timings.firstEvent = performance.now();
   const res = http.res;
   http.respond = false;
-  res.writeHead(answer.status, { ...answer.headers, 'request-id': ctx.id, 'x-ccproxy-target': formatTarget(ctx.target) });
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    'request-id': ctx.id,
+    'x-ccproxy-target': formatTarget(ctx.target),
+  });
   // A ping may go in only between two upstream events, never inside one the upstream is still writing.
   let between = true;
   const alive = ctx.stream ? keepAlive(res, pingMs, () => between) : null;
@@ -232,13 +297,23 @@ async function relay(http: Koa.Context, ctx: ProxyContext, answer: Relay, outcom
     }
     outcome.ok = ctx.stopReason !== null;
     // Without a stop reason the upstream ended with its own `error` event, which the client saw.
-    if (!outcome.ok) fail(outcome, new ProxyError('api_error', 502, `provider "${ctx.target.provider}" ended its answer with an error`));
+    if (!outcome.ok)
+      fail(
+        outcome,
+        new ProxyError(
+          'api_error',
+          502,
+          `provider "${ctx.target.provider}" ended its answer with an error`,
+        ),
+      );
   } catch (error) {
     fail(outcome, error);
     const e = outcome.error!;
     if (!ctx.signal.aborted && ctx.stream) {
       // A blank line first ends any event the upstream cut in half.
-      res.write(`\n\n${serializeEvent({ type: 'error', error: { type: e.type, message: e.message } })}`);
+      res.write(
+        `\n\n${serializeEvent({ type: 'error', error: { type: e.type, message: e.message } })}`,
+      );
     }
   } finally {
     alive?.stop();
@@ -266,7 +341,11 @@ function keepAlive(res: ServerResponse, pingMs: number, canPing: () => boolean =
 /** True when a chunk of SSE ends with a blank line (`\n\n` or `\r\n\r\n`): an event ended there. */
 function endsEvent(chunk: Uint8Array): boolean {
   const n = chunk.length;
-  return n >= 2 && chunk[n - 1] === 10 && (chunk[n - 2] === 10 || (chunk[n - 2] === 13 && chunk[n - 3] === 10));
+  return (
+    n >= 2 &&
+    chunk[n - 1] === 10 &&
+    (chunk[n - 2] === 10 || (chunk[n - 2] === 13 && chunk[n - 3] === 10))
+  );
 }
 
 async function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
@@ -274,7 +353,11 @@ async function drained(res: ServerResponse, signal: AbortSignal): Promise<void> 
 }
 
 function eventError(event: StreamEvent & { type: 'error' }): ProxyError {
-  return new ProxyError(event.error.type, statusForErrorType(event.error.type), event.error.message);
+  return new ProxyError(
+    event.error.type,
+    statusForErrorType(event.error.type),
+    event.error.message,
+  );
 }
 
 function fail(outcome: Outcome, error: unknown): ProxyError {
@@ -288,7 +371,8 @@ function fail(outcome: Outcome, error: unknown): ProxyError {
 function finish(runtime: ProxyRuntime, ctx: ProxyContext, outcome: Outcome): void {
   ctx.timings.end = performance.now();
   outcome.durationMs = Math.round((ctx.timings.end - ctx.timings.start) * 10) / 10;
-  if (ctx.signal.aborted && !outcome.error) fail(outcome, new ProxyError('api_error', 499, 'The client closed the request'));
+  if (ctx.signal.aborted && !outcome.error)
+    fail(outcome, new ProxyError('api_error', 499, 'The client closed the request'));
   const e = outcome.error;
   ctx.log.info(
     {

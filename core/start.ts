@@ -33,7 +33,10 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$
 export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 
 /** Sets up plugins and listens. Config mistakes throw ConfigError before the port opens. */
-export async function startProxy(config: ResolvedConfig, options: StartOptions = {}): Promise<RunningProxy> {
+export async function startProxy(
+  config: ResolvedConfig,
+  options: StartOptions = {},
+): Promise<RunningProxy> {
   const log = options.logger ?? createLogger({ level: config.logLevel });
   const runtime = new ProxyRuntime(config, log, options.env ?? process.env);
   await runtime.setup();
@@ -46,7 +49,10 @@ export async function startProxy(config: ResolvedConfig, options: StartOptions =
   }
   const koa = createKoaApp(runtime, options);
   const handle = koa.callback();
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => void handle(req, res));
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0 },
+    (req, res) => void handle(req, res),
+  );
   const open = new Set<Promise<void>>();
   server.on('request', (_req, res: import('node:http').ServerResponse) => {
     const done = new Promise<void>((resolve) => res.once('close', resolve));

@@ -47,4 +47,5 @@ function countBlock(block: ContentBlock, chars: number, extra: number): [number,
 }
 
 /** Output tokens of generated text, when the upstream does not say. */
-export const estimateTextTokens = (text: string): number => Math.ceil(text.length / CHARS_PER_TOKEN);
+export const estimateTextTokens = (text: string): number =>
+  Math.ceil(text.length / CHARS_PER_TOKEN);

@@ -16,7 +16,9 @@ const message = {
 const common = {
   model: { type: 'string', minLength: 1 },
   messages: { type: 'array', items: message },
-  system: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'] } }] },
+  system: {
+    anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'] } }],
+  },
   tools: { type: 'array', items: { type: 'object' } },
   stream: { type: 'boolean' },
 };

@@ -17,9 +17,20 @@ export {
   type TimeoutOptions,
 } from './router/index.ts';
 export { boost, type BoostOptions } from './boost/index.ts';
-export { webSearch, SearchError, type WebSearchOptions, type BackendOptions, type SearchBackend, type SearchHit, type SearchQuery } from './web-search/index.ts';
+export {
+  webSearch,
+  SearchError,
+  type WebSearchOptions,
+  type BackendOptions,
+  type SearchBackend,
+  type SearchHit,
+  type SearchQuery,
+} from './web-search/index.ts';
 export { envPreset } from './env/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
 export { gemini, type GeminiOptions } from './providers/gemini/index.ts';
-export { openaiResponses, type OpenAIResponsesOptions } from './providers/openai-responses/index.ts';
+export {
+  openaiResponses,
+  type OpenAIResponsesOptions,
+} from './providers/openai-responses/index.ts';

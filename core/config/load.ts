@@ -36,7 +36,12 @@ export interface LoadOptions {
   fallback: (env: NodeJS.ProcessEnv) => PluginOption[];
 }
 
-export const SEARCH_PLACES = ['ccproxy.config.ts', 'ccproxy.config.mts', 'ccproxy.config.js', 'ccproxy.config.mjs'];
+export const SEARCH_PLACES = [
+  'ccproxy.config.ts',
+  'ccproxy.config.mts',
+  'ccproxy.config.js',
+  'ccproxy.config.mjs',
+];
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const validateConfig = ajv.compile({
@@ -70,21 +75,28 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
   let user: UserConfig;
   if (file) {
     user = await importConfig(file, label, { command: options.command ?? 'start', env });
-    if (!validateConfig(user)) throw new ConfigError(`${label}: ${explain(validateConfig.errors ?? [], user, 'config')}`);
+    if (!validateConfig(user))
+      throw new ConfigError(`${label}: ${explain(validateConfig.errors ?? [], user, 'config')}`);
   } else {
     user = { plugins: withSource(() => options.fallback(env), label) };
   }
   const port = options.flags?.port ?? envPort(env) ?? user.server?.port ?? 3456;
   const logLevel = envLogLevel(env.LOG_LEVEL) ?? user.logLevel ?? 'info';
   if (!LEVELS.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL: expected one of ${LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+    throw new ConfigError(
+      `LOG_LEVEL: expected one of ${LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`,
+    );
   }
   return {
     file,
     server: {
       host: options.flags?.host ?? env.HOST ?? user.server?.host ?? '127.0.0.1',
       port,
-      allowOpen: options.flags?.allowOpen ?? envBoolean(env.CCPROXY_ALLOW_OPEN) ?? user.server?.allowOpen ?? false,
+      allowOpen:
+        options.flags?.allowOpen ??
+        envBoolean(env.CCPROXY_ALLOW_OPEN) ??
+        user.server?.allowOpen ??
+        false,
     },
     plugins: user.plugins ?? [],
     logLevel,
@@ -150,7 +162,8 @@ async function importModule(path: string): Promise<unknown> {
 function isEsmScope(dir: string): boolean {
   for (let at = dir; ; at = dirname(at)) {
     const manifest = join(at, 'package.json');
-    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
+    if (existsSync(manifest))
+      return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
     if (dirname(at) === at) return false;
   }
 }
@@ -161,12 +174,19 @@ function esmCopy(path: string): string {
   return copy;
 }
 
-async function importConfig(file: string, label: string, configEnv: { command: string; env: NodeJS.ProcessEnv }) {
+async function importConfig(
+  file: string,
+  label: string,
+  configEnv: { command: string; env: NodeJS.ProcessEnv },
+) {
   const loaded = await withSource(() => explorer.load(file), label);
   let config = loaded?.config as UserConfig | UserConfigFn | undefined;
-  if (typeof config === 'function') config = await withSource(() => (config as UserConfigFn)(configEnv), label);
+  if (typeof config === 'function')
+    config = await withSource(() => (config as UserConfigFn)(configEnv), label);
   if (!config || typeof config !== 'object') {
-    throw new ConfigError(`${label}: expected a default export made with defineConfig({...}), got ${typeof config}`);
+    throw new ConfigError(
+      `${label}: expected a default export made with defineConfig({...}), got ${typeof config}`,
+    );
   }
   return config;
 }

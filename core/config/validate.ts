@@ -40,7 +40,8 @@ function expectation(error: ErrorObject): string {
 
 function valueAt(data: unknown, pointer: string): unknown {
   let value = data;
-  for (const part of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[part];
+  for (const part of pointer.split('/').slice(1))
+    value = (value as Record<string, unknown> | undefined)?.[part];
   return value;
 }
 
@@ -55,7 +56,9 @@ export function checkOptions(plugin: string, schema: object, options: unknown): 
     compiled.set(schema, validate);
   }
   if (!validate(options)) {
-    throw new ConfigError(`plugins (${plugin}): ${explain(validate.errors ?? [], options, 'options')}`);
+    throw new ConfigError(
+      `plugins (${plugin}): ${explain(validate.errors ?? [], options, 'options')}`,
+    );
   }
 }
 

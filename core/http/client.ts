@@ -49,7 +49,10 @@ function agentFor(timeouts: UpstreamTimeouts = {}): Agent {
  * Sends one upstream request. Transport failures become ProxyErrors with the Anthropic type of
  * PROTOCOL §7.6: refused/DNS/TLS → 502 `api_error`, timeouts → 504 `timeout_error`.
  */
-export async function callUpstream(call: UpstreamCall, provider: string): Promise<UpstreamResponse> {
+export async function callUpstream(
+  call: UpstreamCall,
+  provider: string,
+): Promise<UpstreamResponse> {
   try {
     return await request(call.url, {
       method: call.method ?? 'POST',
@@ -72,11 +75,18 @@ export function transportError(error: unknown, provider: string): unknown {
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError
   ) {
-    return new ProxyError('timeout_error', 504, `${provider}: upstream timed out (${error.message})`, { cause: error });
+    return new ProxyError(
+      'timeout_error',
+      504,
+      `${provider}: upstream timed out (${error.message})`,
+      { cause: error },
+    );
   }
   const code = (error as { code?: string } | null)?.code ?? '';
   const detail = code || (error instanceof Error ? error.message : String(error));
-  return new ProxyError('api_error', 502, `${provider}: upstream unreachable (${detail})`, { cause: error });
+  return new ProxyError('api_error', 502, `${provider}: upstream unreachable (${detail})`, {
+    cause: error,
+  });
 }
 
 /** Closes every pooled connection (graceful shutdown). */

@@ -69,7 +69,11 @@ export class Pipeline {
    * The events the client receives: `wrapStream` hooks around `send` (guarded per call), then
    * `onEvent` hooks, then a final guard that also folds usage into `ctx.usage`.
    */
-  events(ctx: ProxyContext, send: Send, source: (ctx: ProxyContext) => string): AsyncIterable<StreamEvent> {
+  events(
+    ctx: ProxyContext,
+    send: Send,
+    source: (ctx: ProxyContext) => string,
+  ): AsyncIterable<StreamEvent> {
     const wraps = this.wrapStream;
     const innermost: Next = (request) => {
       const run = () => guarded(ctx, send(ctx, ctx.request), source(ctx), null, false);
@@ -89,7 +93,9 @@ export class Pipeline {
     for (const hook of hooks) {
       const promise = Promise.resolve()
         .then(() => hook.fn(ctx, outcome))
-        .catch((error: unknown) => ctx.log.error({ err: error, plugin: hook.name }, 'onFinish failed'))
+        .catch((error: unknown) =>
+          ctx.log.error({ err: error, plugin: hook.name }, 'onFinish failed'),
+        )
         .finally(() => this.pending.delete(promise));
       this.pending.add(promise);
     }
@@ -180,7 +186,11 @@ async function* guarded(
     if (guard.finished) return;
   }
   if (!guard.end(out)) {
-    throw new ProxyError('api_error', 502, `${label === 'plugins' ? 'The pipeline' : label} returned no events`);
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${label === 'plugins' ? 'The pipeline' : label} returned no events`,
+    );
   }
   yield* out;
 }

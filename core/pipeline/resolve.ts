@@ -32,7 +32,9 @@ function checkPlugins(plugins: readonly Plugin[], source: string): void {
   plugins.forEach((plugin, i) => {
     const where = `${source}: plugins[${i}]`;
     if (typeof plugin !== 'object' || typeof plugin.name !== 'string' || !plugin.name) {
-      throw new ConfigError(`${where}: expected a plugin object with a "name", got ${describe(plugin)}`);
+      throw new ConfigError(
+        `${where}: expected a plugin object with a "name", got ${describe(plugin)}`,
+      );
     }
     if (seen.has(plugin.name)) {
       throw new ConfigError(`${where} (${plugin.name}): duplicate plugin name "${plugin.name}"`);

@@ -7,7 +7,14 @@ import type { ModelInfo } from '../plugin.ts';
 const CREATED_AT = '2025-01-01T00:00:00Z';
 
 function info(id: string): ModelInfo {
-  return { type: 'model', id, display_name: id, created_at: CREATED_AT, max_input_tokens: null, max_tokens: null };
+  return {
+    type: 'model',
+    id,
+    display_name: id,
+    created_at: CREATED_AT,
+    max_input_tokens: null,
+    max_tokens: null,
+  };
 }
 
 /**
@@ -18,8 +25,10 @@ export function modelRoutes(runtime: ProxyRuntime, router: Router): void {
   router.get('/v1/models', (http) => {
     const ids = [...runtime.models];
     const limit = clamp(Number(http.query.limit ?? 20), 1, 1000);
-    const after = typeof http.query.after_id === 'string' ? ids.indexOf(http.query.after_id) + 1 : 0;
-    const beforeIndex = typeof http.query.before_id === 'string' ? ids.indexOf(http.query.before_id) : -1;
+    const after =
+      typeof http.query.after_id === 'string' ? ids.indexOf(http.query.after_id) + 1 : 0;
+    const beforeIndex =
+      typeof http.query.before_id === 'string' ? ids.indexOf(http.query.before_id) : -1;
     const start = beforeIndex >= 0 ? Math.max(0, beforeIndex - limit) : after;
     const end = beforeIndex >= 0 ? beforeIndex : Math.min(ids.length, start + limit);
     const page = ids.slice(start, end).map(info);

@@ -18,7 +18,11 @@ export class MessageAccumulator {
   push(event: StreamEvent): void {
     switch (event.type) {
       case 'message_start':
-        this.message = { ...event.message, content: [...event.message.content], usage: { ...event.message.usage } };
+        this.message = {
+          ...event.message,
+          content: [...event.message.content],
+          usage: { ...event.message.usage },
+        };
         return;
       case 'content_block_start': {
         const block = { ...event.content_block } as Record<string, unknown>;
@@ -30,7 +34,10 @@ export class MessageAccumulator {
         if (this.open) applyDelta(this.open, event.delta);
         return;
       case 'content_block_stop':
-        if (this.open && (this.open.block.type === 'tool_use' || this.open.block.type === 'server_tool_use')) {
+        if (
+          this.open &&
+          (this.open.block.type === 'tool_use' || this.open.block.type === 'server_tool_use')
+        ) {
           this.open.block.input = parseInput(this.open.json, this.open.block.input);
         }
         this.open = null;
@@ -45,7 +52,11 @@ export class MessageAccumulator {
         return;
       }
       case 'error':
-        throw new ProxyError(event.error.type, statusForErrorType(event.error.type), event.error.message);
+        throw new ProxyError(
+          event.error.type,
+          statusForErrorType(event.error.type),
+          event.error.message,
+        );
       case 'message_stop':
       case 'ping':
         return;
@@ -75,7 +86,10 @@ function applyDelta(open: OpenBlock, delta: Record<string, unknown>): void {
       block.signature = delta.signature;
       return;
     case 'citations_delta':
-      block.citations = [...((block.citations as unknown[] | null | undefined) ?? []), delta.citation];
+      block.citations = [
+        ...((block.citations as unknown[] | null | undefined) ?? []),
+        delta.citation,
+      ];
       return;
   }
 }

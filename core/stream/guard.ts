@@ -122,7 +122,8 @@ export class StreamGuard {
     if (type === 'tool_use' || type === 'server_tool_use') this.sawToolUse = true;
     this.openFrom = event.index;
     this.openAt = this.nextIndex++;
-    if (event.index !== this.openAt) this.repair(`block index ${event.index} renumbered ${this.openAt}`);
+    if (event.index !== this.openAt)
+      this.repair(`block index ${event.index} renumbered ${this.openAt}`);
     event.index = this.openAt;
     out.push(event);
   }
@@ -180,14 +181,20 @@ export class StreamGuard {
     this.done = true;
     out.push({
       type: 'error',
-      error: { type: 'api_error', message: `${this.options.source} sent a malformed stream: ${why}` },
+      error: {
+        type: 'api_error',
+        message: `${this.options.source} sent a malformed stream: ${why}`,
+      },
     });
   }
 
   private repair(what: string, event?: StreamEvent): void {
     // One line per stream is enough to find the culprit; a loop of violations must not flood.
     if (this.repairs++ > 0) return;
-    this.options.log.warn({ source: this.options.source, event: event?.type }, `stream repaired: ${what}`);
+    this.options.log.warn(
+      { source: this.options.source, event: event?.type },
+      `stream repaired: ${what}`,
+    );
   }
 
   private fold(usage: Partial<Usage>): void {
@@ -212,8 +219,11 @@ function mergeDelta(into: MessageDeltaEvent | null, next: MessageDeltaEvent): Me
   if (!into) return next;
   return {
     type: 'message_delta',
-    delta: { ...into.delta, ...next.delta, stop_reason: next.delta.stop_reason ?? into.delta.stop_reason },
+    delta: {
+      ...into.delta,
+      ...next.delta,
+      stop_reason: next.delta.stop_reason ?? into.delta.stop_reason,
+    },
     usage: { ...into.usage, ...next.usage },
   };
 }
-

@@ -25,7 +25,10 @@ export class SseParser {
     let start = 0;
     let match: RegExpExecArray | null;
     while ((match = LINE_BREAK.exec(text)) !== null) {
-      const line = start === 0 && this.rest ? this.rest + text.slice(0, match.index) : text.slice(start, match.index);
+      const line =
+        start === 0 && this.rest
+          ? this.rest + text.slice(0, match.index)
+          : text.slice(start, match.index);
       if (start === 0) this.rest = '';
       start = LINE_BREAK.lastIndex;
       // A chunk ending in `\r` may be the first half of `\r\n`: the next chunk's `\n` is not a line.
@@ -60,7 +63,9 @@ export class SseParser {
 }
 
 /** Reads an upstream body as server-sent events. */
-export async function* readSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseMessage> {
+export async function* readSse(
+  body: AsyncIterable<Uint8Array | string>,
+): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   const parser = new SseParser();
   const out: SseMessage[] = [];

@@ -1,6 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Next as KoaNext } from 'koa';
-import { ConfigError, ProxyError, checkOptions, isLoopback, type ClientInfo, type Plugin } from '../../core/index.ts';
+import {
+  ConfigError,
+  ProxyError,
+  checkOptions,
+  isLoopback,
+  type ClientInfo,
+  type Plugin,
+} from '../../core/index.ts';
 
 export interface AuthOptions {
   /**
@@ -44,10 +51,18 @@ export function auth(options: AuthOptions = {}): Plugin {
   const check = (client: Pick<ClientInfo, 'ip' | 'key'>): void => {
     if (digests.length === 0) {
       if (open || isLoopback(client.ip)) return;
-      throw new ProxyError('permission_error', 403, 'No client key is configured: only loopback clients are served');
+      throw new ProxyError(
+        'permission_error',
+        403,
+        'No client key is configured: only loopback clients are served',
+      );
     }
     if (client.key === undefined) {
-      throw new ProxyError('authentication_error', 401, 'Missing API key: send x-api-key or Authorization: Bearer');
+      throw new ProxyError(
+        'authentication_error',
+        401,
+        'Missing API key: send x-api-key or Authorization: Bearer',
+      );
     }
     const presented = digest(client.key);
     // Every configured key is compared, so the time taken does not tell which one matched.

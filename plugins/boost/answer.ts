@@ -12,7 +12,10 @@ import type { CachedPlan } from './cache.ts';
  * `tool_choice: auto`, and the planner's ANALYSIS and GUIDANCE appended to the original system
  * prompt (kept first, so an upstream's prompt cache still matches its prefix).
  */
-export function executorRequest(request: MessagesRequest, plan: CachedPlan & { kind: 'guidance' }): MessagesRequest {
+export function executorRequest(
+  request: MessagesRequest,
+  plan: CachedPlan & { kind: 'guidance' },
+): MessagesRequest {
   const analysis = plan.analysis ? `ANALYSIS:\n${plan.analysis}\n\n` : '';
   const text = `A planner has studied this request. Follow its guidance, calling the tools it names.\n\n${analysis}GUIDANCE:\n${plan.guidance}`;
   return { ...request, system: appendSystem(request.system, text), tool_choice: { type: 'auto' } };

@@ -35,7 +35,8 @@ export class MemoryPlanCache implements PlanCache {
   set(key: string, plan: CachedPlan, ttlMs: number): Promise<void> {
     this.entries.delete(key);
     // A Map iterates in insertion order: the first key is the oldest.
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.maxEntries)
+      this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { plan, expires: Date.now() + ttlMs });
     return Promise.resolve();
   }
@@ -55,11 +56,14 @@ export function sharedPlanCache(state: SharedState): PlanCache {
  * markers move), so a resent request finds its plan.
  */
 export function planKey(plannerModel: string, template: string, request: MessagesRequest): string {
-  const normalised = JSON.stringify({
-    template,
-    system: systemTexts(request.system),
-    messages: request.messages,
-    tools: (request.tools ?? []).map((t) => [t.name, t.type, t.description, t.input_schema]),
-  }, (key, value: unknown) => (key === 'cache_control' ? undefined : value));
+  const normalised = JSON.stringify(
+    {
+      template,
+      system: systemTexts(request.system),
+      messages: request.messages,
+      tools: (request.tools ?? []).map((t) => [t.name, t.type, t.description, t.input_schema]),
+    },
+    (key, value: unknown) => (key === 'cache_control' ? undefined : value),
+  );
   return `boost:${plannerModel}:${createHash('sha256').update(normalised).digest('base64url')}`;
 }

@@ -86,11 +86,13 @@ const schema = {
 export function boost(options: BoostOptions): Plugin {
   checkOptions('boost', schema, options);
   if (!options.tiers?.length && !options.routes?.length) {
-    throw new ConfigError('plugins (boost): options: set "tiers" or "routes": boost applies to no request');
+    throw new ConfigError(
+      'plugins (boost): options: set "tiers" or "routes": boost applies to no request',
+    );
   }
   const tiers = new Set<string>(options.tiers);
   const routes = new Set(options.routes);
-  const cache = options.cache === false ? null : options.cache ?? {};
+  const cache = options.cache === false ? null : (options.cache ?? {});
   const settings: BoostSettings = {
     planner: {
       model: 'gpt-4o',

@@ -41,7 +41,11 @@ interface ChatCompletion {
  * One non-streaming planner call. Expected failures (HTTP errors, timeouts, replies without text)
  * come back as a reply the loop can retry; only a client disconnect throws.
  */
-export async function callPlanner(ctx: ProxyContext, planner: ResolvedPlanner, prompt: string): Promise<PlannerReply> {
+export async function callPlanner(
+  ctx: ProxyContext,
+  planner: ResolvedPlanner,
+  prompt: string,
+): Promise<PlannerReply> {
   const timeout = planner.timeoutMs;
   let response: Awaited<ReturnType<typeof callUpstream>>;
   let text: string;
@@ -55,7 +59,10 @@ export async function callPlanner(ctx: ProxyContext, planner: ResolvedPlanner, p
           ...planner.headers,
           ...ctx.upstream.headers,
         },
-        body: JSON.stringify({ model: planner.model, messages: [{ role: 'user', content: prompt }] }),
+        body: JSON.stringify({
+          model: planner.model,
+          messages: [{ role: 'user', content: prompt }],
+        }),
         signal: ctx.signal,
         timeouts: { firstByteMs: timeout, idleMs: timeout },
       },
@@ -85,11 +92,17 @@ export function readCompletion(body: string): PlannerReply {
   const content = completion.choices?.[0]?.message?.content;
   // Some servers answer with content parts instead of a string.
   const text = Array.isArray(content)
-    ? content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('')
+    ? content
+        .map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : ''))
+        .join('')
     : content;
   if (typeof text !== 'string' || !text.trim()) {
     return { ok: false, reason: 'reply without text', unreachable: false };
   }
   const usage = completion.usage ?? {};
-  return { ok: true, text, usage: { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0 } };
+  return {
+    ok: true,
+    text,
+    usage: { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0 },
+  };
 }

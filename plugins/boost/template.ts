@@ -80,7 +80,8 @@ export function describeTools(tools: readonly Tool[]): string {
 
 function describeTool(tool: Tool): string {
   const name = tool.name ?? tool.type ?? 'unnamed';
-  if (!tool.input_schema) return `- ${name}: a tool run by the provider (${tool.type ?? 'server tool'})`;
+  if (!tool.input_schema)
+    return `- ${name}: a tool run by the provider (${tool.type ?? 'server tool'})`;
   const lines = [`- ${name}: ${firstParagraph(tool.description ?? 'No description')}`];
   const properties = (tool.input_schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((tool.input_schema.required as string[] | undefined) ?? []);
@@ -88,8 +89,11 @@ function describeTool(tool: Tool): string {
   if (!names.length) lines.push('  Parameters: none');
   for (const param of names) {
     const schema = properties[param]!;
-    const description = typeof schema.description === 'string' ? ` - ${firstParagraph(schema.description)}` : '';
-    lines.push(`  - ${param}: ${typeName(schema)} (${required.has(param) ? 'required' : 'optional'})${description}`);
+    const description =
+      typeof schema.description === 'string' ? ` - ${firstParagraph(schema.description)}` : '';
+    lines.push(
+      `  - ${param}: ${typeName(schema)} (${required.has(param) ? 'required' : 'optional'})${description}`,
+    );
   }
   return lines.join('\n');
 }
@@ -108,11 +112,15 @@ export function typeName(schema: JsonSchema): string {
 }
 
 function firstParagraph(text: string): string {
-  const paragraph = text.trim().split(/\n\s*\n/)[0]!.replace(/\s+/g, ' ');
+  const paragraph = text
+    .trim()
+    .split(/\n\s*\n/)[0]!
+    .replace(/\s+/g, ' ');
   return clip(paragraph, DESCRIPTION_CHARS);
 }
 
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clip = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
 const SYSTEM_GIST_CHARS = 800;
 const RESULT_CHARS = 400;
@@ -150,8 +158,13 @@ function lastUserTurn(messages: MessagesRequest['messages']): { text: string; pr
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i]!;
     const blocks: ContentBlock[] =
-      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
-    const text = blocks.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+      typeof message.content === 'string'
+        ? [{ type: 'text', text: message.content }]
+        : message.content;
+    const text = blocks
+      .flatMap((b) => (b.type === 'text' ? [b.text] : []))
+      .join('\n')
+      .trim();
     if (message.role === 'user' && text) return { text, progress };
     progress.unshift(...blocks.flatMap(describeStep));
   }
@@ -159,11 +172,16 @@ function lastUserTurn(messages: MessagesRequest['messages']): { text: string; pr
 }
 
 function describeStep(block: ContentBlock): string[] {
-  if (block.type === 'tool_use') return [`- called ${block.name} ${clip(JSON.stringify(block.input ?? {}), RESULT_CHARS)}`];
+  if (block.type === 'tool_use')
+    return [`- called ${block.name} ${clip(JSON.stringify(block.input ?? {}), RESULT_CHARS)}`];
   if (block.type !== 'tool_result') return [];
   const content =
     typeof block.content === 'string'
       ? block.content
-      : (block.content ?? []).flatMap((b) => (b.type === 'text' ? [b.text] : [`[${b.type}]`])).join('\n');
-  return [`- ${block.is_error ? 'error' : 'result'}: ${clip(content.replace(/\s+/g, ' ').trim(), RESULT_CHARS)}`];
+      : (block.content ?? [])
+          .flatMap((b) => (b.type === 'text' ? [b.text] : [`[${b.type}]`]))
+          .join('\n');
+  return [
+    `- ${block.is_error ? 'error' : 'result'}: ${clip(content.replace(/\s+/g, ' ').trim(), RESULT_CHARS)}`,
+  ];
 }

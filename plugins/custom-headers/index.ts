@@ -41,9 +41,12 @@ export function customHeaders(options: CustomHeadersOptions = {}): Plugin {
   // Checked at load: a bad header name must stop the start, not fail every request.
   const headers = { ...headersFromEnv(options.env ?? process.env), ...options.headers };
   for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name)) throw new ConfigError(`plugins (custom-headers): "${name}" is not a valid header name`);
+    if (!TOKEN.test(name))
+      throw new ConfigError(`plugins (custom-headers): "${name}" is not a valid header name`);
     if (CONTROL.test(value)) {
-      throw new ConfigError(`plugins (custom-headers): the value of "${name}" contains a line break or another control character`);
+      throw new ConfigError(
+        `plugins (custom-headers): the value of "${name}" contains a line break or another control character`,
+      );
     }
   }
   const entries = Object.entries(headers);

@@ -42,6 +42,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name}: expected a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(`${name}: expected a positive integer, got "${raw}"`);
   return value;
 }

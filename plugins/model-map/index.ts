@@ -62,10 +62,15 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
   const tiers: Partial<Record<Tier, Target>> = {};
   const exact = new Map<string, Target>();
   const middle = options.middle ?? options.big;
-  for (const [tier, ref] of [['big', options.big], ['middle', middle], ['small', options.small]] as const) {
+  for (const [tier, ref] of [
+    ['big', options.big],
+    ['middle', middle],
+    ['small', options.small],
+  ] as const) {
     if (ref) tiers[tier] = toTarget(ref);
   }
-  for (const [name, ref] of Object.entries(options.map ?? {})) exact.set(name.toLowerCase(), toTarget(ref));
+  for (const [name, ref] of Object.entries(options.map ?? {}))
+    exact.set(name.toLowerCase(), toTarget(ref));
   const keepRequested = options.keepRequestedModel ?? true;
 
   return {

@@ -1,5 +1,11 @@
 import type { MessagesRequest, StreamEvent } from '../../core/anthropic.ts';
-import { ConfigError, checkOptions, type Next, type Plugin, type ProxyContext } from '../../core/index.ts';
+import {
+  ConfigError,
+  checkOptions,
+  type Next,
+  type Plugin,
+  type ProxyContext,
+} from '../../core/index.ts';
 
 /** A set of changes for requests to one provider. `null` removes a header or a body key. */
 export interface Preset {
@@ -29,7 +35,10 @@ const schema = {
   required: ['providers'],
   properties: {
     presets: { type: 'object', additionalProperties: presetSchema },
-    providers: { type: 'object', additionalProperties: { type: 'array', items: { anyOf: [{ type: 'string' }, presetSchema] } } },
+    providers: {
+      type: 'object',
+      additionalProperties: { type: 'array', items: { anyOf: [{ type: 'string' }, presetSchema] } },
+    },
   },
 };
 
@@ -37,7 +46,10 @@ const schema = {
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A new object: `patch` merged into `base` without mutating either. */
-export function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     if (UNSAFE.has(key)) continue;
@@ -66,7 +78,9 @@ export function overrides(options: OverridesOptions): Plugin {
     for (const [i, item] of list.entries()) {
       const preset = typeof item === 'string' ? options.presets?.[item] : item;
       if (!preset) {
-        throw new ConfigError(`plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`);
+        throw new ConfigError(
+          `plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`,
+        );
       }
       Object.assign(combined.headers, preset.headers);
       // Kept apart, applied in order per request: merged together, a `null` (delete) would be
@@ -91,7 +105,11 @@ interface Combined {
   bodies: Record<string, unknown>[];
 }
 
-async function* applyPreset(ctx: ProxyContext, next: Next, preset: Combined): AsyncGenerator<StreamEvent> {
+async function* applyPreset(
+  ctx: ProxyContext,
+  next: Next,
+  preset: Combined,
+): AsyncGenerator<StreamEvent> {
   const headers = ctx.upstream.headers;
   const saved = { ...headers };
   for (const [name, value] of Object.entries(preset.headers)) {
@@ -99,7 +117,9 @@ async function* applyPreset(ctx: ProxyContext, next: Next, preset: Combined): As
     else headers[name] = value;
   }
   try {
-    yield* next(preset.bodies.reduce<Record<string, unknown>>(deepMerge, ctx.request) as MessagesRequest);
+    yield* next(
+      preset.bodies.reduce<Record<string, unknown>>(deepMerge, ctx.request) as MessagesRequest,
+    );
   } finally {
     // The next attempt may go to another provider: it must not carry this one's headers.
     for (const name of Object.keys(headers)) delete headers[name];

@@ -66,7 +66,14 @@ export interface RouterOptions {
   redis?: string;
 }
 
-export type { BreakerOptions, CustomRoute, RateLimitOptions, RetryOptions, RouteOption, TimeoutOptions };
+export type {
+  BreakerOptions,
+  CustomRoute,
+  RateLimitOptions,
+  RetryOptions,
+  RouteOption,
+  TimeoutOptions,
+};
 
 declare module '../../core/index.ts' {
   interface ProxyState {

@@ -8,19 +8,55 @@ import { startTestProxy, user } from '../helpers/proxy.ts';
 const named = (name: string, extra: Partial<Plugin> = {}): Plugin => ({ name, ...extra });
 
 test('plugins: falsy entries and nested presets flatten; pre and post tiers keep config order inside', () => {
-  const order = resolvePlugins([named('a'), false, [named('p1', { enforce: 'post' }), null, [named('b')]], named('pre', { enforce: 'pre' }), undefined, named('p2', { enforce: 'post' })]);
-  assert.deepEqual(order.map((p) => p.name), ['pre', 'a', 'b', 'p1', 'p2']);
+  const order = resolvePlugins([
+    named('a'),
+    false,
+    [named('p1', { enforce: 'post' }), null, [named('b')]],
+    named('pre', { enforce: 'pre' }),
+    undefined,
+    named('p2', { enforce: 'post' }),
+  ]);
+  assert.deepEqual(
+    order.map((p) => p.name),
+    ['pre', 'a', 'b', 'p1', 'p2'],
+  );
 });
 
 for (const c of [
-  { name: 'duplicate names', plugins: [named('x'), named('x')], message: /plugins\[1\] \(x\): duplicate plugin name "x"/ },
-  { name: 'a misspelt hook, with a suggestion', plugins: [{ name: 'x', onrequest() {} } as unknown as Plugin], message: /unknown hook "onrequest"; did you mean "onRequest"\?/ },
-  { name: 'an async onEvent', plugins: [{ name: 'x', async onEvent() {} } as unknown as Plugin], message: /onEvent must be synchronous/ },
-  { name: 'a bad enforce', plugins: [named('x', { enforce: 'first' as 'pre' })], message: /enforce: expected "pre" or "post", got "first"/ },
-  { name: 'a non-plugin entry', plugins: [42 as unknown as Plugin], message: /plugins\[0\]: expected a plugin object with a "name", got 42/ },
+  {
+    name: 'duplicate names',
+    plugins: [named('x'), named('x')],
+    message: /plugins\[1\] \(x\): duplicate plugin name "x"/,
+  },
+  {
+    name: 'a misspelt hook, with a suggestion',
+    plugins: [{ name: 'x', onrequest() {} } as unknown as Plugin],
+    message: /unknown hook "onrequest"; did you mean "onRequest"\?/,
+  },
+  {
+    name: 'an async onEvent',
+    plugins: [{ name: 'x', async onEvent() {} } as unknown as Plugin],
+    message: /onEvent must be synchronous/,
+  },
+  {
+    name: 'a bad enforce',
+    plugins: [named('x', { enforce: 'first' as 'pre' })],
+    message: /enforce: expected "pre" or "post", got "first"/,
+  },
+  {
+    name: 'a non-plugin entry',
+    plugins: [42 as unknown as Plugin],
+    message: /plugins\[0\]: expected a plugin object with a "name", got 42/,
+  },
 ]) {
   test(`start-up rejects ${c.name}`, () => {
-    assert.throws(() => resolvePlugins(c.plugins, 'ccproxy.config.ts'), (e: Error) => e instanceof ConfigError && c.message.test(e.message) && e.message.startsWith('ccproxy.config.ts: '));
+    assert.throws(
+      () => resolvePlugins(c.plugins, 'ccproxy.config.ts'),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        c.message.test(e.message) &&
+        e.message.startsWith('ccproxy.config.ts: '),
+    );
   });
 }
 
@@ -43,14 +79,29 @@ test('onRequest hooks run top-down (pre, config order, post), sync and async mix
 test('a ProxyError thrown in onRequest reaches the client with its status and type, no provider call', async (t) => {
   const provider = fakeProvider('p', () => textStream('ok'));
   const { client } = await startTestProxy(t, {
-    plugins: [named('gate', { onRequest: () => { throw new ProxyError('permission_error', 403, 'not today'); } }), provider.plugin],
+    plugins: [
+      named('gate', {
+        onRequest: () => {
+          throw new ProxyError('permission_error', 403, 'not today');
+        },
+      }),
+      provider.plugin,
+    ],
   });
-  await assert.rejects(client.messages.create({ model: 'm', max_tokens: 5, messages: [user('hi')] }), (e: { status: number; error: { error: { type: string; message: string } } }) => e.status === 403 && e.error.error.type === 'permission_error' && e.error.error.message === 'not today');
+  await assert.rejects(
+    client.messages.create({ model: 'm', max_tokens: 5, messages: [user('hi')] }),
+    (e: { status: number; error: { error: { type: string; message: string } } }) =>
+      e.status === 403 &&
+      e.error.error.type === 'permission_error' &&
+      e.error.error.message === 'not today',
+  );
   assert.equal(provider.calls.length, 0);
 });
 
 test('wrapStream: next() is re-entrant, next(request) is seen inside and restored after', async (t) => {
-  const provider = fakeProvider('p', (_ctx, req) => textStream(`answer to ${JSON.stringify(req.messages.at(-1)?.content)}`));
+  const provider = fakeProvider('p', (_ctx, req) =>
+    textStream(`answer to ${JSON.stringify(req.messages.at(-1)?.content)}`),
+  );
   let after = '';
   const twice: Plugin = {
     name: 'twice',
@@ -61,17 +112,33 @@ test('wrapStream: next() is re-entrant, next(request) is seen inside and restore
     },
   };
   const { client } = await startTestProxy(t, { plugins: [twice, provider.plugin] });
-  const message = await client.messages.create({ model: 'm', max_tokens: 5, messages: [user('original')] });
-  assert.deepEqual(provider.calls.map((c) => c.request.messages[0]?.content), ['first', 'second']);
+  const message = await client.messages.create({
+    model: 'm',
+    max_tokens: 5,
+    messages: [user('original')],
+  });
+  assert.deepEqual(
+    provider.calls.map((c) => c.request.messages[0]?.content),
+    ['first', 'second'],
+  );
   assert.equal(after, '"original"');
   assert.deepEqual(message.content, [{ type: 'text', text: 'answer to "second"' }]);
 });
 
 test('wrapStream may answer without calling next (the provider is never reached)', async (t) => {
   const provider = fakeProvider('p', () => textStream('upstream'));
-  const own: Plugin = { name: 'own', async *wrapStream() { yield* textStream('from the plugin'); } };
+  const own: Plugin = {
+    name: 'own',
+    async *wrapStream() {
+      yield* textStream('from the plugin');
+    },
+  };
   const { client } = await startTestProxy(t, { plugins: [own, provider.plugin] });
-  const message = await client.messages.create({ model: 'm', max_tokens: 5, messages: [user('hi')] });
+  const message = await client.messages.create({
+    model: 'm',
+    max_tokens: 5,
+    messages: [user('hi')],
+  });
   assert.deepEqual(message.content, [{ type: 'text', text: 'from the plugin' }]);
   assert.equal(provider.calls.length, 0);
 });
@@ -82,7 +149,8 @@ test('onEvent is an onion: the plugin listed first sees the final events; null d
   const first: Plugin = {
     name: 'first',
     onEvent(_ctx, event) {
-      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') firstSaw.push(event.delta.text as string);
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+        firstSaw.push(event.delta.text as string);
     },
   };
   const second: Plugin = {
@@ -90,14 +158,23 @@ test('onEvent is an onion: the plugin listed first sees the final events; null d
     onEvent(_ctx, event) {
       if (event.type !== 'content_block_delta' || event.delta.type !== 'text_delta') return;
       if (event.delta.text === 'b') return null;
-      return [event, { ...event, delta: { type: 'text_delta', text: (event.delta.text as string).toUpperCase() } }];
+      return [
+        event,
+        {
+          ...event,
+          delta: { type: 'text_delta', text: (event.delta.text as string).toUpperCase() },
+        },
+      ];
     },
   };
   const { client } = await startTestProxy(t, { plugins: [first, second, provider.plugin] });
   const stream = client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] });
   const message = await stream.finalMessage();
   assert.deepEqual(firstSaw, ['a', 'A', 'c', 'C']);
-  assert.deepEqual(message.content.map((b) => (b.type === 'text' ? b.text : b.type)), ['aAcC']);
+  assert.deepEqual(
+    message.content.map((b) => (b.type === 'text' ? b.text : b.type)),
+    ['aAcC'],
+  );
 });
 
 test('onEvent throwing after the first byte gives an SSE error naming the failure, no message_stop', async (t) => {
@@ -122,11 +199,18 @@ test('onFinish gets the outcome after the response, and close() waits for it', a
     name: 'watcher',
     async onFinish(_ctx, outcome) {
       await new Promise((r) => setImmediate(r));
-      outcomes.push({ ok: outcome.ok, status: outcome.status, out: outcome.usage.output_tokens, stop: outcome.stopReason });
+      outcomes.push({
+        ok: outcome.ok,
+        status: outcome.status,
+        out: outcome.usage.output_tokens,
+        stop: outcome.stopReason,
+      });
     },
     close: () => void closed.push('watcher'),
   };
-  const { client, running } = await startTestProxy(null, { plugins: [watcher, { name: 'last', close: () => void closed.push('last') }, provider.plugin] });
+  const { client, running } = await startTestProxy(null, {
+    plugins: [watcher, { name: 'last', close: () => void closed.push('last') }, provider.plugin],
+  });
   await client.messages.create({ model: 'm', max_tokens: 5, messages: [user('hi')] });
   await running.close();
   assert.deepEqual(outcomes, [{ ok: true, status: 200, out: 5, stop: 'end_turn' }]);

@@ -6,7 +6,12 @@ import { foldEvents } from '../../core/stream/accumulator.ts';
 import { fakeProvider, messageStart, textStream } from '../helpers/events.ts';
 import { startTestProxy, user } from '../helpers/proxy.ts';
 
-const body = (extra: Record<string, unknown> = {}) => ({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [user('hi')], ...extra });
+const body = (extra: Record<string, unknown> = {}) => ({
+  model: 'claude-sonnet-4-5',
+  max_tokens: 16,
+  messages: [user('hi')],
+  ...extra,
+});
 
 async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
   const res = await request(url, {
@@ -15,7 +20,12 @@ async function post(url: string, payload: unknown, headers: Record<string, strin
     body: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
   const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, any> };
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    text,
+    json: () => JSON.parse(text) as Record<string, any>,
+  };
 }
 
 /** Parses an SSE body into [event name, data] pairs. */
@@ -29,7 +39,12 @@ function sseEvents(text: string): [string, Record<string, any>][] {
     });
 }
 
-async function proxyWith(t: Parameters<typeof startTestProxy>[0], script: Parameters<typeof fakeProvider>[1], extra: Plugin[] = [], pingIntervalMs?: number) {
+async function proxyWith(
+  t: Parameters<typeof startTestProxy>[0],
+  script: Parameters<typeof fakeProvider>[1],
+  extra: Plugin[] = [],
+  pingIntervalMs?: number,
+) {
   const provider = fakeProvider('p', script, ['model-a']);
   const proxy = await startTestProxy(t, { plugins: [...extra, provider.plugin], pingIntervalMs });
   return { ...proxy, provider };
@@ -45,8 +60,16 @@ test('A1: /v1/messages with and without ?beta=true answer the same', async (t) =
 
 for (const c of [
   { name: 'A3: a body that is not JSON', payload: '{"model": ', message: /Invalid request body/ },
-  { name: 'A4: a missing messages array', payload: { model: 'm', max_tokens: 1 }, message: /messages: Field required/ },
-  { name: 'A4: messages that is not an array', payload: { model: 'm', max_tokens: 1, messages: 'hi' }, message: /messages/ },
+  {
+    name: 'A4: a missing messages array',
+    payload: { model: 'm', max_tokens: 1 },
+    message: /messages: Field required/,
+  },
+  {
+    name: 'A4: messages that is not an array',
+    payload: { model: 'm', max_tokens: 1, messages: 'hi' },
+    message: /messages/,
+  },
 ]) {
   test(`${c.name} gets 400 invalid_request_error and no upstream call`, async (t) => {
     const { url, provider } = await proxyWith(t, () => textStream('x'));
@@ -62,30 +85,49 @@ for (const c of [
 test('A5: a 5 MB and a 31 MB body are accepted; over 32 MB gets 413 request_too_large', async (t) => {
   const { url } = await proxyWith(t, () => textStream('big'));
   for (const mb of [5, 31]) {
-    const res = await post(`${url}/v1/messages`, body({ messages: [user('x'.repeat(mb * 1024 * 1024))] }));
+    const res = await post(
+      `${url}/v1/messages`,
+      body({ messages: [user('x'.repeat(mb * 1024 * 1024))] }),
+    );
     assert.equal(res.status, 200, `${mb} MB`);
   }
-  const res = await post(`${url}/v1/messages`, body({ messages: [user('x'.repeat(33 * 1024 * 1024))] }));
+  const res = await post(
+    `${url}/v1/messages`,
+    body({ messages: [user('x'.repeat(33 * 1024 * 1024))] }),
+  );
   assert.equal(res.status, 413);
   assert.equal(res.json().error.type, 'request_too_large');
 });
 
 test('A6, A8, A11: unknown fields, adaptive thinking and tools without input_schema or name pass', async (t) => {
   const { url, provider } = await proxyWith(t, () => textStream('ok'));
-  const res = await post(`${url}/v1/messages`, body({
-    context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
-    output_config: { effort: 'high' },
-    diagnostics: { x: 1 },
-    thinking: { type: 'adaptive', budget_tokens: 0 },
-    tools: [{ type: 'web_search_20250305', name: 'web_search' }, { type: 'computer_toolset_20260801' }],
-  }));
+  const res = await post(
+    `${url}/v1/messages`,
+    body({
+      context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
+      output_config: { effort: 'high' },
+      diagnostics: { x: 1 },
+      thinking: { type: 'adaptive', budget_tokens: 0 },
+      tools: [
+        { type: 'web_search_20250305', name: 'web_search' },
+        { type: 'computer_toolset_20260801' },
+      ],
+    }),
+  );
   assert.equal(res.status, 200);
-  assert.deepEqual(provider.calls[0]?.request.context_management, { edits: [{ type: 'clear_tool_uses_20250919' }] });
+  assert.deepEqual(provider.calls[0]?.request.context_management, {
+    edits: [{ type: 'clear_tool_uses_20250919' }],
+  });
 });
 
 test('A7: a mid-conversation system message is accepted', async (t) => {
   const { url, provider } = await proxyWith(t, () => textStream('ok'));
-  const messages = [user('a'), { role: 'assistant', content: 'b' }, { role: 'system', content: 'be brief' }, user('c')];
+  const messages = [
+    user('a'),
+    { role: 'assistant', content: 'b' },
+    { role: 'system', content: 'be brief' },
+    user('c'),
+  ];
   assert.equal((await post(`${url}/v1/messages`, body({ messages }))).status, 200);
   assert.equal(provider.calls[0]?.request.messages[2]?.role, 'system');
 });
@@ -106,17 +148,23 @@ test('A10: every response carries request-id; error bodies repeat it as request_
   const sse = await post(`${url}/v1/messages`, body({ stream: true }));
   const bad = await post(`${url}/v1/messages`, '{');
   const missing = await request(`${url}/nowhere`);
-  for (const res of [ok, sse, bad]) assert.match(String(res.headers['request-id']), /^req_[A-Za-z0-9]{24}$/);
+  for (const res of [ok, sse, bad])
+    assert.match(String(res.headers['request-id']), /^req_[A-Za-z0-9]{24}$/);
   assert.equal(bad.json().request_id, bad.headers['request-id']);
   assert.equal(missing.statusCode, 404);
-  const missingBody = (await missing.body.json()) as { error: { type: string }; request_id: string };
+  const missingBody = (await missing.body.json()) as {
+    error: { type: string };
+    request_id: string;
+  };
   assert.equal(missingBody.error.type, 'not_found_error');
   assert.equal(missingBody.request_id, missing.headers['request-id']);
 });
 
 test('B1, B2, B3: stream:true with Accept: application/json gets SSE whose event names equal the data type', async (t) => {
   const { url } = await proxyWith(t, () => textStream('hello', { parts: 2 }));
-  const res = await post(`${url}/v1/messages`, body({ stream: true }), { accept: 'application/json' });
+  const res = await post(`${url}/v1/messages`, body({ stream: true }), {
+    accept: 'application/json',
+  });
   assert.equal(res.status, 200);
   assert.match(String(res.headers['content-type']), /^text\/event-stream/);
   assert.equal(res.headers['cache-control'], 'no-cache');
@@ -144,13 +192,22 @@ test('B7, B8: message_start goes out at once; pings flow while the upstream is s
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   const events = textStream('before after', { parts: 2 });
-  const { url } = await proxyWith(t, async function* () {
-    yield* events.slice(0, 3);
-    await gate;
-    yield* events.slice(3);
-  }, [], 20);
+  const { url } = await proxyWith(
+    t,
+    async function* () {
+      yield* events.slice(0, 3);
+      await gate;
+      yield* events.slice(3);
+    },
+    [],
+    20,
+  );
   // Raw HTTP: the SDK drops pings before its listeners see them.
-  const res = await request(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body({ stream: true })) });
+  const res = await request(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body({ stream: true })),
+  });
   let text = '';
   for await (const chunk of res.body) {
     text += chunk.toString();
@@ -158,14 +215,20 @@ test('B7, B8: message_start goes out at once; pings flow while the upstream is s
     if (text.includes('text_delta') && text.split('event: ping').length > 3) release();
   }
   const names = sseEvents(text).map(([name]) => name);
-  assert.deepEqual(names.slice(0, 3), ['message_start', 'content_block_start', 'content_block_delta']);
+  assert.deepEqual(names.slice(0, 3), [
+    'message_start',
+    'content_block_start',
+    'content_block_delta',
+  ]);
   assert.deepEqual(names.slice(3, 6), ['ping', 'ping', 'ping']);
   assert.equal(names.at(-1), 'message_stop');
 });
 
 test('E5: an error before the first event is an HTTP error with an Anthropic body, never a 200 stream', async (t) => {
   const { url } = await proxyWith(t, () => {
-    throw new ProxyError('rate_limit_error', 429, 'p: slow down', { headers: { 'retry-after': '7' } });
+    throw new ProxyError('rate_limit_error', 429, 'p: slow down', {
+      headers: { 'retry-after': '7' },
+    });
   });
   const res = await post(`${url}/v1/messages`, body({ stream: true }));
   assert.equal(res.status, 429);
@@ -183,7 +246,10 @@ test('E9: a failure after the first byte gives an SSE error event and no message
   const names = sseEvents(raw.text).map(([name]) => name);
   assert.deepEqual(names.slice(-1), ['error']);
   assert.ok(!names.includes('message_stop'));
-  await assert.rejects(client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] }).finalMessage(), /connection reset/);
+  await assert.rejects(
+    client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] }).finalMessage(),
+    /connection reset/,
+  );
 });
 
 test('E12: closing the client connection aborts ctx.signal at once', async (t) => {
@@ -195,7 +261,10 @@ test('E12: closing the client connection aborts ctx.signal at once', async (t) =
     await new Promise(() => {}); // an upstream that never finishes
   });
   const controller = new AbortController();
-  const stream = client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] }, { signal: controller.signal });
+  const stream = client.messages.stream(
+    { model: 'm', max_tokens: 5, messages: [user('hi')] },
+    { signal: controller.signal },
+  );
   stream.on('text', () => controller.abort());
   await assert.rejects(stream.finalMessage());
   await abortedSeen;
@@ -204,13 +273,25 @@ test('E12: closing the client connection aborts ctx.signal at once', async (t) =
 test('G1, G2: count_tokens answers without max_tokens, and grows with tools and system', async (t) => {
   const { url } = await proxyWith(t, () => textStream('x'));
   const count = async (extra: Record<string, unknown>) => {
-    const res = await post(`${url}/v1/messages/count_tokens?beta=true`, { model: 'claude-sonnet-4-5', messages: [user('hello there')], ...extra });
+    const res = await post(`${url}/v1/messages/count_tokens?beta=true`, {
+      model: 'claude-sonnet-4-5',
+      messages: [user('hello there')],
+      ...extra,
+    });
     assert.equal(res.status, 200);
     return res.json().input_tokens as number;
   };
   const bare = await count({});
   const withSystem = await count({ system: 'You are Claude Code. '.repeat(20) });
-  const withTools = await count({ tools: [{ name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } } } }] });
+  const withTools = await count({
+    tools: [
+      {
+        name: 'Bash',
+        description: 'Run a command',
+        input_schema: { type: 'object', properties: { command: { type: 'string' } } },
+      },
+    ],
+  });
   assert.ok(bare > 0);
   assert.ok(withSystem > bare);
   assert.ok(withTools > bare);
@@ -220,7 +301,11 @@ test('G1: count_tokens uses the provider counter when it has one', async (t) => 
   const plugin: Plugin = {
     name: 'counted',
     setup(app) {
-      app.registerProvider({ name: 'c', send: () => textStream('x')[Symbol.iterator]() as never, countTokens: async () => 4242 });
+      app.registerProvider({
+        name: 'c',
+        send: () => textStream('x')[Symbol.iterator]() as never,
+        countTokens: async () => 4242,
+      });
     },
   };
   const { url } = await startTestProxy(t, { plugins: [plugin] });
@@ -231,19 +316,35 @@ test('G1: count_tokens uses the provider counter when it has one', async (t) => 
 test('G3, G4, G5: /v1/models lists configured models in Anthropic shape, honours limit, 404s unknown ids', async (t) => {
   const provider = fakeProvider('p', () => textStream('x'), ['m1', 'm2', 'm3']);
   const { url } = await startTestProxy(t, { plugins: [provider.plugin] });
-  const list = (await (await request(`${url}/v1/models?limit=2`)).body.json()) as Record<string, any>;
-  assert.deepEqual(list.data.map((m: { id: string }) => m.id), ['p,m1', 'p,m2']);
+  const list = (await (await request(`${url}/v1/models?limit=2`)).body.json()) as Record<
+    string,
+    any
+  >;
+  assert.deepEqual(
+    list.data.map((m: { id: string }) => m.id),
+    ['p,m1', 'p,m2'],
+  );
   assert.equal(list.has_more, true);
   assert.equal(list.first_id, 'p,m1');
   assert.equal(list.last_id, 'p,m2');
-  for (const model of list.data) assert.deepEqual(Object.keys(model).slice(0, 4), ['type', 'id', 'display_name', 'created_at']);
-  const next = (await (await request(`${url}/v1/models?after_id=p,m2`)).body.json()) as Record<string, any>;
-  assert.deepEqual(next.data.map((m: { id: string }) => m.id), ['p,m3']);
+  for (const model of list.data)
+    assert.deepEqual(Object.keys(model).slice(0, 4), ['type', 'id', 'display_name', 'created_at']);
+  const next = (await (await request(`${url}/v1/models?after_id=p,m2`)).body.json()) as Record<
+    string,
+    any
+  >;
+  assert.deepEqual(
+    next.data.map((m: { id: string }) => m.id),
+    ['p,m3'],
+  );
   const one = await request(`${url}/v1/models/p,m3`);
   assert.equal(((await one.body.json()) as { id: string }).id, 'p,m3');
   const unknown = await request(`${url}/v1/models/nope`);
   assert.equal(unknown.statusCode, 404);
-  assert.equal(((await unknown.body.json()) as { error: { type: string } }).error.type, 'not_found_error');
+  assert.equal(
+    ((await unknown.body.json()) as { error: { type: string } }).error.type,
+    'not_found_error',
+  );
 });
 
 test('telemetry posts are accepted and dropped; /health answers', async (t) => {

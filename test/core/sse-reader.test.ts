@@ -10,7 +10,8 @@ function parseChunks(chunks: string[]): SseMessage[] {
   return out;
 }
 
-const wire = 'event: a\ndata: {"x":1}\n\n: OPENROUTER PROCESSING\n\ndata:{"y":2}\r\n\r\ndata: line1\ndata: line2\r\rdata: [DONE]\n\n';
+const wire =
+  'event: a\ndata: {"x":1}\n\n: OPENROUTER PROCESSING\n\ndata:{"y":2}\r\n\r\ndata: line1\ndata: line2\r\rdata: [DONE]\n\n';
 const expected: SseMessage[] = [
   { event: 'a', data: '{"x":1}' },
   { event: '', data: '{"y":2}' },

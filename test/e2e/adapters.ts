@@ -50,15 +50,26 @@ const BOOST = (planner: string) =>
   `boost({ tiers: ['middle'], planner: { baseUrl: '${planner}/v1', apiKey: 'sk-planner-e2e', model: '${PLANNER_MODEL}' } }),`;
 
 /** The names the upstream must receive, in the vendor's style (`gpt-e2e-big`, …). */
-const modelsOf = (prefix: string): Models => ({ big: `${prefix}-e2e-big`, small: `${prefix}-e2e-small`, alt: `${prefix}-e2e-alt` });
+const modelsOf = (prefix: string): Models => ({
+  big: `${prefix}-e2e-big`,
+  small: `${prefix}-e2e-small`,
+  alt: `${prefix}-e2e-alt`,
+});
 
 /**
  * A config file as a user writes it: two providers on the same upstream, tiers mapped to the
  * first, boost on the middle tier; on translated paths the web-search plugin serves Claude Code's
  * WebSearch.
  */
-function configFor(factory: string, baseUrl: string, planner: string, models: Models, translated: boolean): string {
-  const options = (name: string) => `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
+function configFor(
+  factory: string,
+  baseUrl: string,
+  planner: string,
+  models: Models,
+  translated: boolean,
+): string {
+  const options = (name: string) =>
+    `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
   const search = translated && hasPlugin('webSearch');
   const boost = hasPlugin('boost');
   return `import { defineConfig } from ${repoImport('core/index.ts')};
@@ -75,7 +86,13 @@ export default defineConfig({
 }
 
 /** A column run from a config file; `/v1` is appended where the vendor's own SDK takes it. */
-function configured(name: string, wire: WireFormat, factory: string, prefix: string, versionPath: '' | '/v1'): Adapter {
+function configured(
+  name: string,
+  wire: WireFormat,
+  factory: string,
+  prefix: string,
+  versionPath: '' | '/v1',
+): Adapter {
   const models = modelsOf(prefix);
   const translated = wire !== anthropicWire;
   return {
@@ -85,7 +102,9 @@ function configured(name: string, wire: WireFormat, factory: string, prefix: str
     models,
     altRef: `alt,${models.alt}`,
     translated,
-    launch: (url, planner) => ({ config: configFor(factory, `${url}${versionPath}`, planner, models, translated) }),
+    launch: (url, planner) => ({
+      config: configFor(factory, `${url}${versionPath}`, planner, models, translated),
+    }),
   };
 }
 

@@ -32,7 +32,8 @@ const only = process.env.CCPROXY_E2E_ONLY;
 function missing(adapter: Adapter): string | undefined {
   if (!adapter.launch) return undefined;
   if (!cliAvailable()) return 'bin/ccproxy.js is not there yet';
-  if (adapter.factory && !hasPlugin(adapter.factory)) return `ccproxy/plugins has no ${adapter.factory}()`;
+  if (adapter.factory && !hasPlugin(adapter.factory))
+    return `ccproxy/plugins has no ${adapter.factory}()`;
   return undefined;
 }
 
@@ -63,7 +64,12 @@ function adapterSuite(version: string, adapter: Adapter): void {
   before(async () => {
     server = await startModelServer(null, adapter.wire);
     planner = await scriptedUpstream(null, toolLoopPlanner);
-    proxy = adapter.launch && (await startCcproxy(adapter.launch(server.url, planner.url)).catch((error: unknown) => void (startError = error instanceof Error ? error : new Error(String(error)))));
+    proxy =
+      adapter.launch &&
+      (await startCcproxy(adapter.launch(server.url, planner.url)).catch(
+        (error: unknown) =>
+          void (startError = error instanceof Error ? error : new Error(String(error))),
+      ));
   });
   after(async () => {
     await proxy?.stop();
@@ -79,22 +85,43 @@ function adapterSuite(version: string, adapter: Adapter): void {
     const ws = await makeWorkspace(root, scenario.name.replace(/\W+/g, '-'));
     await scenario.setup?.(ws);
     planner.requests.length = 0;
-    server.reset((view) => (view.kind === 'main' ? scenario.answer(view, ws) : (scenario.side?.(view, ws) ?? { text: 'Side answer.' })));
+    server.reset((view) =>
+      view.kind === 'main'
+        ? scenario.answer(view, ws)
+        : (scenario.side?.(view, ws) ?? { text: 'Side answer.' }),
+    );
     const logStart = proxy?.output().length ?? 0;
     const result = await runClaude({
       binary: claudeBinary(version)!,
       baseUrl: proxy?.url ?? server.url,
       cwd: ws.dir,
       prompt: scenario.prompt,
-      args: ['--allowedTools', 'Bash Read Edit Write WebSearch Agent', ...(scenario.args ?? []).map((a) => a.replace('{alt}', adapter.altRef))],
+      args: [
+        '--allowedTools',
+        'Bash Read Edit Write WebSearch Agent',
+        ...(scenario.args ?? []).map((a) => a.replace('{alt}', adapter.altRef)),
+      ],
       env: scenario.env,
     });
     try {
-      await scenario.check({ run: result, ws, views: server.views, planner: planner.requests, models: adapter.models, translated: adapter.translated, signs: adapter.wire.signs });
+      await scenario.check({
+        run: result,
+        ws,
+        views: server.views,
+        planner: planner.requests,
+        models: adapter.models,
+        translated: adapter.translated,
+        signs: adapter.wire.signs,
+      });
       matrix.record(version, adapter.name, scenario.name, 'pass');
     } catch (error) {
       matrix.record(version, adapter.name, scenario.name, 'fail');
-      throw explainFailure(error, { run: result, requests: [...server.requests, ...planner.requests], views: server.views, proxyLog: proxy?.output().slice(logStart) });
+      throw explainFailure(error, {
+        run: result,
+        requests: [...server.requests, ...planner.requests],
+        views: server.views,
+        proxyLog: proxy?.output().slice(logStart),
+      });
     }
   };
 
@@ -114,7 +141,9 @@ describe('Claude Code end to end', { concurrency }, () => {
     const skip = !claudeBinary(version) && 'not installed: run test/e2e/install.ts';
     describe(`Claude Code ${version}`, { skip, concurrency: 1 }, () => {
       for (const adapter of adapters.filter((a) => selected(version, a).length > 0)) {
-        describe(adapter.name, { skip: missing(adapter), concurrency: 1 }, () => adapterSuite(version, adapter));
+        describe(adapter.name, { skip: missing(adapter), concurrency: 1 }, () =>
+          adapterSuite(version, adapter),
+        );
       }
     });
   }

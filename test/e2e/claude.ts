@@ -53,8 +53,19 @@ export async function runClaude(options: ClaudeOptions): Promise<ClaudeRun> {
     ...ISOLATION,
     ...options.env,
   };
-  const args = ['-p', options.prompt, '--output-format', 'stream-json', '--verbose', ...(options.args ?? [])];
-  const child = spawn(options.binary, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    '-p',
+    options.prompt,
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    ...(options.args ?? []),
+  ];
+  const child = spawn(options.binary, args, {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -67,5 +78,11 @@ export async function runClaude(options: ClaudeOptions): Promise<ClaudeRun> {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, any>);
   const result = events.findLast((e) => e.type === 'result');
-  return { exitCode, result: result?.result ?? '', isError: result?.is_error ?? true, events, stderr };
+  return {
+    exitCode,
+    result: result?.result ?? '',
+    isError: result?.is_error ?? true,
+    events,
+    stderr,
+  };
 }

@@ -19,7 +19,8 @@ export const versions: string[] = (
 ).versions;
 
 /** Where older releases go: under node_modules, so they are ignored by git and go with it. */
-export const cacheDir = process.env.CCPROXY_E2E_CACHE ?? join(root, 'node_modules', '.cache', 'ccproxy-e2e');
+export const cacheDir =
+  process.env.CCPROXY_E2E_CACHE ?? join(root, 'node_modules', '.cache', 'ccproxy-e2e');
 
 /** The folder whose node_modules hold `version`: the repo itself for the devDependency. */
 function prefixFor(version: string): string {
@@ -28,7 +29,9 @@ function prefixFor(version: string): string {
 
 function installedVersion(prefix: string): string | undefined {
   const manifest = join(prefix, 'node_modules', PACKAGE, 'package.json');
-  return existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : undefined;
+  return existsSync(manifest)
+    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+    : undefined;
 }
 
 /**
@@ -48,11 +51,16 @@ function candidates(prefix: string): string[] {
 }
 
 const runsAs = (binary: string, version: string): boolean =>
-  existsSync(binary) && spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 30_000 }).stdout?.startsWith(version);
+  existsSync(binary) &&
+  spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 30_000 }).stdout?.startsWith(
+    version,
+  );
 
 /** The path of a working `claude` binary for `version`, or undefined when it is not installed. */
 export function claudeBinary(version: string): string | undefined {
-  const found = binaries.get(version) ?? candidates(prefixFor(version)).find((binary) => runsAs(binary, version));
+  const found =
+    binaries.get(version) ??
+    candidates(prefixFor(version)).find((binary) => runsAs(binary, version));
   if (found) binaries.set(version, found);
   return found;
 }
@@ -60,10 +68,22 @@ export function claudeBinary(version: string): string | undefined {
 const binaries = new Map<string, string>();
 
 const npmInstall = (prefix: string, spec: string) =>
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
-    cwd: prefix,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--loglevel=error',
+      spec,
+    ],
+    {
+      cwd: prefix,
+      stdio: 'inherit',
+    },
+  );
 
 /**
  * Installs `version` into its own folder unless a working binary is already there. When npm
@@ -75,18 +95,27 @@ export function install(version: string): string {
   if (found) return found;
   const prefix = join(cacheDir, 'claude-code', version);
   mkdirSync(prefix, { recursive: true });
-  writeFileSync(join(prefix, 'package.json'), JSON.stringify({ private: true, name: `claude-code-${version}` }));
+  writeFileSync(
+    join(prefix, 'package.json'),
+    JSON.stringify({ private: true, name: `claude-code-${version}` }),
+  );
   npmInstall(prefix, `${PACKAGE}@${version}`);
   if (!claudeBinary(version)) npmInstall(prefix, `${PACKAGE}-${platform()}-${arch()}@${version}`);
   const binary = claudeBinary(version);
-  if (!binary) throw new Error(`Claude Code ${version}: installed, but no binary runs (tried ${candidates(prefix).join(', ')})`);
+  if (!binary)
+    throw new Error(
+      `Claude Code ${version}: installed, but no binary runs (tried ${candidates(prefix).join(', ')})`,
+    );
   return binary;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const devDependency = installedVersion(root);
   if (devDependency !== versions[0]) {
-    process.stderr.write(`note: package.json has ${PACKAGE} ${devDependency}, claude-versions.json starts with ${versions[0]}\n`);
+    process.stderr.write(
+      `note: package.json has ${PACKAGE} ${devDependency}, claude-versions.json starts with ${versions[0]}\n`,
+    );
   }
-  for (const version of versions) process.stdout.write(`Claude Code ${version}: ${install(version)}\n`);
+  for (const version of versions)
+    process.stdout.write(`Claude Code ${version}: ${install(version)}\n`);
 }

@@ -52,11 +52,20 @@ export class Matrix {
       '',
       row(['Claude Code', ...adapters]),
       row(['---', ...adapters.map(() => '---')]),
-      ...[...this.results].map(([version, m]) => row([version, ...adapters.map((a) => cell(m.get(a)))])),
+      ...[...this.results].map(([version, m]) =>
+        row([version, ...adapters.map((a) => cell(m.get(a)))]),
+      ),
     ];
     for (const [version, m] of this.results) {
-      lines.push('', `## Claude Code ${version}`, '', row(['scenario', ...adapters]), row(['---', ...adapters.map(() => '---')]));
-      for (const s of this.scenarios) lines.push(row([s, ...adapters.map((a) => m.get(a)?.get(s) ?? '–')]));
+      lines.push(
+        '',
+        `## Claude Code ${version}`,
+        '',
+        row(['scenario', ...adapters]),
+        row(['---', ...adapters.map(() => '---')]),
+      );
+      for (const s of this.scenarios)
+        lines.push(row([s, ...adapters.map((a) => m.get(a)?.get(s) ?? '–')]));
     }
     return `${lines.join('\n')}\n`;
   }

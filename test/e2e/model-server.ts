@@ -1,5 +1,9 @@
 import type { TestContext } from 'node:test';
-import { scriptedUpstream, type RecordedRequest, type ScriptedUpstream } from '../helpers/upstream.ts';
+import {
+  scriptedUpstream,
+  type RecordedRequest,
+  type ScriptedUpstream,
+} from '../helpers/upstream.ts';
 import type { RequestView, Turn } from './model.ts';
 import type { WireFormat } from './wire/format.ts';
 
@@ -17,7 +21,10 @@ export interface ModelServer extends ScriptedUpstream {
  * Starts an upstream that answers each generation request with the current script, in `wire`'s
  * real format, and the other routes (count_tokens, models) with plausible fixed answers.
  */
-export async function startModelServer(t: TestContext | null, wire: WireFormat): Promise<ModelServer> {
+export async function startModelServer(
+  t: TestContext | null,
+  wire: WireFormat,
+): Promise<ModelServer> {
   const views: RequestView[] = [];
   let script: Script = () => ({ text: 'No script.' });
   const upstream = await scriptedUpstream(t, async (req: RecordedRequest, res) => {

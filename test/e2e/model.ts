@@ -64,8 +64,12 @@ export interface RequestView {
 /** Classifies a request by the prompts Claude Code uses for its side calls. */
 export function requestKind(system: string, userText: string): RequestKind {
   if (/^Perform a web search for the query:/m.test(userText)) return 'web-search';
-  if (/CRITICAL: Respond with TEXT ONLY|create a detailed summary of the conversation/i.test(userText)) return 'compact';
-  if (/generate a (concise|short) .*title|sentence-case title|isNewTopic/i.test(system + userText)) return 'side';
+  if (
+    /CRITICAL: Respond with TEXT ONLY|create a detailed summary of the conversation/i.test(userText)
+  )
+    return 'compact';
+  if (/generate a (concise|short) .*title|sentence-case title|isNewTopic/i.test(system + userText))
+    return 'side';
   return 'main';
 }
 

@@ -85,4 +85,5 @@ export async function startCcproxy(launch: ProxyLaunch): Promise<ProxyProcess> {
 export const cliAvailable = (): boolean => existsSync(cliPath);
 
 /** An import specifier for a repo file, for generated configs living outside the repo. */
-export const repoImport = (path: string): string => JSON.stringify(pathToFileURL(join(root, path)).href);
+export const repoImport = (path: string): string =>
+  JSON.stringify(pathToFileURL(join(root, path)).href);

@@ -52,7 +52,8 @@ export interface Scenario {
 }
 
 // A 1×1 PNG: the smallest image Claude Code's Read tool turns into an image block.
-const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
+const PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
 
 /** Makes a fresh workspace folder with its token. */
 export async function makeWorkspace(root: string, name: string): Promise<Workspace> {
@@ -67,18 +68,29 @@ const main = (views: RequestView[]) => views.filter((v) => v.kind === 'main');
 export function assertSuccess(run: ClaudeRun, ...expected: string[]): void {
   assert.equal(run.exitCode, 0, `claude exited ${run.exitCode}: ${run.stderr.slice(-800)}`);
   assert.equal(run.isError, false, `claude reported an error: ${run.result}`);
-  for (const text of expected) assert.ok(run.result.includes(text), `result lacks "${text}": ${run.result}`);
+  for (const text of expected)
+    assert.ok(run.result.includes(text), `result lacks "${text}": ${run.result}`);
 }
 
 /** The blocks of one type in Claude Code's own transcript (stream-json messages). */
 const transcript = (run: ClaudeRun, type: string): Record<string, any>[] =>
-  run.events.flatMap((e) => (Array.isArray(e.message?.content) ? e.message.content : [])).filter((b: any) => b.type === type);
+  run.events
+    .flatMap((e) => (Array.isArray(e.message?.content) ? e.message.content : []))
+    .filter((b: any) => b.type === type);
 
 /** Asserts the request after a tool round returned one result per call, paired by id, in order. */
 function assertPaired(view: RequestView | undefined, count: number): void {
   assert.ok(view, 'no request followed the tool calls');
-  assert.equal(view.results.length, count, `expected ${count} tool results, got ${view.results.length}`);
-  assert.deepEqual(view.results.map((r) => r.id), view.calls, 'tool results are not paired with the calls');
+  assert.equal(
+    view.results.length,
+    count,
+    `expected ${count} tool results, got ${view.results.length}`,
+  );
+  assert.deepEqual(
+    view.results.map((r) => r.id),
+    view.calls,
+    'tool results are not paired with the calls',
+  );
 }
 
 export const scenarios: Scenario[] = [
@@ -90,10 +102,18 @@ export const scenarios: Scenario[] = [
       assertSuccess(run, `The magic word is ${ws.token}.`);
       const [first] = main(views);
       assert.ok(first, 'no request reached the upstream');
-      if (models.big) assert.equal(first.model, models.big, 'the default model did not map to the big tier');
-      assert.ok(first.tools.includes('Bash') && first.tools.includes('Read'), `tools not converted: ${first.tools}`);
+      if (models.big)
+        assert.equal(first.model, models.big, 'the default model did not map to the big tier');
+      assert.ok(
+        first.tools.includes('Bash') && first.tools.includes('Read'),
+        `tools not converted: ${first.tools}`,
+      );
       const attribution = first.system.includes('x-anthropic-billing-header');
-      assert.equal(attribution, !translated, 'the attribution block is kept natively and dropped when translated');
+      assert.equal(
+        attribution,
+        !translated,
+        'the attribution block is kept natively and dropped when translated',
+      );
       assert.ok(first.userText.includes('What is the magic word?'));
     },
   },
@@ -103,7 +123,15 @@ export const scenarios: Scenario[] = [
     setup: (ws) => writeFile(join(ws.dir, 'secret.txt'), `${ws.token}\n`),
     answer: (v) =>
       v.rounds === 0
-        ? { text: 'Running it.', calls: [{ name: 'Bash', input: { command: 'cat secret.txt', description: 'Print secret.txt' } }] }
+        ? {
+            text: 'Running it.',
+            calls: [
+              {
+                name: 'Bash',
+                input: { command: 'cat secret.txt', description: 'Print secret.txt' },
+              },
+            ],
+          }
         : { text: `It printed: ${v.results[0]?.text.trim()}` },
     check({ run, ws, views }) {
       assertSuccess(run, `It printed: ${ws.token}`);
@@ -124,10 +152,15 @@ export const scenarios: Scenario[] = [
         ? {
             calls: [
               { name: 'Read', input: { file_path: join(ws.dir, 'notes.md') } },
-              { name: 'Bash', input: { command: 'grep -n needle log.txt', description: 'Find needle in log.txt' } },
+              {
+                name: 'Bash',
+                input: { command: 'grep -n needle log.txt', description: 'Find needle in log.txt' },
+              },
             ],
           }
-        : { text: `Read: ${/code name is (\S+)\./.exec(v.results[0]?.text ?? '')?.[1]}; grep: ${v.results[1]?.text.trim()}` },
+        : {
+            text: `Read: ${/code name is (\S+)\./.exec(v.results[0]?.text ?? '')?.[1]}; grep: ${v.results[1]?.text.trim()}`,
+          },
     check({ run, ws, views }) {
       assertSuccess(run, `Read: ${ws.token}-A`, `grep: 2:needle ${ws.token}-B`);
       assertPaired(main(views)[1], 2);
@@ -140,7 +173,12 @@ export const scenarios: Scenario[] = [
     answer: (v, ws) => {
       const file_path = join(ws.dir, 'greeting.txt');
       if (v.rounds === 0) return { calls: [{ name: 'Read', input: { file_path } }] };
-      if (v.rounds === 1) return { calls: [{ name: 'Edit', input: { file_path, old_string: 'world', new_string: 'ccproxy' } }] };
+      if (v.rounds === 1)
+        return {
+          calls: [
+            { name: 'Edit', input: { file_path, old_string: 'world', new_string: 'ccproxy' } },
+          ],
+        };
       return { text: 'Replaced "world" with "ccproxy" in greeting.txt.' };
     },
     async check({ run, ws, views }) {
@@ -157,15 +195,28 @@ export const scenarios: Scenario[] = [
       v.rounds === 0
         ? {
             thinking: 'The user wants a line count; wc -l will do.',
-            calls: [{ name: 'Bash', input: { command: 'wc -l < data.csv', description: 'Count lines' } }],
+            calls: [
+              { name: 'Bash', input: { command: 'wc -l < data.csv', description: 'Count lines' } },
+            ],
           }
-        : { thinking: 'wc printed the count.', text: `data.csv has ${v.results[0]?.text.trim()} lines.` },
+        : {
+            thinking: 'wc printed the count.',
+            text: `data.csv has ${v.results[0]?.text.trim()} lines.`,
+          },
     check({ run, views, signs }) {
       assertSuccess(run, 'data.csv has 3 lines.');
       assertPaired(main(views)[1], 1);
       // The tool round must carry the reasoning back, or Gemini 3 and stateless Responses fail.
-      if (signs) assert.equal(main(views)[1]?.signatures.length, 1, 'the thinking signature did not come back upstream');
-      const thought = run.events.some((e) => e.type === 'assistant' && e.message?.content?.some((b: any) => b.type === 'thinking'));
+      if (signs)
+        assert.equal(
+          main(views)[1]?.signatures.length,
+          1,
+          'the thinking signature did not come back upstream',
+        );
+      const thought = run.events.some(
+        (e) =>
+          e.type === 'assistant' && e.message?.content?.some((b: any) => b.type === 'thinking'),
+      );
       assert.ok(thought, 'Claude Code showed no thinking block');
     },
   },
@@ -193,12 +244,21 @@ export const scenarios: Scenario[] = [
       const summary = /Summary: secret\.txt printed (tok-[0-9a-f]+)/.exec(v.allText);
       if (summary) return { text: `After compaction I still know: ${summary[1]}` };
       const command = v.rounds === 0 ? 'cat secret.txt' : `echo step ${v.rounds}`;
-      return { calls: [{ name: 'Bash', input: { command, description: 'Next step' } }], inputTokens: 190_000 };
+      return {
+        calls: [{ name: 'Bash', input: { command, description: 'Next step' } }],
+        inputTokens: 190_000,
+      };
     },
-    side: (v, ws) => (v.kind === 'compact' && v.allText.includes(ws.token) ? { text: `Summary: secret.txt printed ${ws.token}` } : undefined),
+    side: (v, ws) =>
+      v.kind === 'compact' && v.allText.includes(ws.token)
+        ? { text: `Summary: secret.txt printed ${ws.token}` }
+        : undefined,
     check({ run, ws, views }) {
       assertSuccess(run, `After compaction I still know: ${ws.token}`);
-      assert.ok(views.some((v) => v.kind === 'compact'), 'Claude Code never asked for a compaction summary');
+      assert.ok(
+        views.some((v) => v.kind === 'compact'),
+        'Claude Code never asked for a compaction summary',
+      );
     },
   },
   {
@@ -208,7 +268,10 @@ export const scenarios: Scenario[] = [
     answer: (v) => ({ text: `I am ${v.model}.` }),
     check({ run, views, models }) {
       assertSuccess(run, `I am ${models.alt}.`);
-      assert.ok(main(views).every((v) => v.model === models.alt), `upstream saw ${main(views).map((v) => v.model)}`);
+      assert.ok(
+        main(views).every((v) => v.model === models.alt),
+        `upstream saw ${main(views).map((v) => v.model)}`,
+      );
     },
   },
   {
@@ -227,21 +290,33 @@ export const scenarios: Scenario[] = [
     prompt: 'Search the web for the ccproxy e2e page and give me its link.',
     requires: 'webSearch',
     answer: (v) => {
-      if (v.rounds === 0) return { calls: [{ name: 'WebSearch', input: { query: 'ccproxy e2e page' } }] };
-      return { text: `Source: ${/https:\/\/[^"\s)]+/.exec(v.results[0]?.text ?? '')?.[0] ?? 'none'}` };
+      if (v.rounds === 0)
+        return { calls: [{ name: 'WebSearch', input: { query: 'ccproxy e2e page' } }] };
+      return {
+        text: `Source: ${/https:\/\/[^"\s)]+/.exec(v.results[0]?.text ?? '')?.[0] ?? 'none'}`,
+      };
     },
     side(v) {
       if (v.kind !== 'web-search') return undefined;
       const query = /query: (.*)/.exec(v.userText)?.[1] ?? '';
       // Native: the model searches itself. Translated: ccproxy offers a web_search function.
-      if (!v.tools.includes('web_search')) return { search: { query, results: [SEARCH_HIT] }, text: 'Found it.' };
-      return v.rounds === 0 ? { calls: [{ name: 'web_search', input: { query } }] } : { text: 'Found it [1].' };
+      if (!v.tools.includes('web_search'))
+        return { search: { query, results: [SEARCH_HIT] }, text: 'Found it.' };
+      return v.rounds === 0
+        ? { calls: [{ name: 'web_search', input: { query } }] }
+        : { text: 'Found it [1].' };
     },
     check({ run, views }) {
       assertSuccess(run, `Source: ${SEARCH_HIT.url}`);
-      assert.ok(views.some((v) => v.kind === 'web-search'), 'Claude Code sent no WebSearch side request');
+      assert.ok(
+        views.some((v) => v.kind === 'web-search'),
+        'Claude Code sent no WebSearch side request',
+      );
       const result = main(views)[1]?.results[0]?.text ?? '';
-      assert.ok(result.includes(SEARCH_HIT.title), `the search result Claude Code returned lacks the hit: ${result}`);
+      assert.ok(
+        result.includes(SEARCH_HIT.title),
+        `the search result Claude Code returned lacks the hit: ${result}`,
+      );
     },
   },
   {
@@ -251,11 +326,24 @@ export const scenarios: Scenario[] = [
     answer(v) {
       // The subagent's conversation starts from the task text; the main one from the user's prompt.
       if (!v.allText.includes('Ask a subagent')) {
-        if (v.rounds === 0) return { calls: [{ name: 'Bash', input: { command: 'cat secret.txt', description: 'Print secret.txt' } }] };
+        if (v.rounds === 0)
+          return {
+            calls: [
+              {
+                name: 'Bash',
+                input: { command: 'cat secret.txt', description: 'Print secret.txt' },
+              },
+            ],
+          };
         return { text: `SUBAGENT-REPORT ${v.results[0]?.text.trim()}` };
       }
       if (v.rounds === 0) {
-        const input = { description: 'Read secret.txt', prompt: 'SUBAGENT-TASK: run cat secret.txt and report it.', subagent_type: 'general-purpose', model: 'haiku' };
+        const input = {
+          description: 'Read secret.txt',
+          prompt: 'SUBAGENT-TASK: run cat secret.txt and report it.',
+          subagent_type: 'general-purpose',
+          model: 'haiku',
+        };
         return { calls: [{ name: 'Agent', input }] };
       }
       // Newer releases run the agent in the background and bring its report as a later user turn.
@@ -266,7 +354,11 @@ export const scenarios: Scenario[] = [
       assertSuccess(run, `The subagent found ${ws.token}.`);
       const sub = main(views).filter((v) => !v.allText.includes('Ask a subagent'));
       assert.ok(sub.length >= 2, 'the subagent never ran its tool round');
-      if (models.small) assert.ok(sub.every((v) => v.model === models.small), `subagent models: ${sub.map((v) => v.model)}`);
+      if (models.small)
+        assert.ok(
+          sub.every((v) => v.model === models.small),
+          `subagent models: ${sub.map((v) => v.model)}`,
+        );
     },
   },
   {
@@ -277,7 +369,10 @@ export const scenarios: Scenario[] = [
     requires: 'boost',
     proxyOnly: true,
     // The executor: it calls Bash when the planner's GUIDANCE reaches its system prompt.
-    answer: (v) => (v.system.includes('GUIDANCE:') ? { text: 'On it.', calls: [{ name: 'Bash', input: MARKER_CALL }] } : { text: 'No guidance came.' }),
+    answer: (v) =>
+      v.system.includes('GUIDANCE:')
+        ? { text: 'On it.', calls: [{ name: 'Bash', input: MARKER_CALL }] }
+        : { text: 'No guidance came.' },
     check({ run, views, planner, models }) {
       // The planner's SUMMARY is the answer, once the Bash output reached it.
       assertSuccess(run, `The command ran and printed ${MARKER}.`);
@@ -285,7 +380,10 @@ export const scenarios: Scenario[] = [
       const [result] = transcript(run, 'tool_result');
       assert.equal(call?.name, 'Bash', 'Claude Code ran no Bash call');
       assert.equal(result?.tool_use_id, call.id, 'the tool result is not paired with the call');
-      assert.ok(JSON.stringify(result?.content).includes(MARKER), `Bash did not print the marker: ${JSON.stringify(result?.content)}`);
+      assert.ok(
+        JSON.stringify(result?.content).includes(MARKER),
+        `Bash did not print the marker: ${JSON.stringify(result?.content)}`,
+      );
 
       const plans = planner.filter((r) => r.url.endsWith('/chat/completions'));
       assert.equal(plans.length, 2, `planner calls: ${plans.length}`);
@@ -302,9 +400,16 @@ export const scenarios: Scenario[] = [
       assert.equal(executed.length, 1, `executor calls: ${executed.length}`);
       const [exec] = executed;
       if (models.big) assert.equal(exec!.model, models.big);
-      assert.ok(exec!.tools.includes('Bash') && exec!.tools.includes('Read'), `executor tools: ${exec!.tools}`);
+      assert.ok(
+        exec!.tools.includes('Bash') && exec!.tools.includes('Read'),
+        `executor tools: ${exec!.tools}`,
+      );
       assert.ok(exec!.system.includes('Claude Code'), 'the original system prompt was dropped');
-      assert.match(exec!.system, new RegExp(`GUIDANCE:[\\s\\S]*echo ${MARKER}`), 'the guidance is not in the system prompt');
+      assert.match(
+        exec!.system,
+        new RegExp(`GUIDANCE:[\\s\\S]*echo ${MARKER}`),
+        'the guidance is not in the system prompt',
+      );
     },
   },
 ];

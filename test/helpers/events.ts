@@ -2,18 +2,29 @@ import type { MessagesRequest, StreamEvent } from '../../core/anthropic.ts';
 import type { Plugin, ProxyContext } from '../../core/index.ts';
 
 /** A complete, well-formed stream answering `text` (split into `parts` deltas). */
-export function textStream(text: string, { model = 'upstream-model', parts = 1, input = 10 } = {}): StreamEvent[] {
+export function textStream(
+  text: string,
+  { model = 'upstream-model', parts = 1, input = 10 } = {},
+): StreamEvent[] {
   const size = Math.ceil(text.length / parts);
   const deltas: StreamEvent[] = [];
   for (let i = 0; i < text.length; i += size) {
-    deltas.push({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(i, i + size) } });
+    deltas.push({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: text.slice(i, i + size) },
+    });
   }
   return [
     messageStart(model, input),
     { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
     ...deltas,
     { type: 'content_block_stop', index: 0 },
-    { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 5, input_tokens: input } },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: 5, input_tokens: input },
+    },
     { type: 'message_stop' },
   ];
 }
@@ -21,11 +32,23 @@ export function textStream(text: string, { model = 'upstream-model', parts = 1, 
 export function messageStart(model = 'upstream-model', input = 10): StreamEvent {
   return {
     type: 'message_start',
-    message: { id: 'msg_test', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: input, output_tokens: 1 } },
+    message: {
+      id: 'msg_test',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: input, output_tokens: 1 },
+    },
   };
 }
 
-export type Script = (ctx: ProxyContext, request: MessagesRequest) => AsyncIterable<StreamEvent> | Iterable<StreamEvent>;
+export type Script = (
+  ctx: ProxyContext,
+  request: MessagesRequest,
+) => AsyncIterable<StreamEvent> | Iterable<StreamEvent>;
 
 export interface FakeProvider {
   plugin: Plugin;
@@ -43,7 +66,11 @@ export function fakeProvider(name: string, script: Script, models: string[] = []
         name,
         models,
         async *send(ctx, request) {
-          calls.push({ request: structuredClone(request), target: `${ctx.target.provider},${ctx.target.model}`, ctx });
+          calls.push({
+            request: structuredClone(request),
+            target: `${ctx.target.provider},${ctx.target.model}`,
+            ctx,
+          });
           yield* script(ctx, request);
         },
       });

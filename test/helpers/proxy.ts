@@ -24,11 +24,15 @@ export interface TestProxy {
 }
 
 /** Starts ccproxy in-process on 127.0.0.1 with an ephemeral port; closed by `t.after`. */
-export async function startTestProxy(t: TestContext | null, options: TestProxyOptions): Promise<TestProxy> {
+export async function startTestProxy(
+  t: TestContext | null,
+  options: TestProxyOptions,
+): Promise<TestProxy> {
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -44,7 +48,11 @@ export async function startTestProxy(t: TestContext | null, options: TestProxyOp
     pingIntervalMs: options.pingIntervalMs,
   });
   t?.after(() => running.close());
-  const client = new Anthropic({ baseURL: running.url, apiKey: options.apiKey ?? 'test-key', maxRetries: 0 });
+  const client = new Anthropic({
+    baseURL: running.url,
+    apiKey: options.apiKey ?? 'test-key',
+    maxRetries: 0,
+  });
   return { url: running.url, client, logs, running };
 }
 

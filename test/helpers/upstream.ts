@@ -13,7 +13,11 @@ export interface RecordedRequest {
   raw: string;
 }
 
-export type UpstreamHandler = (req: RecordedRequest, res: ServerResponse, http: IncomingMessage) => void | Promise<void>;
+export type UpstreamHandler = (
+  req: RecordedRequest,
+  res: ServerResponse,
+  http: IncomingMessage,
+) => void | Promise<void>;
 
 export interface ScriptedUpstream {
   /** `http://127.0.0.1:PORT` */
@@ -45,12 +49,20 @@ export async function scriptedUpstream(
     } catch {
       // not JSON: keep the text
     }
-    const recorded: RecordedRequest = { method: http.method ?? 'GET', url: http.url ?? '/', headers: http.headers, body, raw };
+    const recorded: RecordedRequest = {
+      method: http.method ?? 'GET',
+      url: http.url ?? '/',
+      headers: http.headers,
+      body,
+      raw,
+    };
     requests.push(recorded);
     res.once('close', () => {
       if (!res.writableFinished) aborted.push(recorded);
     });
-    const pick = Array.isArray(handler) ? handler[Math.min(requests.length - 1, handler.length - 1)]! : handler;
+    const pick = Array.isArray(handler)
+      ? handler[Math.min(requests.length - 1, handler.length - 1)]!
+      : handler;
     try {
       await pick(recorded, res, http);
     } catch (error) {
@@ -70,7 +82,12 @@ export async function scriptedUpstream(
 }
 
 /** Answers with a JSON body. */
-export function replyJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function replyJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -87,7 +104,11 @@ export interface SseOptions {
  * Streams raw SSE text: each string is written as one chunk, verbatim, so tests control line
  * endings, comments and splits. `sseData(obj)` builds a `data: …\n\n` chunk.
  */
-export async function replySse(res: ServerResponse, chunks: readonly string[], options: SseOptions = {}): Promise<void> {
+export async function replySse(
+  res: ServerResponse,
+  chunks: readonly string[],
+  options: SseOptions = {},
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', ...options.headers });
   res.flushHeaders();
   for (const [i, chunk] of chunks.entries()) {

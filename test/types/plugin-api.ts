@@ -1,4 +1,3 @@
- 
 // Type tests of the public API, checked by `npx tsc -p .` (never run). Each `@ts-expect-error`
 // marks a mistake a config or plugin author must see in the editor; tsc fails if it compiles.
 import {

@@ -1,4 +1,9 @@
-import { ProxyError, errorTypeForStatus, statusForErrorType, type ErrorType } from '../../../core/index.ts';
+import {
+  ProxyError,
+  errorTypeForStatus,
+  statusForErrorType,
+  type ErrorType,
+} from '../../../core/index.ts';
 import { parseErrorBody } from '../shared/http.ts';
 
 /** Headers that tell a client how to retry; Anthropic's pass unchanged (PROTOCOL §4, F4). */
@@ -15,13 +20,16 @@ export function anthropicError(
   text: string,
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): ProxyError {
-  const body = parseErrorBody(text) as { error?: { type?: string; message?: string }; message?: string } | string;
+  const body = parseErrorBody(text) as
+    { error?: { type?: string; message?: string }; message?: string } | string;
   const error = typeof body === 'object' && body !== null ? body.error : undefined;
   const known = error?.type === 'api_error' || statusForErrorType(error?.type ?? '') !== 500;
-  const message = error?.message ?? (typeof body === 'string' ? body : body?.message) ?? `HTTP ${status}`;
+  const message =
+    error?.message ?? (typeof body === 'string' ? body : body?.message) ?? `HTTP ${status}`;
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && RETRY_HEADERS.test(name)) kept[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined && RETRY_HEADERS.test(name))
+      kept[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const type = known ? (error!.type as ErrorType) : errorTypeForStatus(status);
   return new ProxyError(type, status, message, { headers: kept });

@@ -1,7 +1,19 @@
-import type { Plugin, ProxyApp, ProxyContext, MessagesRequest, StreamEvent, Message } from '../../../core/index.ts';
+import type {
+  Plugin,
+  ProxyApp,
+  ProxyContext,
+  MessagesRequest,
+  StreamEvent,
+  Message,
+} from '../../../core/index.ts';
 import { callUpstream } from '../../../core/index.ts';
 import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
-import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
+import {
+  checkProviderOptions,
+  timeoutsOf,
+  trimUrl,
+  type ProviderOptions,
+} from '../shared/options.ts';
 import { anthropicError } from './errors.ts';
 import { relayAnswer } from './relay.ts';
 import { anthropicBody, anthropicHeaders } from './request.ts';
@@ -28,21 +40,30 @@ const LIST_TIMEOUT_MS = 5000;
  * @example anthropic({ name: 'anthropic', apiKey: process.env.ANTHROPIC_API_KEY })
  */
 export function anthropic(options: AnthropicOptions = {}): Plugin {
-  const o = checkProviderOptions('anthropic', options, { url: { type: 'string', pattern: '^https?://' } });
+  const o = checkProviderOptions('anthropic', options, {
+    url: { type: 'string', pattern: '^https?://' },
+  });
   const name = o.name ?? 'anthropic';
   const base = trimUrl(o.baseUrl ?? 'https://api.anthropic.com');
   const messagesUrl = o.url ?? `${base}/v1/messages`;
   const countUrl = appendPath(messagesUrl, '/count_tokens');
   const timeouts = timeoutsOf(o);
   const label = `provider "${name}"`;
-  const toError = (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
-    anthropicError(name, status, text, headers);
+  const toError = (
+    status: number,
+    text: string,
+    headers: Record<string, string | string[] | undefined>,
+  ) => anthropicError(name, status, text, headers);
 
   const call = (ctx: ProxyContext, url: string, request: MessagesRequest) =>
     requestUpstream(
       {
         url,
-        headers: anthropicHeaders(ctx.client.headers, { ...o.headers, ...ctx.upstream.headers }, o.apiKey),
+        headers: anthropicHeaders(
+          ctx.client.headers,
+          { ...o.headers, ...ctx.upstream.headers },
+          o.apiKey,
+        ),
         body: anthropicBody(request, ctx.target.model, ctx.received),
         signal: ctx.signal,
         timeouts,
@@ -63,12 +84,14 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
   return {
     name,
     async setup(app: ProxyApp) {
-      const models = o.models ?? (o.apiKey ? await listModels(app, `${base}/v1/models?limit=1000`, o) : []);
+      const models =
+        o.models ?? (o.apiKey ? await listModels(app, `${base}/v1/models?limit=1000`, o) : []);
       app.registerProvider({
         name,
         models,
         send,
-        relay: async (ctx, request) => relayAnswer(ctx, await call(ctx, messagesUrl, request), label),
+        relay: async (ctx, request) =>
+          relayAnswer(ctx, await call(ctx, messagesUrl, request), label),
         async countTokens(ctx, request) {
           const response = await call(ctx, countUrl, request as MessagesRequest);
           const body = (await readJson(response, name)) as { input_tokens?: unknown };
@@ -99,10 +122,14 @@ async function listModels(app: ProxyApp, url: string, o: AnthropicOptions): Prom
       o.name ?? 'anthropic',
     );
     const body = (await response.body.json()) as { data?: { id?: unknown }[] };
-    if (response.statusCode >= 300 || !Array.isArray(body.data)) throw new Error(`HTTP ${response.statusCode}`);
+    if (response.statusCode >= 300 || !Array.isArray(body.data))
+      throw new Error(`HTTP ${response.statusCode}`);
     return body.data.flatMap((model) => (typeof model.id === 'string' ? [model.id] : []));
   } catch (error) {
-    app.log.warn({ err: error, provider: o.name ?? 'anthropic' }, 'could not list the upstream models; set models to list them');
+    app.log.warn(
+      { err: error, provider: o.name ?? 'anthropic' },
+      'could not list the upstream models; set models to list them',
+    );
     return [];
   }
 }

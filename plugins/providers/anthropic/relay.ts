@@ -15,7 +15,14 @@ import { messageToEvents } from './response.ts';
 type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
 
 /** Response headers that describe one connection or one framing, not the answer. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'request-id', 'date']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'request-id',
+  'date',
+]);
 /** The events that carry usage and the end of the message: the only ones the relay parses. */
 const WATCHED = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
 
@@ -28,7 +35,8 @@ const WATCHED = new Set(['message_start', 'message_delta', 'message_stop', 'erro
 export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label: string): Relay {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined && !HOP_BY_HOP.has(name))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const guard = new StreamGuard({
     source: label,
@@ -38,16 +46,25 @@ export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label
     onStop: (reason) => (ctx.stopReason = reason),
   });
   const sse = (headers['content-type'] ?? '').includes('text/event-stream');
-  return { status: response.statusCode, headers, body: (sse ? tapSse : tapJson)(response, guard, label) };
+  return {
+    status: response.statusCode,
+    headers,
+    body: (sse ? tapSse : tapJson)(response, guard, label),
+  };
 }
 
-async function* tapSse(response: UpstreamResponse, guard: StreamGuard, label: string): AsyncGenerator<Uint8Array> {
+async function* tapSse(
+  response: UpstreamResponse,
+  guard: StreamGuard,
+  label: string,
+): AsyncGenerator<Uint8Array> {
   const decoder = new TextDecoder();
   const parser = new SseParser();
   const messages: SseMessage[] = [];
   const out: StreamEvent[] = [];
   const watch = () => {
-    for (const { event, data } of messages) if (WATCHED.has(event)) guard.push(JSON.parse(data) as StreamEvent, out);
+    for (const { event, data } of messages)
+      if (WATCHED.has(event)) guard.push(JSON.parse(data) as StreamEvent, out);
     messages.length = 0;
     out.length = 0;
   };
@@ -62,10 +79,15 @@ async function* tapSse(response: UpstreamResponse, guard: StreamGuard, label: st
   }
   parser.end(messages);
   watch();
-  if (!guard.finished) throw new ProxyError('api_error', 502, `${label}: the response ended before it was complete`);
+  if (!guard.finished)
+    throw new ProxyError('api_error', 502, `${label}: the response ended before it was complete`);
 }
 
-async function* tapJson(response: UpstreamResponse, guard: StreamGuard, label: string): AsyncGenerator<Uint8Array> {
+async function* tapJson(
+  response: UpstreamResponse,
+  guard: StreamGuard,
+  label: string,
+): AsyncGenerator<Uint8Array> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {

@@ -1,4 +1,9 @@
-import type { ContentBlock, MessageParam, MessagesRequest, ReceivedBody } from '../../../core/index.ts';
+import type {
+  ContentBlock,
+  MessageParam,
+  MessagesRequest,
+  ReceivedBody,
+} from '../../../core/index.ts';
 import { isMintedSignature } from '../shared/signature.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
 
@@ -7,7 +12,11 @@ import { clientToolId } from '../shared/tool-ids.ts';
  * when nothing else must change; otherwise the request re-serialised with thinking blocks minted
  * by another provider removed and invalid tool ids rewritten. Unknown fields survive both ways.
  */
-export function anthropicBody(request: MessagesRequest, model: string, received: ReceivedBody | null): string {
+export function anthropicBody(
+  request: MessagesRequest,
+  model: string,
+  received: ReceivedBody | null,
+): string {
   const messages = needsRepair(request.messages) ? repairMessages(request.messages) : null;
   if (!messages && received?.request === request) {
     const spliced = withModel(received.text, request.model, model);
@@ -52,7 +61,8 @@ function repairMessages(messages: readonly MessageParam[]): MessageParam[] {
     for (const block of message.content) {
       if (block.type === 'thinking' && badBlock(block)) continue;
       if (block.type === 'tool_use') content.push({ ...block, id: clientToolId(block.id) });
-      else if (block.type === 'tool_result') content.push({ ...block, tool_use_id: clientToolId(block.tool_use_id) });
+      else if (block.type === 'tool_result')
+        content.push({ ...block, tool_use_id: clientToolId(block.tool_use_id) });
       else content.push(block);
     }
     if (content.length > 0 || message.role !== 'assistant') repaired.push({ ...message, content });

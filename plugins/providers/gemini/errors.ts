@@ -42,7 +42,11 @@ export function geminiError(provider: string, status: number, error: GeminiError
 /** Reads a Gemini error response body. */
 export function geminiErrorFromBody(provider: string, status: number, text: string): ProxyError {
   const body = parseErrorBody(text);
-  const first = (Array.isArray(body) ? body[0] : body) as { error?: GeminiError } | string | undefined;
-  const error = typeof first === 'object' && first?.error ? first.error : { message: typeof first === 'string' ? first : undefined };
+  const first = (Array.isArray(body) ? body[0] : body) as
+    { error?: GeminiError } | string | undefined;
+  const error =
+    typeof first === 'object' && first?.error
+      ? first.error
+      : { message: typeof first === 'string' ? first : undefined };
   return geminiError(provider, status, error);
 }

@@ -7,7 +7,12 @@ import {
   type StreamEvent,
 } from '../../../core/index.ts';
 import { postJson, readJson, readSseJson } from '../shared/http.ts';
-import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
+import {
+  checkProviderOptions,
+  timeoutsOf,
+  trimUrl,
+  type ProviderOptions,
+} from '../shared/options.ts';
 import { geminiErrorFromBody } from './errors.ts';
 import { geminiRequest } from './request.ts';
 import { chunkToEvents, endEvents, newGeminiState } from './stream.ts';
@@ -31,23 +36,38 @@ export interface GeminiOptions extends ProviderOptions {
  * @example gemini({ name: 'gemini', apiKey: process.env.GEMINI_API_KEY, models: ['gemini-2.5-pro'] })
  */
 export function gemini(options: GeminiOptions = {}): Plugin {
-  const o = checkProviderOptions('gemini', options, { apiVersion: { type: 'string', pattern: '^v[0-9a-z]+$' } });
+  const o = checkProviderOptions('gemini', options, {
+    apiVersion: { type: 'string', pattern: '^v[0-9a-z]+$' },
+  });
   const name = o.name ?? 'gemini';
   const base = trimUrl(o.baseUrl ?? 'https://generativelanguage.googleapis.com');
   const vertex = /\/projects\/[^/]+\/locations\//.test(base);
   const root = vertex ? base : `${base}/${o.apiVersion ?? 'v1beta'}`;
-  const url = (model: string, method: string) => `${root}/models/${encodeURIComponent(model)}:${method}`;
+  const url = (model: string, method: string) =>
+    `${root}/models/${encodeURIComponent(model)}:${method}`;
   const timeouts = timeoutsOf(o);
   const credential: Record<string, string> = o.apiKey ? { 'x-goog-api-key': o.apiKey } : {};
   const toError = (status: number, text: string) => geminiErrorFromBody(name, status, text);
   const post = (ctx: ProxyContext, target: string, body: unknown) =>
-    postJson(ctx, { provider: name, url: target, credential, headers: o.headers, body, timeouts, toError });
+    postJson(ctx, {
+      provider: name,
+      url: target,
+      credential,
+      headers: o.headers,
+      body,
+      timeouts,
+      toError,
+    });
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const model = ctx.target.model;
     const body = geminiRequest(request, model);
     const streaming = request.stream === true;
-    const response = await post(ctx, url(model, streaming ? 'streamGenerateContent?alt=sse' : 'generateContent'), body);
+    const response = await post(
+      ctx,
+      url(model, streaming ? 'streamGenerateContent?alt=sse' : 'generateContent'),
+      body,
+    );
     const state = newGeminiState(name, ctx.requestedModel, estimateInputTokens(request));
     const out: StreamEvent[] = [];
     // message_start goes out as soon as Gemini answers, before its first chunk (B8).
@@ -69,11 +89,16 @@ export function gemini(options: GeminiOptions = {}): Plugin {
 
   async function countTokens(ctx: ProxyContext, request: CountTokensRequest): Promise<number> {
     const model = ctx.target.model;
-    const { contents, systemInstruction, tools } = geminiRequest({ ...request, max_tokens: 0 }, model);
+    const { contents, systemInstruction, tools } = geminiRequest(
+      { ...request, max_tokens: 0 },
+      model,
+    );
     // The Gemini API counts system and tools only inside a full generateContent request; Vertex takes them flat.
     const body = vertex
       ? { contents, systemInstruction, tools }
-      : { generateContentRequest: { model: `models/${model}`, contents, systemInstruction, tools } };
+      : {
+          generateContentRequest: { model: `models/${model}`, contents, systemInstruction, tools },
+        };
     const response = await post(ctx, url(model, 'countTokens'), body);
     const { totalTokens } = (await readJson(response, name)) as { totalTokens?: number };
     return totalTokens && totalTokens > 0 ? totalTokens : estimateInputTokens(request);

@@ -1,9 +1,21 @@
-import type { ContentBlock, MessageParam, MessagesRequest, Tool, ToolResultBlock } from '../../../core/index.ts';
+import type {
+  ContentBlock,
+  MessageParam,
+  MessagesRequest,
+  Tool,
+  ToolResultBlock,
+} from '../../../core/index.ts';
 import { systemText } from '../shared/system.ts';
 import { readSignature } from '../shared/signature.ts';
 import { upstreamToolId } from '../shared/tool-ids.ts';
 import { geminiParameters } from './schema.ts';
-import type { Content, FunctionDeclaration, GenerateContentRequest, Part, ThinkingConfig } from './types.ts';
+import type {
+  Content,
+  FunctionDeclaration,
+  GenerateContentRequest,
+  Part,
+  ThinkingConfig,
+} from './types.ts';
 
 /** Gemini's documented value for a call part whose signature is unavailable (PROTOCOL §8.4, I7). */
 export const BYPASS_SIGNATURE = 'skip_thought_signature_validator';
@@ -11,7 +23,9 @@ const MAX_STOP_SEQUENCES = 5;
 
 /** An Anthropic request as a Gemini `GenerateContentRequest` for `model` (PROTOCOL §8.2). */
 export function geminiRequest(request: MessagesRequest, model: string): GenerateContentRequest {
-  const body: GenerateContentRequest = { contents: geminiContents(request.messages, isGemini3(model)) };
+  const body: GenerateContentRequest = {
+    contents: geminiContents(request.messages, isGemini3(model)),
+  };
   const system = systemText(request.system);
   if (system) body.systemInstruction = { parts: [{ text: system }] };
   const declarations = (request.tools ?? []).flatMap(declaration);
@@ -41,7 +55,8 @@ export function geminiContents(messages: readonly MessageParam[], bypass: boolea
   const names = new Map<string, string>();
   for (const message of messages) {
     if (typeof message.content === 'string') continue;
-    for (const block of message.content) if (block.type === 'tool_use') names.set(block.id, block.name);
+    for (const block of message.content)
+      if (block.type === 'tool_use') names.set(block.id, block.name);
   }
   const contents: Content[] = [];
   for (const message of messages) {
@@ -53,7 +68,8 @@ export function geminiContents(messages: readonly MessageParam[], bypass: boolea
     else contents.push({ role, parts });
   }
   for (const content of contents) {
-    if (content.role === 'user') content.parts.sort((a, b) => Number(!a.functionResponse) - Number(!b.functionResponse));
+    if (content.role === 'user')
+      content.parts.sort((a, b) => Number(!a.functionResponse) - Number(!b.functionResponse));
   }
   return contents;
 }
@@ -64,7 +80,8 @@ export function geminiContents(messages: readonly MessageParam[], bypass: boolea
  * thinking is dropped; a Gemini 3 call part left without a signature gets the bypass (I7).
  */
 function modelParts(message: MessageParam, bypass: boolean): Part[] {
-  if (typeof message.content === 'string') return message.content ? [{ text: message.content }] : [];
+  if (typeof message.content === 'string')
+    return message.content ? [{ text: message.content }] : [];
   const parts: Part[] = [];
   let pending: string | undefined;
   let signedCall = false;
@@ -75,7 +92,13 @@ function modelParts(message: MessageParam, bypass: boolean): Part[] {
       if (minted?.kind === 'gemini' && minted.payload) pending = minted.payload;
     } else if (block.type === 'text' && block.text) part = { text: block.text };
     else if (block.type === 'tool_use') {
-      part = { functionCall: { id: upstreamToolId(block.id), name: block.name, args: (block.input ?? {}) as Record<string, unknown> } };
+      part = {
+        functionCall: {
+          id: upstreamToolId(block.id),
+          name: block.name,
+          args: (block.input ?? {}) as Record<string, unknown>,
+        },
+      };
     }
     if (!part) continue;
     if (pending) part.thoughtSignature = pending;
@@ -91,7 +114,8 @@ function modelParts(message: MessageParam, bypass: boolean): Part[] {
 
 function userParts(message: MessageParam, names: ReadonlyMap<string, string>): Part[] {
   if (typeof message.content === 'string') {
-    const text = message.role === 'system' ? `[System message] ${message.content}` : message.content;
+    const text =
+      message.role === 'system' ? `[System message] ${message.content}` : message.content;
     return text ? [{ text }] : [];
   }
   const parts: Part[] = [];
@@ -104,12 +128,18 @@ function userParts(message: MessageParam, names: ReadonlyMap<string, string>): P
 
 /** A `tool_result` → `functionResponse` named after the call (I4); images follow it as parts. */
 function functionResponse(block: ToolResultBlock, names: ReadonlyMap<string, string>): Part[] {
-  const inner = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []);
+  const inner =
+    typeof block.content === 'string'
+      ? [{ type: 'text' as const, text: block.content }]
+      : (block.content ?? []);
   const text = inner.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
   const response = block.is_error ? { error: text } : { output: text };
   const name = names.get(block.tool_use_id) ?? block.tool_use_id;
   const media = inner.filter((b) => b.type !== 'text').flatMap((b) => mediaOrText(b, false));
-  return [{ functionResponse: { id: upstreamToolId(block.tool_use_id), name, response } }, ...media];
+  return [
+    { functionResponse: { id: upstreamToolId(block.tool_use_id), name, response } },
+    ...media,
+  ];
 }
 
 function mediaOrText(block: ContentBlock, system: boolean): Part[] {
@@ -118,8 +148,21 @@ function mediaOrText(block: ContentBlock, system: boolean): Part[] {
       return block.text ? [{ text: system ? `[System message] ${block.text}` : block.text }] : [];
     case 'image':
     case 'document': {
-      const source = block.source as { type: string; media_type?: string; data?: string; url?: string };
-      if (source.type === 'base64' && source.data) return [{ inlineData: { mimeType: source.media_type ?? 'application/octet-stream', data: source.data } }];
+      const source = block.source as {
+        type: string;
+        media_type?: string;
+        data?: string;
+        url?: string;
+      };
+      if (source.type === 'base64' && source.data)
+        return [
+          {
+            inlineData: {
+              mimeType: source.media_type ?? 'application/octet-stream',
+              data: source.data,
+            },
+          },
+        ];
       if (source.type === 'text' && source.data) return [{ text: source.data }];
       // Gemini reads only its own file URIs; a link is the most it can use.
       return source.url ? [{ text: `[${block.type}: ${source.url}]` }] : [];
@@ -133,10 +176,18 @@ function mediaOrText(block: ContentBlock, system: boolean): Part[] {
 function declaration(tool: Tool): FunctionDeclaration[] {
   if (!tool.name || !tool.input_schema) return [];
   const parameters = geminiParameters(tool.input_schema);
-  return [{ name: tool.name, ...(tool.description && { description: tool.description }), ...(parameters && { parameters }) }];
+  return [
+    {
+      name: tool.name,
+      ...(tool.description && { description: tool.description }),
+      ...(parameters && { parameters }),
+    },
+  ];
 }
 
-function functionCalling(choice: MessagesRequest['tool_choice']): GenerateContentRequest['toolConfig'] {
+function functionCalling(
+  choice: MessagesRequest['tool_choice'],
+): GenerateContentRequest['toolConfig'] {
   switch (choice?.type) {
     case 'any':
       return { functionCallingConfig: { mode: 'ANY' } };
@@ -149,10 +200,15 @@ function functionCalling(choice: MessagesRequest['tool_choice']): GenerateConten
   }
 }
 
-function generationConfig(request: MessagesRequest, model: string): GenerateContentRequest['generationConfig'] {
+function generationConfig(
+  request: MessagesRequest,
+  model: string,
+): GenerateContentRequest['generationConfig'] {
   const config: NonNullable<GenerateContentRequest['generationConfig']> = {};
-  if (request.max_tokens > 0) config.maxOutputTokens = Math.min(request.max_tokens, MAX_OUTPUT_TOKENS);
-  if (request.stop_sequences?.length) config.stopSequences = request.stop_sequences.slice(0, MAX_STOP_SEQUENCES);
+  if (request.max_tokens > 0)
+    config.maxOutputTokens = Math.min(request.max_tokens, MAX_OUTPUT_TOKENS);
+  if (request.stop_sequences?.length)
+    config.stopSequences = request.stop_sequences.slice(0, MAX_STOP_SEQUENCES);
   if (request.temperature !== undefined) config.temperature = request.temperature;
   if (request.top_p !== undefined) config.topP = request.top_p;
   if (request.top_k !== undefined) config.topK = request.top_k;
@@ -178,11 +234,16 @@ function thinkingConfig(request: MessagesRequest, model: string): ThinkingConfig
   const gemini3 = isGemini3(model);
   switch (thinking?.type) {
     case 'enabled':
-      if (gemini3) return { thinkingLevel: thinking.budget_tokens < 8192 ? 'LOW' : 'HIGH', includeThoughts: true };
+      if (gemini3)
+        return {
+          thinkingLevel: thinking.budget_tokens < 8192 ? 'LOW' : 'HIGH',
+          includeThoughts: true,
+        };
       return { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
     case 'adaptive': {
       const effort = request.output_config?.effort;
-      if (gemini3) return { ...(effort && { thinkingLevel: LEVELS[effort] }), includeThoughts: true };
+      if (gemini3)
+        return { ...(effort && { thinkingLevel: LEVELS[effort] }), includeThoughts: true };
       return { thinkingBudget: -1, includeThoughts: true };
     }
     case 'disabled':

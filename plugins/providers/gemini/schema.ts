@@ -2,9 +2,28 @@ import type { JsonSchema } from '../../../core/index.ts';
 
 /** The keys Gemini's `Schema` accepts (PROTOCOL §8.3); any other fails the whole request. */
 const ALLOWED = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'default', 'enum', 'items', 'minItems', 'maxItems',
-  'properties', 'required', 'propertyOrdering', 'minProperties', 'maxProperties', 'minLength', 'maxLength',
-  'pattern', 'minimum', 'maximum', 'example', 'anyOf',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'default',
+  'enum',
+  'items',
+  'minItems',
+  'maxItems',
+  'properties',
+  'required',
+  'propertyOrdering',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'example',
+  'anyOf',
 ]);
 const STRING_FORMATS = new Set(['enum', 'date-time']);
 const NUMBER_FORMATS = new Set(['int32', 'int64', 'float', 'double']);
@@ -29,7 +48,8 @@ export function geminiParameters(schema: JsonSchema | undefined): Node | undefin
 
 function convert(input: Node, defs: Node, depth: number): Node {
   let node = resolve(input, defs, depth);
-  if (node === null) return { type: 'object', description: 'A nested value (recursive schema cut).' };
+  if (node === null)
+    return { type: 'object', description: 'A nested value (recursive schema cut).' };
   node = foldUnions(node, defs, depth);
   const out: Node = {};
   const notes: string[] = [];
@@ -48,9 +68,12 @@ function convert(input: Node, defs: Node, depth: number): Node {
   foldFormat(out, notes);
   if (node.properties) {
     const properties: Node = {};
-    for (const [key, value] of Object.entries(node.properties as Node)) properties[key] = convert(value as Node, defs, depth + 1);
+    for (const [key, value] of Object.entries(node.properties as Node))
+      properties[key] = convert(value as Node, defs, depth + 1);
     out.properties = properties;
-    const required = (node.required as unknown[] | undefined)?.filter((key) => typeof key === 'string' && key in properties);
+    const required = (node.required as unknown[] | undefined)?.filter(
+      (key) => typeof key === 'string' && key in properties,
+    );
     if (required?.length) out.required = required;
     else delete out.required;
     if (Object.keys(properties).length === 0) {
@@ -58,8 +81,14 @@ function convert(input: Node, defs: Node, depth: number): Node {
       notes.push('Any JSON object.');
     }
   } else if (out.type === 'object') notes.push('Any JSON object.');
-  if (node.items) out.items = convert((Array.isArray(node.items) ? node.items[0] : node.items) as Node, defs, depth + 1);
-  if (Array.isArray(out.anyOf)) out.anyOf = (out.anyOf as Node[]).map((each) => convert(each, defs, depth + 1));
+  if (node.items)
+    out.items = convert(
+      (Array.isArray(node.items) ? node.items[0] : node.items) as Node,
+      defs,
+      depth + 1,
+    );
+  if (Array.isArray(out.anyOf))
+    out.anyOf = (out.anyOf as Node[]).map((each) => convert(each, defs, depth + 1));
   if (notes.length) out.description = [out.description, ...notes].filter(Boolean).join(' ');
   return out;
 }
@@ -79,26 +108,36 @@ function foldUnions(node: Node, defs: Node, depth: number): Node {
   let out = node;
   if (Array.isArray(out.allOf)) {
     const { allOf, ...rest } = out;
-    out = (allOf as Node[]).reduce<Node>((merged, part) => merge(merged, resolve(part, defs, depth) ?? {}), rest);
+    out = (allOf as Node[]).reduce<Node>(
+      (merged, part) => merge(merged, resolve(part, defs, depth) ?? {}),
+      rest,
+    );
   }
   const union = (out.anyOf ?? out.oneOf) as Node[] | undefined;
   if (!Array.isArray(union)) return out;
   const { anyOf: _a, oneOf: _o, ...rest } = out;
   const branches = union.filter((branch) => branch.type !== 'null');
   const nullable = branches.length < union.length ? { nullable: true } : {};
-  if (branches.length === 1) return { ...rest, ...(resolve(branches[0]!, defs, depth) ?? {}), ...nullable };
+  if (branches.length === 1)
+    return { ...rest, ...(resolve(branches[0]!, defs, depth) ?? {}), ...nullable };
   return { ...rest, anyOf: branches, ...nullable };
 }
 
 function merge(into: Node, part: Node): Node {
   const properties = { ...(into.properties as Node), ...(part.properties as Node) };
   const required = [...((into.required as string[]) ?? []), ...((part.required as string[]) ?? [])];
-  return { ...into, ...part, ...(Object.keys(properties).length && { properties }), ...(required.length && { required }) };
+  return {
+    ...into,
+    ...part,
+    ...(Object.keys(properties).length && { properties }),
+    ...(required.length && { required }),
+  };
 }
 
 function copyAllowed(node: Node, out: Node): void {
   for (const [key, value] of Object.entries(node)) {
-    if (ALLOWED.has(key) && !(key in out) && key !== 'properties' && key !== 'items') out[key] = value;
+    if (ALLOWED.has(key) && !(key in out) && key !== 'properties' && key !== 'items')
+      out[key] = value;
   }
 }
 

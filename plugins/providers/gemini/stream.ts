@@ -1,4 +1,9 @@
-import { ProxyError, type MessageDeltaEvent, type StopReason, type StreamEvent } from '../../../core/index.ts';
+import {
+  ProxyError,
+  type MessageDeltaEvent,
+  type StopReason,
+  type StreamEvent,
+} from '../../../core/index.ts';
 import { BlockWriter } from '../shared/blocks.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
 import { finalUsage } from '../shared/usage.ts';
@@ -18,8 +23,20 @@ export interface GeminiStreamState {
   usage: UsageMetadata | null;
 }
 
-export function newGeminiState(provider: string, model: string, estimate: number): GeminiStreamState {
-  return { writer: new BlockWriter('gemini'), provider, model, estimate, finishReason: null, blockReason: null, usage: null };
+export function newGeminiState(
+  provider: string,
+  model: string,
+  estimate: number,
+): GeminiStreamState {
+  return {
+    writer: new BlockWriter('gemini'),
+    provider,
+    model,
+    estimate,
+    finishReason: null,
+    blockReason: null,
+    usage: null,
+  };
 }
 
 /**
@@ -27,7 +44,11 @@ export function newGeminiState(provider: string, model: string, estimate: number
  * (PROTOCOL §8.5): thought parts → thinking, text → text, each `functionCall` → a complete
  * `tool_use`; a thought signature seals the thinking block before the part it came on (I6).
  */
-export function chunkToEvents(state: GeminiStreamState, chunk: GenerateContentResponse, out: StreamEvent[]): void {
+export function chunkToEvents(
+  state: GeminiStreamState,
+  chunk: GenerateContentResponse,
+  out: StreamEvent[],
+): void {
   if (chunk.error) throw geminiError(state.provider, chunk.error.code ?? 500, chunk.error);
   state.writer.start(out, state.model, state.estimate);
   if (chunk.usageMetadata) state.usage = chunk.usageMetadata;
@@ -52,8 +73,15 @@ function partToEvents(writer: BlockWriter, part: Part, out: StreamEvent[]): void
 }
 
 const REFUSALS = new Set([
-  'SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'LANGUAGE',
-  'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION',
+  'SAFETY',
+  'RECITATION',
+  'BLOCKLIST',
+  'PROHIBITED_CONTENT',
+  'SPII',
+  'LANGUAGE',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
 ]);
 
 /**
@@ -64,10 +92,21 @@ export function endEvents(state: GeminiStreamState, out: StreamEvent[]): void {
   state.writer.start(out, state.model, state.estimate);
   const reason = state.finishReason;
   if (!reason && !state.blockReason) {
-    throw new ProxyError('api_error', 502, `${state.provider}: the response ended before a finishReason`);
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${state.provider}: the response ended before a finishReason`,
+    );
   }
-  if ((reason === 'MALFORMED_FUNCTION_CALL' || reason === 'UNEXPECTED_TOOL_CALL') && !state.writer.hasContent) {
-    throw new ProxyError('api_error', 502, `${state.provider}: the model produced a malformed function call (${reason})`);
+  if (
+    (reason === 'MALFORMED_FUNCTION_CALL' || reason === 'UNEXPECTED_TOOL_CALL') &&
+    !state.writer.hasContent
+  ) {
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${state.provider}: the model produced a malformed function call (${reason})`,
+    );
   }
   state.writer.finish(out, stopReason(state), usageOf(state));
 }

@@ -48,7 +48,9 @@ export interface GenerateContentRequest {
   contents: Content[];
   systemInstruction?: { parts: Part[] };
   tools?: { functionDeclarations: FunctionDeclaration[] }[];
-  toolConfig?: { functionCallingConfig: { mode: 'AUTO' | 'ANY' | 'NONE'; allowedFunctionNames?: string[] } };
+  toolConfig?: {
+    functionCallingConfig: { mode: 'AUTO' | 'ANY' | 'NONE'; allowedFunctionNames?: string[] };
+  };
   generationConfig?: {
     maxOutputTokens?: number;
     stopSequences?: string[];
@@ -71,7 +73,11 @@ export interface UsageMetadata {
 }
 
 export interface GenerateContentResponse {
-  candidates?: { content?: { role?: string; parts?: Part[] }; finishReason?: string; index?: number }[];
+  candidates?: {
+    content?: { role?: string; parts?: Part[] };
+    finishReason?: string;
+    index?: number;
+  }[];
   promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
   usageMetadata?: UsageMetadata;
   modelVersion?: string;

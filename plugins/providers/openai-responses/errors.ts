@@ -9,7 +9,8 @@ export function responsesHttpError(
   text: string,
   headers: Record<string, string | string[] | undefined>,
 ): ProxyError {
-  const body = parseErrorBody(text) as { error?: { message?: string; code?: string | null; type?: string } } | string;
+  const body = parseErrorBody(text) as
+    { error?: { message?: string; code?: string | null; type?: string } } | string;
   const error = typeof body === 'object' ? body?.error : undefined;
   const message = error?.message ?? (typeof body === 'string' ? body : `HTTP ${status}`);
   return upstreamError({ provider, status, message, code: error?.code ?? error?.type, headers });

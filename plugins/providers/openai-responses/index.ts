@@ -6,7 +6,12 @@ import {
   type StreamEvent,
 } from '../../../core/index.ts';
 import { postJson, readJson, readSseJson } from '../shared/http.ts';
-import { checkProviderOptions, timeoutsOf, trimUrl, type ProviderOptions } from '../shared/options.ts';
+import {
+  checkProviderOptions,
+  timeoutsOf,
+  trimUrl,
+  type ProviderOptions,
+} from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { responsesHttpError } from './errors.ts';
 import { isReasoningModel, responsesRequest } from './request.ts';
@@ -34,16 +39,29 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
   const name = o.name ?? 'responses';
   const url = `${trimUrl(o.baseUrl ?? 'https://api.openai.com/v1')}/responses`;
   const timeouts = timeoutsOf(o);
-  const credential: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
-  const toError = (status: number, text: string, headers: Record<string, string | string[] | undefined>) =>
-    responsesHttpError(name, status, text, headers);
+  const credential: Record<string, string> = o.apiKey
+    ? { authorization: `Bearer ${o.apiKey}` }
+    : {};
+  const toError = (
+    status: number,
+    text: string,
+    headers: Record<string, string | string[] | undefined>,
+  ) => responsesHttpError(name, status, text, headers);
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const names = new ToolNames();
     const model = ctx.target.model;
     const reasoning = o.reasoning ?? isReasoningModel(model);
     const body = responsesRequest(request, { model, names, session: sessionOf(ctx), reasoning });
-    const response = await postJson(ctx, { provider: name, url, credential, headers: o.headers, body, timeouts, toError });
+    const response = await postJson(ctx, {
+      provider: name,
+      url,
+      credential,
+      headers: o.headers,
+      body,
+      timeouts,
+      toError,
+    });
     const state = newResponsesState(name, ctx.requestedModel, estimateInputTokens(request), names);
     const out: StreamEvent[] = [];
     // message_start as soon as the upstream answers (B8).
@@ -52,7 +70,10 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
     out.length = 0;
     const events = body.stream
       ? readSseJson(response, name)
-      : responseAsEvents((await readJson(response, name)) as ResponseObject).map((data) => ({ event: '', data }));
+      : responseAsEvents((await readJson(response, name)) as ResponseObject).map((data) => ({
+          event: '',
+          data,
+        }));
     for await (const { data } of events) {
       eventToEvents(state, data as ResponsesEvent, out);
       yield* out;

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ContentBlock, MessageParam, MessagesRequest, ToolResultBlock } from '../../../core/index.ts';
+import type {
+  ContentBlock,
+  MessageParam,
+  MessagesRequest,
+  ToolResultBlock,
+} from '../../../core/index.ts';
 import { readSignature } from '../shared/signature.ts';
 import { systemText } from '../shared/system.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
@@ -21,10 +26,14 @@ export interface ResponsesRequestOptions {
 }
 
 /** Model names of OpenAI's reasoning models, which reject `temperature` and take `reasoning`. */
-export const isReasoningModel = (model: string): boolean => /^(o\d|gpt-5|gpt-oss|codex)|codex/i.test(model);
+export const isReasoningModel = (model: string): boolean =>
+  /^(o\d|gpt-5|gpt-oss|codex)|codex/i.test(model);
 
 /** An Anthropic request as a Responses API request (PROTOCOL §9; J1, J4). */
-export function responsesRequest(request: MessagesRequest, options: ResponsesRequestOptions): ResponsesRequest {
+export function responsesRequest(
+  request: MessagesRequest,
+  options: ResponsesRequestOptions,
+): ResponsesRequest {
   const body: ResponsesRequest = {
     model: options.model,
     input: inputItems(request.messages, options.names),
@@ -37,7 +46,15 @@ export function responsesRequest(request: MessagesRequest, options: ResponsesReq
   if (instructions) body.instructions = instructions;
   const tools = (request.tools ?? []).flatMap((tool) =>
     tool.name && tool.input_schema
-      ? [{ type: 'function' as const, name: options.names.upstream(tool.name), ...(tool.description && { description: tool.description }), parameters: tool.input_schema, strict: false as const }]
+      ? [
+          {
+            type: 'function' as const,
+            name: options.names.upstream(tool.name),
+            ...(tool.description && { description: tool.description }),
+            parameters: tool.input_schema,
+            strict: false as const,
+          },
+        ]
       : [],
   );
   if (tools.length) {
@@ -45,8 +62,10 @@ export function responsesRequest(request: MessagesRequest, options: ResponsesReq
     const choice = request.tool_choice;
     if (choice?.type === 'any') body.tool_choice = 'required';
     else if (choice?.type === 'none') body.tool_choice = 'none';
-    else if (choice?.type === 'tool') body.tool_choice = { type: 'function', name: options.names.upstream(choice.name) };
-    if (choice && choice.type !== 'none' && choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
+    else if (choice?.type === 'tool')
+      body.tool_choice = { type: 'function', name: options.names.upstream(choice.name) };
+    if (choice && choice.type !== 'none' && choice.disable_parallel_tool_use)
+      body.parallel_tool_calls = false;
   }
   if (options.reasoning) {
     const reasoning = reasoningOf(request);
@@ -59,7 +78,10 @@ export function responsesRequest(request: MessagesRequest, options: ResponsesReq
     if (request.top_p !== undefined) body.top_p = request.top_p;
   }
   const format = request.output_config?.format;
-  if (format?.type === 'json_schema') body.text = { format: { type: 'json_schema', name: 'output', schema: format.schema, strict: false } };
+  if (format?.type === 'json_schema')
+    body.text = {
+      format: { type: 'json_schema', name: 'output', schema: format.schema, strict: false },
+    };
   if (options.session) body.prompt_cache_key = promptCacheKey(options.session);
   return body;
 }
@@ -70,7 +92,8 @@ function reasoningOf(request: MessagesRequest): ResponsesRequest['reasoning'] {
     const budget = thinking.budget_tokens;
     return { effort: budget < 2048 ? 'low' : budget < 8192 ? 'medium' : 'high', summary: 'auto' };
   }
-  if (thinking?.type === 'adaptive') return { effort: EFFORT[request.output_config?.effort ?? 'medium'], summary: 'auto' };
+  if (thinking?.type === 'adaptive')
+    return { effort: EFFORT[request.output_config?.effort ?? 'medium'], summary: 'auto' };
   return thinking?.type === 'disabled' ? { effort: 'low' } : undefined;
 }
 
@@ -90,7 +113,8 @@ export function inputItems(messages: readonly MessageParam[], names: ToolNames):
   let deferred: InputItem[] = [];
   for (const message of messages) {
     if (message.role === 'assistant') assistantItems(message, names, items);
-    else if (message.role === 'system' && items.at(-1)?.type === 'function_call') userItems(message, deferred);
+    else if (message.role === 'system' && items.at(-1)?.type === 'function_call')
+      userItems(message, deferred);
     else {
       userItems(message, items, deferred);
       deferred = [];
@@ -102,26 +126,47 @@ export function inputItems(messages: readonly MessageParam[], names: ToolNames):
 
 /** Reasoning Responses produced comes back as a `reasoning` item; other thinking is dropped. */
 function assistantItems(message: MessageParam, names: ToolNames, items: InputItem[]): void {
-  const blocks: ContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+  const blocks: ContentBlock[] =
+    typeof message.content === 'string'
+      ? [{ type: 'text', text: message.content }]
+      : message.content;
   for (const block of blocks) {
     if (block.type === 'text' && block.text) {
-      items.push({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: block.text }] });
+      items.push({
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: block.text }],
+      });
     } else if (block.type === 'tool_use') {
       const args = JSON.stringify(block.input ?? {});
-      items.push({ type: 'function_call', call_id: upstreamToolId(block.id), name: names.upstream(block.name), arguments: args });
+      items.push({
+        type: 'function_call',
+        call_id: upstreamToolId(block.id),
+        name: names.upstream(block.name),
+        arguments: args,
+      });
     } else if (block.type === 'thinking') {
       const minted = readSignature(block.signature);
       if (minted?.kind !== 'responses' || !minted.payload) continue;
-      const summary = block.thinking ? [{ type: 'summary_text' as const, text: block.thinking }] : [];
+      const summary = block.thinking
+        ? [{ type: 'summary_text' as const, text: block.thinking }]
+        : [];
       items.push({ type: 'reasoning', summary, encrypted_content: minted.payload });
     }
   }
 }
 
 /** Tool outputs first, then messages held back for after them, then the turn's other content. */
-function userItems(message: MessageParam, items: InputItem[], after: readonly InputItem[] = []): void {
+function userItems(
+  message: MessageParam,
+  items: InputItem[],
+  after: readonly InputItem[] = [],
+): void {
   const role = message.role === 'system' ? 'developer' : 'user';
-  const blocks: ContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+  const blocks: ContentBlock[] =
+    typeof message.content === 'string'
+      ? [{ type: 'text', text: message.content }]
+      : message.content;
   const content: InputContent[] = [];
   for (const block of blocks) {
     if (block.type === 'tool_result') items.push(functionCallOutput(block));
@@ -132,7 +177,10 @@ function userItems(message: MessageParam, items: InputItem[], after: readonly In
 }
 
 function functionCallOutput(block: ToolResultBlock): InputItem {
-  const inner = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []);
+  const inner =
+    typeof block.content === 'string'
+      ? [{ type: 'text' as const, text: block.content }]
+      : (block.content ?? []);
   const parts = inner.flatMap(inputContent);
   const onlyText = parts.every((part) => part.type === 'input_text');
   const text = parts.map((part) => (part.type === 'input_text' ? part.text : '')).join('\n');
@@ -146,7 +194,10 @@ function inputContent(block: ContentBlock): InputContent[] {
       return block.text ? [{ type: 'input_text', text: block.text }] : [];
     case 'image': {
       const source = block.source;
-      if (source.type === 'base64') return [{ type: 'input_image', image_url: `data:${source.media_type};base64,${source.data}` }];
+      if (source.type === 'base64')
+        return [
+          { type: 'input_image', image_url: `data:${source.media_type};base64,${source.data}` },
+        ];
       return source.type === 'url' ? [{ type: 'input_image', image_url: source.url }] : [];
     }
     case 'document': {
@@ -155,7 +206,9 @@ function inputContent(block: ContentBlock): InputContent[] {
         const file_data = `data:${source.media_type ?? 'application/pdf'};base64,${source.data}`;
         return [{ type: 'input_file', filename: block.title ?? 'document.pdf', file_data }];
       }
-      return source.type === 'text' && source.data ? [{ type: 'input_text', text: source.data }] : [];
+      return source.type === 'text' && source.data
+        ? [{ type: 'input_text', text: source.data }]
+        : [];
     }
     default:
       return [];

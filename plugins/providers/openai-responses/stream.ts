@@ -1,4 +1,9 @@
-import { ProxyError, type MessageDeltaEvent, type StopReason, type StreamEvent } from '../../../core/index.ts';
+import {
+  ProxyError,
+  type MessageDeltaEvent,
+  type StopReason,
+  type StreamEvent,
+} from '../../../core/index.ts';
 import { BlockWriter } from '../shared/blocks.ts';
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
@@ -18,8 +23,21 @@ export interface ResponsesStreamState {
   done: boolean;
 }
 
-export function newResponsesState(provider: string, model: string, estimate: number, names: ToolNames): ResponsesStreamState {
-  return { writer: new BlockWriter('responses'), provider, model, estimate, names, call: null, done: false };
+export function newResponsesState(
+  provider: string,
+  model: string,
+  estimate: number,
+  names: ToolNames,
+): ResponsesStreamState {
+  return {
+    writer: new BlockWriter('responses'),
+    provider,
+    model,
+    estimate,
+    names,
+    call: null,
+    done: false,
+  };
 }
 
 /**
@@ -27,7 +45,11 @@ export function newResponsesState(provider: string, model: string, estimate: num
  * per output item — reasoning → thinking (its `encrypted_content` in the signature), message →
  * text, function_call → tool_use with `call_id` as its id.
  */
-export function eventToEvents(state: ResponsesStreamState, event: ResponsesEvent, out: StreamEvent[]): void {
+export function eventToEvents(
+  state: ResponsesStreamState,
+  event: ResponsesEvent,
+  out: StreamEvent[],
+): void {
   const writer = state.writer;
   writer.start(out, state.model, state.estimate);
   switch (event.type) {
@@ -46,7 +68,8 @@ export function eventToEvents(state: ResponsesStreamState, event: ResponsesEvent
     }
     case 'response.reasoning_summary_part.added':
       // Summary parts are paragraphs: keep them apart in one thinking block.
-      if (((event as { summary_index?: number }).summary_index ?? 0) > 0) writer.thinking(out, '\n\n');
+      if (((event as { summary_index?: number }).summary_index ?? 0) > 0)
+        writer.thinking(out, '\n\n');
       return;
     case 'response.reasoning_summary_text.delta':
     case 'response.reasoning_text.delta':
@@ -63,7 +86,11 @@ export function eventToEvents(state: ResponsesStreamState, event: ResponsesEvent
 
 function itemAdded(state: ResponsesStreamState, item: OutputItem, out: StreamEvent[]): void {
   if (item.type !== 'function_call') return;
-  state.writer.toolUse(out, clientToolId(item.call_id ?? item.id), state.names.client(item.name ?? ''));
+  state.writer.toolUse(
+    out,
+    clientToolId(item.call_id ?? item.id),
+    state.names.client(item.name ?? ''),
+  );
   state.call = { id: item.id, streamed: false };
   if (item.arguments) {
     state.call.streamed = true;
@@ -86,12 +113,17 @@ function itemDone(state: ResponsesStreamState, item: OutputItem, out: StreamEven
 function finish(state: ResponsesStreamState, response: ResponseObject, out: StreamEvent[]): void {
   state.done = true;
   const u = response.usage;
-  const counts = u ? {
-    input: u.input_tokens,
-    output: u.output_tokens,
-    cacheRead: u.input_tokens_details?.cached_tokens ?? 0,
-  } : null;
-  const usage: MessageDeltaEvent['usage'] = finalUsage(counts, { input: state.estimate, output: 1 });
+  const counts = u
+    ? {
+        input: u.input_tokens,
+        output: u.output_tokens,
+        cacheRead: u.input_tokens_details?.cached_tokens ?? 0,
+      }
+    : null;
+  const usage: MessageDeltaEvent['usage'] = finalUsage(counts, {
+    input: state.estimate,
+    output: 1,
+  });
   state.writer.finish(out, stopReason(response), usage);
 }
 
@@ -102,12 +134,22 @@ function stopReason(response: ResponseObject): StopReason {
 
 function failure(provider: string, error: ResponseError | null | undefined): ProxyError {
   const code = error?.code ?? undefined;
-  return upstreamError({ provider, status: statusForErrorCode(code), message: error?.message ?? 'the response failed', code });
+  return upstreamError({
+    provider,
+    status: statusForErrorCode(code),
+    message: error?.message ?? 'the response failed',
+    code,
+  });
 }
 
 /** The end of the upstream body: a stream that never completed is an error (E10). */
 export function endOfStream(state: ResponsesStreamState): void {
-  if (!state.done) throw new ProxyError('api_error', 502, `${state.provider}: the response ended before response.completed`);
+  if (!state.done)
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${state.provider}: the response ended before response.completed`,
+    );
 }
 
 /**
@@ -121,7 +163,11 @@ export function responseAsEvents(response: ResponseObject): ResponsesEvent[] {
     if (item.type === 'reasoning') {
       (item.summary ?? []).forEach((part, i) => {
         events.push({ type: 'response.reasoning_summary_part.added', summary_index: i });
-        events.push({ type: 'response.reasoning_summary_text.delta', summary_index: i, delta: part.text });
+        events.push({
+          type: 'response.reasoning_summary_text.delta',
+          summary_index: i,
+          delta: part.text,
+        });
       });
     }
     for (const part of item.type === 'message' ? (item.content ?? []) : []) {
@@ -129,7 +175,12 @@ export function responseAsEvents(response: ResponseObject): ResponsesEvent[] {
     }
     events.push({ type: 'response.output_item.done', item });
   }
-  const status = response.status === 'failed' ? 'response.failed' : response.status === 'incomplete' ? 'response.incomplete' : 'response.completed';
+  const status =
+    response.status === 'failed'
+      ? 'response.failed'
+      : response.status === 'incomplete'
+        ? 'response.incomplete'
+        : 'response.completed';
   events.push({ type: status, response });
   return events;
 }

@@ -14,7 +14,11 @@ export type InputItem =
   | { type: 'message'; role: 'user' | 'assistant' | 'developer'; content: InputContent[] }
   | { type: 'function_call'; call_id: string; name: string; arguments: string }
   | { type: 'function_call_output'; call_id: string; output: string | InputContent[] }
-  | { type: 'reasoning'; summary: { type: 'summary_text'; text: string }[]; encrypted_content: string };
+  | {
+      type: 'reasoning';
+      summary: { type: 'summary_text'; text: string }[];
+      encrypted_content: string;
+    };
 
 export interface FunctionTool {
   type: 'function';
@@ -79,11 +83,32 @@ export interface ResponseObject {
 /** The streaming events ccproxy reads; others (`*.done`, `content_part.*`) carry nothing new. */
 export type ResponsesEvent =
   | { type: 'response.created' | 'response.in_progress'; response: ResponseObject }
-  | { type: 'response.output_item.added' | 'response.output_item.done'; output_index?: number; item: OutputItem }
-  | { type: 'response.output_text.delta' | 'response.refusal.delta'; item_id?: string; delta: string }
-  | { type: 'response.function_call_arguments.delta'; item_id?: string; output_index?: number; delta: string }
-  | { type: 'response.reasoning_summary_text.delta' | 'response.reasoning_text.delta'; item_id?: string; summary_index?: number; delta: string }
+  | {
+      type: 'response.output_item.added' | 'response.output_item.done';
+      output_index?: number;
+      item: OutputItem;
+    }
+  | {
+      type: 'response.output_text.delta' | 'response.refusal.delta';
+      item_id?: string;
+      delta: string;
+    }
+  | {
+      type: 'response.function_call_arguments.delta';
+      item_id?: string;
+      output_index?: number;
+      delta: string;
+    }
+  | {
+      type: 'response.reasoning_summary_text.delta' | 'response.reasoning_text.delta';
+      item_id?: string;
+      summary_index?: number;
+      delta: string;
+    }
   | { type: 'response.reasoning_summary_part.added'; item_id?: string; summary_index?: number }
-  | { type: 'response.completed' | 'response.incomplete' | 'response.failed'; response: ResponseObject }
+  | {
+      type: 'response.completed' | 'response.incomplete' | 'response.failed';
+      response: ResponseObject;
+    }
   | { type: 'error'; code?: string | null; message?: string }
   | { type: string; [key: string]: unknown };

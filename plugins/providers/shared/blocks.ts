@@ -1,4 +1,9 @@
-import { messageStartEvent, type StopReason, type StreamEvent, type Usage } from '../../../core/index.ts';
+import {
+  messageStartEvent,
+  type StopReason,
+  type StreamEvent,
+  type Usage,
+} from '../../../core/index.ts';
 import { mintSignature, type SignatureKind } from './signature.ts';
 import { startUsage } from './usage.ts';
 
@@ -49,13 +54,21 @@ export class BlockWriter {
   text(out: StreamEvent[], text: string): void {
     if (!text) return;
     this.ensure(out, 'text');
-    out.push({ type: 'content_block_delta', index: this.index, delta: { type: 'text_delta', text } });
+    out.push({
+      type: 'content_block_delta',
+      index: this.index,
+      delta: { type: 'text_delta', text },
+    });
   }
 
   thinking(out: StreamEvent[], thinking: string): void {
     if (!thinking) return;
     this.ensure(out, 'thinking');
-    out.push({ type: 'content_block_delta', index: this.index, delta: { type: 'thinking_delta', thinking } });
+    out.push({
+      type: 'content_block_delta',
+      index: this.index,
+      delta: { type: 'thinking_delta', thinking },
+    });
   }
 
   /**
@@ -73,14 +86,22 @@ export class BlockWriter {
     this.toolUses++;
     this.index++;
     this.open = 'tool_use';
-    out.push({ type: 'content_block_start', index: this.index, content_block: { type: 'tool_use', id, name, input: {} } });
+    out.push({
+      type: 'content_block_start',
+      index: this.index,
+      content_block: { type: 'tool_use', id, name, input: {} },
+    });
     if (json) this.toolJson(out, json);
   }
 
   /** An argument fragment for the open `tool_use` block. */
   toolJson(out: StreamEvent[], partial_json: string): void {
     if (this.open !== 'tool_use' || !partial_json) return;
-    out.push({ type: 'content_block_delta', index: this.index, delta: { type: 'input_json_delta', partial_json } });
+    out.push({
+      type: 'content_block_delta',
+      index: this.index,
+      delta: { type: 'input_json_delta', partial_json },
+    });
   }
 
   /** Stops the open block, if any; a thinking block gets its minted signature first (B11). */
@@ -103,7 +124,11 @@ export class BlockWriter {
   ): void {
     this.close(out);
     const reason = stopReason === 'end_turn' && this.toolUses > 0 ? 'tool_use' : stopReason;
-    out.push({ type: 'message_delta', delta: { stop_reason: reason, stop_sequence: stopSequence }, usage });
+    out.push({
+      type: 'message_delta',
+      delta: { stop_reason: reason, stop_sequence: stopSequence },
+      usage,
+    });
     out.push({ type: 'message_stop' });
   }
 
@@ -113,13 +138,19 @@ export class BlockWriter {
     this.index++;
     this.open = kind;
     const content_block =
-      kind === 'text' ? { type: 'text' as const, text: '' } : { type: 'thinking' as const, thinking: '', signature: '' };
+      kind === 'text'
+        ? { type: 'text' as const, text: '' }
+        : { type: 'thinking' as const, thinking: '', signature: '' };
     out.push({ type: 'content_block_start', index: this.index, content_block });
   }
 
   private stopThinking(out: StreamEvent[], payload: string): void {
     const signature = mintSignature(this.kind, payload);
-    out.push({ type: 'content_block_delta', index: this.index, delta: { type: 'signature_delta', signature } });
+    out.push({
+      type: 'content_block_delta',
+      index: this.index,
+      delta: { type: 'signature_delta', signature },
+    });
     out.push({ type: 'content_block_stop', index: this.index });
     this.open = null;
   }

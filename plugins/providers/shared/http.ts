@@ -11,13 +11,21 @@ import {
 type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
 
 /** Turns an upstream error response (status, body text, headers) into the client's error. */
-export type ErrorMapper = (status: number, text: string, headers: UpstreamResponse['headers']) => ProxyError;
+export type ErrorMapper = (
+  status: number,
+  text: string,
+  headers: UpstreamResponse['headers'],
+) => ProxyError;
 
 /**
  * One upstream call that succeeds or throws the mapped error: a non-2xx answer is read whole and
  * handed to `toError`, so the client gets the upstream's status and words before any output.
  */
-export async function requestUpstream(call: UpstreamCall, provider: string, toError: ErrorMapper): Promise<UpstreamResponse> {
+export async function requestUpstream(
+  call: UpstreamCall,
+  provider: string,
+  toError: ErrorMapper,
+): Promise<UpstreamResponse> {
   const response = await callUpstream(call, provider);
   if (response.statusCode < 300) return response;
   let text: string;
@@ -44,8 +52,19 @@ export interface JsonPost {
 
 /** POSTs a JSON body upstream for `ctx`: headers set by plugins win, the client's abort aborts it. */
 export function postJson(ctx: ProxyContext, post: JsonPost): Promise<UpstreamResponse> {
-  const headers = { 'content-type': 'application/json', ...post.credential, ...post.headers, ...ctx.upstream.headers };
-  const call = { url: post.url, headers, body: JSON.stringify(post.body), signal: ctx.signal, timeouts: post.timeouts };
+  const headers = {
+    'content-type': 'application/json',
+    ...post.credential,
+    ...post.headers,
+    ...ctx.upstream.headers,
+  };
+  const call = {
+    url: post.url,
+    headers,
+    body: JSON.stringify(post.body),
+    signal: ctx.signal,
+    timeouts: post.timeouts,
+  };
   return requestUpstream(call, post.provider, post.toError);
 }
 
@@ -61,7 +80,10 @@ export async function readJson(response: UpstreamResponse, provider: string): Pr
 }
 
 /** An upstream SSE body as parsed JSON payloads; a broken connection becomes a mapped error. */
-export async function* readSseJson(response: UpstreamResponse, provider: string): AsyncGenerator<{ event: string; data: unknown }> {
+export async function* readSseJson(
+  response: UpstreamResponse,
+  provider: string,
+): AsyncGenerator<{ event: string; data: unknown }> {
   const messages = readSse(response.body);
   while (true) {
     let next: IteratorResult<SseMessage>;
@@ -81,7 +103,11 @@ function parseJson(text: string, provider: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProxyError('api_error', 502, `${provider}: the upstream sent invalid JSON: ${text.slice(0, 200)}`);
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${provider}: the upstream sent invalid JSON: ${text.slice(0, 200)}`,
+    );
   }
 }
 

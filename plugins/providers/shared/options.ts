@@ -36,9 +36,14 @@ export function checkProviderOptions<T extends ProviderOptions>(
   extra: Record<string, object> = {},
 ): T {
   const cleaned = { ...options };
-  for (const key of Object.keys(cleaned) as (keyof T)[]) if (cleaned[key] === undefined) delete cleaned[key];
+  for (const key of Object.keys(cleaned) as (keyof T)[])
+    if (cleaned[key] === undefined) delete cleaned[key];
   if (cleaned.apiKey === '') delete cleaned.apiKey;
-  const schema = { type: 'object', additionalProperties: false, properties: { ...common, ...extra } };
+  const schema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...common, ...extra },
+  };
   checkOptions(cleaned.name ?? adapter, schema, cleaned);
   return cleaned;
 }

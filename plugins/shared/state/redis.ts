@@ -40,7 +40,11 @@ export async function connectRedis(
     if (!shared) {
       // No offline queue: while Redis is unreachable a command fails at once, and the caller
       // decides (the router lets traffic through) instead of stalling every request.
-      const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      const client = new Redis(url, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+      });
       client.on('error', () => {}); // reconnects by itself; each failed command reports its own error
       shared = { client, users: 0 };
       connections.set(url, shared);

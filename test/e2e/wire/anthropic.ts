@@ -18,7 +18,10 @@ export function viewAnthropic(body: any): RequestView {
   const system = typeof body.system === 'string' ? body.system : collectText(body.system ?? []);
   const lastUser = blocks(messages.findLast((m) => m.role === 'user'));
   const lastAssistant = blocks(messages.findLast((m) => m.role === 'assistant'));
-  const userText = lastUser.filter((b) => b.type === 'text').map((b) => b.text).join('\n');
+  const userText = lastUser
+    .filter((b) => b.type === 'text')
+    .map((b) => b.text)
+    .join('\n');
   return {
     kind: requestKind(system, userText),
     model: body.model,
@@ -27,12 +30,21 @@ export function viewAnthropic(body: any): RequestView {
     userText,
     results: lastUser
       .filter((b) => b.type === 'tool_result')
-      .map((b) => ({ id: b.tool_use_id, text: resultText(b.content), images: countImages(b.content) })),
+      .map((b) => ({
+        id: b.tool_use_id,
+        text: resultText(b.content),
+        images: countImages(b.content),
+      })),
     calls: lastAssistant.filter((b) => b.type === 'tool_use').map((b) => b.id),
-    rounds: messages.filter((m) => m.role === 'assistant' && blocks(m).some((b) => b.type === 'tool_use')).length,
+    rounds: messages.filter(
+      (m) => m.role === 'assistant' && blocks(m).some((b) => b.type === 'tool_use'),
+    ).length,
     images: countImages(messages),
     allText: collectText(messages),
-    signatures: messages.flatMap(blocks).filter((b) => b.type === 'thinking').map((b) => b.signature),
+    signatures: messages
+      .flatMap(blocks)
+      .filter((b) => b.type === 'thinking')
+      .map((b) => b.signature),
   };
 }
 
@@ -41,11 +53,22 @@ function contentOf(turn: Turn, round: number): Block[] {
   const content: Block[] = [];
   if (turn.search) {
     const id = `srvtoolu_e2e_${round}`;
-    const results = turn.search.results.map((r) => ({ type: 'web_search_result', ...r, encrypted_content: 'enc-e2e', page_age: null }));
-    content.push({ type: 'server_tool_use', id, name: 'web_search', input: { query: turn.search.query } });
+    const results = turn.search.results.map((r) => ({
+      type: 'web_search_result',
+      ...r,
+      encrypted_content: 'enc-e2e',
+      page_age: null,
+    }));
+    content.push({
+      type: 'server_tool_use',
+      id,
+      name: 'web_search',
+      input: { query: turn.search.query },
+    });
     content.push({ type: 'web_search_tool_result', tool_use_id: id, content: results });
   }
-  if (turn.thinking) content.push({ type: 'thinking', thinking: turn.thinking, signature: `sig-e2e-${round}` });
+  if (turn.thinking)
+    content.push({ type: 'thinking', thinking: turn.thinking, signature: `sig-e2e-${round}` });
   if (turn.text) content.push({ type: 'text', text: turn.text });
   for (const [i, call] of (turn.calls ?? []).entries()) {
     content.push({ type: 'tool_use', id: callId(round, i), name: call.name, input: call.input });
@@ -68,7 +91,11 @@ function blockEvents(block: Block, index: number): string[] {
     ];
   }
   if (block.type === 'text') {
-    return [start({ type: 'text', text: '' }), ...halves(block.text).map((text) => delta({ type: 'text_delta', text })), stop];
+    return [
+      start({ type: 'text', text: '' }),
+      ...halves(block.text).map((text) => delta({ type: 'text_delta', text })),
+      stop,
+    ];
   }
   // Server-tool results arrive complete, with no deltas (PROTOCOL 3.2).
   if (block.type === 'web_search_tool_result') return [start(block), stop];
@@ -82,7 +109,12 @@ function blockEvents(block: Block, index: number): string[] {
 }
 
 /** Answers like the Anthropic API: SSE when the request streams, else one Message. */
-export async function replyAnthropic(res: ServerResponse, turn: Turn, view: RequestView, body: any): Promise<void> {
+export async function replyAnthropic(
+  res: ServerResponse,
+  turn: Turn,
+  view: RequestView,
+  body: any,
+): Promise<void> {
   const content = contentOf(turn, view.rounds);
   const stop_reason = turn.calls?.length ? 'tool_use' : 'end_turn';
   const usage = {
@@ -90,13 +122,26 @@ export async function replyAnthropic(res: ServerResponse, turn: Turn, view: Requ
     output_tokens: 40,
     ...(turn.search && { server_tool_use: { web_search_requests: 1 } }),
   };
-  const message = { id: `msg_e2e_${view.rounds}`, type: 'message', role: 'assistant', model: body.model };
+  const message = {
+    id: `msg_e2e_${view.rounds}`,
+    type: 'message',
+    role: 'assistant',
+    model: body.model,
+  };
   if (!body.stream) {
     return replyJson(res, 200, { ...message, content, stop_reason, stop_sequence: null, usage });
   }
   const event = (type: string, data: object) => sseData({ type, ...data }, type);
   await replySse(res, [
-    event('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+    event('message_start', {
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    }),
     ...content.flatMap(blockEvents),
     event('message_delta', { delta: { stop_reason, stop_sequence: null }, usage }),
     event('message_stop', {}),
@@ -110,7 +155,11 @@ export const anthropicWire: WireFormat = {
   view: viewAnthropic,
   reply: replyAnthropic,
   other: (req, res) => {
-    if (req.url.startsWith('/v1/messages/count_tokens')) return replyJson(res, 200, { input_tokens: 1234 });
-    return replyJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `no route ${req.url}` } });
+    if (req.url.startsWith('/v1/messages/count_tokens'))
+      return replyJson(res, 200, { input_tokens: 1234 });
+    return replyJson(res, 404, {
+      type: 'error',
+      error: { type: 'not_found_error', message: `no route ${req.url}` },
+    });
   },
 };

@@ -10,7 +10,13 @@ export interface WireFormat {
   /** A request asking the model to generate (as opposed to counting tokens, listing models). */
   isGeneration(req: RecordedRequest): boolean;
   view(body: any, req: RecordedRequest): RequestView;
-  reply(res: ServerResponse, turn: Turn, view: RequestView, body: any, req: RecordedRequest): Promise<void> | void;
+  reply(
+    res: ServerResponse,
+    turn: Turn,
+    view: RequestView,
+    body: any,
+    req: RecordedRequest,
+  ): Promise<void> | void;
   /** Answers every other request (count_tokens, models). */
   other(req: RecordedRequest, res: ServerResponse): void;
 }
@@ -22,7 +28,8 @@ export function collectText(value: unknown): string {
     if (Array.isArray(v)) return v.forEach(walk);
     if (!v || typeof v !== 'object') return;
     for (const [key, inner] of Object.entries(v)) {
-      if (typeof inner === 'string' && ['text', 'content', 'output', 'arguments'].includes(key)) out.push(inner);
+      if (typeof inner === 'string' && ['text', 'content', 'output', 'arguments'].includes(key))
+        out.push(inner);
       else if (key === 'input' || key === 'args') out.push(JSON.stringify(inner));
       else walk(inner);
     }
@@ -36,7 +43,8 @@ export function countImages(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + countImages(v), 0);
   if (!value || typeof value !== 'object') return 0;
   const o = value as Record<string, unknown>;
-  const own = ['image', 'image_url', 'input_image'].includes(o.type as string) || 'inlineData' in o ? 1 : 0;
+  const own =
+    ['image', 'image_url', 'input_image'].includes(o.type as string) || 'inlineData' in o ? 1 : 0;
   return own + Object.values(o).reduce((n: number, v) => n + countImages(v), 0);
 }
 
@@ -48,7 +56,10 @@ export function halves(text: string | undefined): string[] {
 }
 
 /** The messages after the last model turn (the user's latest turn), and that model turn. */
-export function latestTurn<T>(messages: T[], isModel: (m: T) => boolean): { turn: T[]; assistant: T | undefined } {
+export function latestTurn<T>(
+  messages: T[],
+  isModel: (m: T) => boolean,
+): { turn: T[]; assistant: T | undefined } {
   const last = messages.findLastIndex(isModel);
   return { turn: messages.slice(last + 1), assistant: last >= 0 ? messages[last] : undefined };
 }

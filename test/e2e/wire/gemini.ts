@@ -8,7 +8,11 @@ type Content = { role?: string; parts?: Part[] };
 
 const GENERATE = /\/models\/([^/:]+):(stream)?[gG]enerateContent/;
 const parts = (contents: Content[]) => contents.flatMap((c) => c.parts ?? []);
-const texts = (ps: Part[]) => ps.filter((p) => typeof p.text === 'string' && !p.thought).map((p) => p.text as string).join('\n');
+const texts = (ps: Part[]) =>
+  ps
+    .filter((p) => typeof p.text === 'string' && !p.thought)
+    .map((p) => p.text as string)
+    .join('\n');
 // Gemini's own calls carry no id (most models): the name pairs a response with its call.
 const callKey = (call: { id?: string; name: string }) => call.id ?? call.name;
 
@@ -18,19 +22,35 @@ export function viewGemini(body: any, url: string): RequestView {
   const system = texts(body.systemInstruction?.parts ?? []);
   const { turn, assistant } = latestTurn(contents, (c) => c.role === 'model');
   const userText = texts(parts(turn));
-  const responses = parts(turn).filter((p) => p.functionResponse).map((p) => p.functionResponse);
+  const responses = parts(turn)
+    .filter((p) => p.functionResponse)
+    .map((p) => p.functionResponse);
   return {
     kind: requestKind(system, userText),
     model: decodeURIComponent(GENERATE.exec(url)?.[1] ?? ''),
     system,
-    tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((f: any) => f.name),
+    tools: (body.tools ?? [])
+      .flatMap((t: any) => t.functionDeclarations ?? [])
+      .map((f: any) => f.name),
     userText,
-    results: responses.map((r) => ({ id: callKey(r), text: collectText(r.response) || JSON.stringify(r.response), images: countImages(r.parts) })),
-    calls: (assistant?.parts ?? []).filter((p) => p.functionCall).map((p) => callKey(p.functionCall)),
-    rounds: contents.filter((c) => c.role === 'model' && c.parts?.some((p) => p.functionCall)).length,
+    results: responses.map((r) => ({
+      id: callKey(r),
+      text: collectText(r.response) || JSON.stringify(r.response),
+      images: countImages(r.parts),
+    })),
+    calls: (assistant?.parts ?? [])
+      .filter((p) => p.functionCall)
+      .map((p) => callKey(p.functionCall)),
+    rounds: contents.filter((c) => c.role === 'model' && c.parts?.some((p) => p.functionCall))
+      .length,
     images: countImages(contents),
-    allText: collectText(contents) + '\n' + JSON.stringify(parts(contents).map((p) => p.functionResponse?.response ?? null)),
-    signatures: parts(contents).filter((p) => p.thoughtSignature).map((p) => p.thoughtSignature),
+    allText:
+      collectText(contents) +
+      '\n' +
+      JSON.stringify(parts(contents).map((p) => p.functionResponse?.response ?? null)),
+    signatures: parts(contents)
+      .filter((p) => p.thoughtSignature)
+      .map((p) => p.thoughtSignature),
   };
 }
 
@@ -54,9 +74,17 @@ function partsOf(turn: Turn, round: number): Part[][] {
 }
 
 /** Answers like the Gemini API: `?alt=sse` events separated by CRLF pairs, or one response. */
-export async function replyGemini(res: ServerResponse, turn: Turn, view: RequestView, _body: any, req: { url: string }): Promise<void> {
+export async function replyGemini(
+  res: ServerResponse,
+  turn: Turn,
+  view: RequestView,
+  _body: any,
+  req: { url: string },
+): Promise<void> {
   const candidate = (ps: Part[], last: boolean) => ({
-    candidates: [{ content: { role: 'model', parts: ps }, index: 0, ...(last && { finishReason: 'STOP' }) }],
+    candidates: [
+      { content: { role: 'model', parts: ps }, index: 0, ...(last && { finishReason: 'STOP' }) },
+    ],
     ...(last && { usageMetadata: usageOf(turn) }),
     modelVersion: view.model,
   });
@@ -64,7 +92,10 @@ export async function replyGemini(res: ServerResponse, turn: Turn, view: Request
   if (!GENERATE.exec(req.url)?.[2]) return replyJson(res, 200, candidate(chunks.flat(), true));
   const events = chunks.map((ps, i) => candidate(ps, i === chunks.length - 1));
   if (events.length === 0) events.push(candidate([], true));
-  await replySse(res, events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`));
+  await replySse(
+    res,
+    events.map((e) => `data: ${JSON.stringify(e)}\r\n\r\n`),
+  );
 }
 
 export const geminiWire: WireFormat = {
@@ -75,6 +106,8 @@ export const geminiWire: WireFormat = {
   reply: replyGemini,
   other: (req, res) => {
     if (req.url.includes(':countTokens')) return replyJson(res, 200, { totalTokens: 1234 });
-    replyJson(res, 404, { error: { code: 404, message: `no route ${req.url}`, status: 'NOT_FOUND' } });
+    replyJson(res, 404, {
+      error: { code: 404, message: `no route ${req.url}`, status: 'NOT_FOUND' },
+    });
   },
 };

@@ -5,8 +5,10 @@ import { collectText, countImages, halves, type WireFormat } from './format.ts';
 
 type Item = Record<string, any>;
 
-const isModel = (item: Item) => item.type === 'function_call' || item.type === 'reasoning' || item.role === 'assistant';
-const textOf = (content: unknown) => (typeof content === 'string' ? content : collectText(content ?? []));
+const isModel = (item: Item) =>
+  item.type === 'function_call' || item.type === 'reasoning' || item.role === 'assistant';
+const textOf = (content: unknown) =>
+  typeof content === 'string' ? content : collectText(content ?? []);
 
 /** The runs of consecutive model items (reasoning, assistant message, function calls). */
 function modelRuns(items: Item[]): Item[][] {
@@ -21,10 +23,19 @@ function modelRuns(items: Item[]): Item[][] {
 
 /** Decodes an OpenAI Responses request. */
 export function viewResponses(body: any): RequestView {
-  const items: Item[] = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : (body.input ?? []);
-  const system = [body.instructions ?? '', ...items.filter((i) => i.role === 'system' || i.role === 'developer').map((i) => textOf(i.content))].join('\n');
+  const items: Item[] =
+    typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : (body.input ?? []);
+  const system = [
+    body.instructions ?? '',
+    ...items
+      .filter((i) => i.role === 'system' || i.role === 'developer')
+      .map((i) => textOf(i.content)),
+  ].join('\n');
   const turn = items.slice(items.findLastIndex(isModel) + 1);
-  const userText = turn.filter((i) => i.role === 'user').map((i) => textOf(i.content)).join('\n');
+  const userText = turn
+    .filter((i) => i.role === 'user')
+    .map((i) => textOf(i.content))
+    .join('\n');
   const runs = modelRuns(items);
   const hasCall = (run: Item[]) => run.some((i) => i.type === 'function_call');
   return {
@@ -40,7 +51,9 @@ export function viewResponses(body: any): RequestView {
     rounds: runs.filter(hasCall).length,
     images: countImages(items),
     allText: collectText(items),
-    signatures: items.filter((i) => i.type === 'reasoning' && i.encrypted_content).map((i) => i.encrypted_content),
+    signatures: items
+      .filter((i) => i.type === 'reasoning' && i.encrypted_content)
+      .map((i) => i.encrypted_content),
   };
 }
 
@@ -48,13 +61,31 @@ export function viewResponses(body: any): RequestView {
 function outputOf(turn: Turn, round: number): Item[] {
   const out: Item[] = [];
   if (turn.thinking) {
-    out.push({ type: 'reasoning', id: `rs_e2e_${round}`, summary: [{ type: 'summary_text', text: turn.thinking }], encrypted_content: `enc-e2e-${round}` });
+    out.push({
+      type: 'reasoning',
+      id: `rs_e2e_${round}`,
+      summary: [{ type: 'summary_text', text: turn.thinking }],
+      encrypted_content: `enc-e2e-${round}`,
+    });
   }
   if (turn.text) {
-    out.push({ type: 'message', id: `msg_e2e_${round}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: turn.text, annotations: [] }] });
+    out.push({
+      type: 'message',
+      id: `msg_e2e_${round}`,
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: turn.text, annotations: [] }],
+    });
   }
   for (const [i, call] of (turn.calls ?? []).entries()) {
-    out.push({ type: 'function_call', id: `fc_e2e_${round}_${i}`, call_id: callId(round, i), name: call.name, arguments: JSON.stringify(call.input), status: 'completed' });
+    out.push({
+      type: 'function_call',
+      id: `fc_e2e_${round}_${i}`,
+      call_id: callId(round, i),
+      name: call.name,
+      arguments: JSON.stringify(call.input),
+      status: 'completed',
+    });
   }
   return out;
 }
@@ -62,19 +93,35 @@ function outputOf(turn: Turn, round: number): Item[] {
 /** The events that stream one output item: added, its deltas, done. */
 function itemEvents(item: Item, output_index: number): [string, object][] {
   const item_id = item.id as string;
-  const added: [string, object] = ['response.output_item.added', { output_index, item: { ...item, ...emptied(item) } }];
+  const added: [string, object] = [
+    'response.output_item.added',
+    { output_index, item: { ...item, ...emptied(item) } },
+  ];
   const done: [string, object] = ['response.output_item.done', { output_index, item }];
   if (item.type === 'reasoning') {
     const text = item.summary[0].text as string;
-    return [added, ...halves(text).map((delta): [string, object] => ['response.reasoning_summary_text.delta', { item_id, output_index, summary_index: 0, delta }]), done];
+    return [
+      added,
+      ...halves(text).map((delta): [string, object] => [
+        'response.reasoning_summary_text.delta',
+        { item_id, output_index, summary_index: 0, delta },
+      ]),
+      done,
+    ];
   }
   if (item.type === 'message') {
     const text = item.content[0].text as string;
     const part = { item_id, output_index, content_index: 0 };
     return [
       added,
-      ['response.content_part.added', { ...part, part: { type: 'output_text', text: '', annotations: [] } }],
-      ...halves(text).map((delta): [string, object] => ['response.output_text.delta', { ...part, delta }]),
+      [
+        'response.content_part.added',
+        { ...part, part: { type: 'output_text', text: '', annotations: [] } },
+      ],
+      ...halves(text).map((delta): [string, object] => [
+        'response.output_text.delta',
+        { ...part, delta },
+      ]),
       ['response.output_text.done', { ...part, text }],
       ['response.content_part.done', { ...part, part: item.content[0] }],
       done,
@@ -82,7 +129,10 @@ function itemEvents(item: Item, output_index: number): [string, object][] {
   }
   return [
     added,
-    ...halves(item.arguments).map((delta): [string, object] => ['response.function_call_arguments.delta', { item_id, output_index, delta }]),
+    ...halves(item.arguments).map((delta): [string, object] => [
+      'response.function_call_arguments.delta',
+      { item_id, output_index, delta },
+    ]),
     ['response.function_call_arguments.done', { item_id, output_index, arguments: item.arguments }],
     done,
   ];
@@ -96,7 +146,12 @@ function emptied(item: Item): Item {
 }
 
 /** Answers like OpenAI's Responses API: typed SSE events with sequence numbers, or one response. */
-export async function replyResponses(res: ServerResponse, turn: Turn, view: RequestView, body: any): Promise<void> {
+export async function replyResponses(
+  res: ServerResponse,
+  turn: Turn,
+  view: RequestView,
+  body: any,
+): Promise<void> {
   const output = outputOf(turn, view.rounds);
   const input_tokens = turn.inputTokens ?? 1200;
   const response = {
@@ -106,15 +161,29 @@ export async function replyResponses(res: ServerResponse, turn: Turn, view: Requ
     model: body.model,
     status: 'completed',
     output,
-    usage: { input_tokens, input_tokens_details: { cached_tokens: 0 }, output_tokens: 40, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input_tokens + 40 },
+    usage: {
+      input_tokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 40,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: input_tokens + 40,
+    },
   };
   if (!body.stream) return replyJson(res, 200, response);
   const events: [string, object][] = [
-    ['response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } }],
+    [
+      'response.created',
+      { response: { ...response, status: 'in_progress', output: [], usage: null } },
+    ],
     ...output.flatMap(itemEvents),
     ['response.completed', { response }],
   ];
-  await replySse(res, events.map(([type, data], sequence_number) => sseData({ type, sequence_number, ...data }, type)));
+  await replySse(
+    res,
+    events.map(([type, data], sequence_number) =>
+      sseData({ type, sequence_number, ...data }, type),
+    ),
+  );
 }
 
 export const responsesWire: WireFormat = {
@@ -123,5 +192,13 @@ export const responsesWire: WireFormat = {
   isGeneration: (req) => req.method === 'POST' && /\/responses(\?|$)/.test(req.url),
   view: viewResponses,
   reply: replyResponses,
-  other: (req, res) => replyJson(res, 404, { error: { message: `no route ${req.url}`, type: 'invalid_request_error', param: null, code: null } }),
+  other: (req, res) =>
+    replyJson(res, 404, {
+      error: {
+        message: `no route ${req.url}`,
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    }),
 };

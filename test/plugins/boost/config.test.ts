@@ -11,18 +11,45 @@ import { scriptedUpstream } from '../../helpers/upstream.ts';
 import { callsTool, claudeCodeRequest, plannerSays, promptOf, startBoost } from './helpers.ts';
 
 const planner = { baseUrl: 'https://planner.example/v1', apiKey: 'sk-p' };
-const enabled = { ENABLE_BOOST_SUPPORT: 'BIG_MODEL', BOOST_BASE_URL: 'https://planner.example/v1', BOOST_API_KEY: 'sk-p' };
+const enabled = {
+  ENABLE_BOOST_SUPPORT: 'BIG_MODEL',
+  BOOST_BASE_URL: 'https://planner.example/v1',
+  BOOST_API_KEY: 'sk-p',
+};
 
 for (const c of [
-  { name: 'a missing planner key', options: { tiers: ['big'], planner: { baseUrl: planner.baseUrl } }, message: /^plugins \(boost\): options\.planner: missing "apiKey"$/ },
-  { name: 'a planner URL without scheme', options: { tiers: ['big'], planner: { ...planner, baseUrl: 'planner.example/v1' } }, message: /options\.planner\.baseUrl: expected a string matching \^https\?:\/\// },
-  { name: 'an unknown tier', options: { tiers: ['huge'], planner }, message: /options\.tiers\[0\]: expected one of "big", "middle", "small", got "huge"/ },
-  { name: 'a misspelt option', options: { tiers: ['big'], planner, templat: 'x' }, message: /unknown option "templat"; did you mean "template"\?/ },
+  {
+    name: 'a missing planner key',
+    options: { tiers: ['big'], planner: { baseUrl: planner.baseUrl } },
+    message: /^plugins \(boost\): options\.planner: missing "apiKey"$/,
+  },
+  {
+    name: 'a planner URL without scheme',
+    options: { tiers: ['big'], planner: { ...planner, baseUrl: 'planner.example/v1' } },
+    message: /options\.planner\.baseUrl: expected a string matching \^https\?:\/\//,
+  },
+  {
+    name: 'an unknown tier',
+    options: { tiers: ['huge'], planner },
+    message: /options\.tiers\[0\]: expected one of "big", "middle", "small", got "huge"/,
+  },
+  {
+    name: 'a misspelt option',
+    options: { tiers: ['big'], planner, templat: 'x' },
+    message: /unknown option "templat"; did you mean "template"\?/,
+  },
   { name: 'neither tiers nor routes', options: { planner }, message: /set "tiers" or "routes"/ },
-  { name: 'cache: true', options: { tiers: ['big'], planner, cache: true }, message: /options\.cache/ },
+  {
+    name: 'cache: true',
+    options: { tiers: ['big'], planner, cache: true },
+    message: /options\.cache/,
+  },
 ]) {
   test(`config error at start-up: ${c.name}`, () => {
-    assert.throws(() => boost(c.options as never), (error: unknown) => error instanceof ConfigError && c.message.test(error.message));
+    assert.throws(
+      () => boost(c.options as never),
+      (error: unknown) => error instanceof ConfigError && c.message.test(error.message),
+    );
   });
 }
 
@@ -33,10 +60,19 @@ test('env: boost is off when ENABLE_BOOST_SUPPORT is unset or NONE (any case)', 
 
 test('env: BOOST_BASE_URL and BOOST_API_KEY are required when enabled; a bad tier is named', () => {
   const fails = (env: NodeJS.ProcessEnv, message: RegExp) =>
-    assert.throws(() => boostFromEnv(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
-  fails({ ...enabled, BOOST_BASE_URL: '' }, /^BOOST_BASE_URL is required when ENABLE_BOOST_SUPPORT is not NONE$/);
+    assert.throws(
+      () => boostFromEnv(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+  fails(
+    { ...enabled, BOOST_BASE_URL: '' },
+    /^BOOST_BASE_URL is required when ENABLE_BOOST_SUPPORT is not NONE$/,
+  );
   fails({ ...enabled, BOOST_API_KEY: undefined }, /^BOOST_API_KEY is required/);
-  fails({ ...enabled, ENABLE_BOOST_SUPPORT: 'HUGE_MODEL' }, /^ENABLE_BOOST_SUPPORT: expected one of NONE, BIG_MODEL, MIDDLE_MODEL, SMALL_MODEL, got "HUGE_MODEL"$/);
+  fails(
+    { ...enabled, ENABLE_BOOST_SUPPORT: 'HUGE_MODEL' },
+    /^ENABLE_BOOST_SUPPORT: expected one of NONE, BIG_MODEL, MIDDLE_MODEL, SMALL_MODEL, got "HUGE_MODEL"$/,
+  );
 });
 
 test('env: middle_model boosts sonnet requests with BOOST_MODEL defaulting to gpt-4o and the custom template', async (t) => {
@@ -49,11 +85,19 @@ test('env: middle_model boosts sonnet requests with BOOST_MODEL defaulting to gp
     BOOST_WRAPPER_TEMPLATE: 'Plan {user_request}',
   });
   const { client } = await startTestProxy(t, {
-    plugins: [openai({ name: 'exec', baseUrl: `${executor.url}/v1`, apiKey: 'k' }), modelMap({ big: 'exec,m' }), plugin],
+    plugins: [
+      openai({ name: 'exec', baseUrl: `${executor.url}/v1`, apiKey: 'k' }),
+      modelMap({ big: 'exec,m' }),
+      plugin,
+    ],
   });
   await client.messages.create({ ...claudeCodeRequest('hello'), model: 'claude-opus-4-8' });
   assert.equal(plannerUpstream.requests.length, 0, 'opus is the big tier: not boosted');
-  const message = await client.messages.create({ ...claudeCodeRequest('hello'), model: 'claude-sonnet-4-5', system: undefined });
+  const message = await client.messages.create({
+    ...claudeCodeRequest('hello'),
+    model: 'claude-sonnet-4-5',
+    system: undefined,
+  });
   assert.deepEqual(message.content, [{ type: 'text', text: 'done' }]);
   const request = plannerUpstream.requests[0]!;
   assert.equal(request.body.model, 'gpt-4o');
@@ -74,14 +118,21 @@ test('routes: boost applies to a route reason, whatever the tier', async (t) => 
 
 test('with cache.redis, two instances share plans: the second makes no planner call', async (t) => {
   const redis = await startTestRedis(t);
-  const plannerUpstream = await scriptedUpstream(t, plannerSays('ANALYSIS: a\nGUIDANCE: call Read'));
+  const plannerUpstream = await scriptedUpstream(
+    t,
+    plannerSays('ANALYSIS: a\nGUIDANCE: call Read'),
+  );
   const executor = await scriptedUpstream(t, callsTool('Read', { file_path: '/a' }));
   const instance = () =>
     startTestProxy(t, {
       plugins: [
         openai({ name: 'exec', baseUrl: `${executor.url}/v1`, apiKey: 'k' }),
         modelMap({ big: 'exec,m' }),
-        boost({ tiers: ['big'], planner: { baseUrl: `${plannerUpstream.url}/v1`, apiKey: 'sk-p' }, cache: { redis: redis.url } }),
+        boost({
+          tiers: ['big'],
+          planner: { baseUrl: `${plannerUpstream.url}/v1`, apiKey: 'sk-p' },
+          cache: { redis: redis.url },
+        }),
       ],
     });
   const [a, b] = [await instance(), await instance()];

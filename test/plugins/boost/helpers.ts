@@ -16,7 +16,9 @@ import {
 
 /** Claude Code's tools, as it sends them. */
 export const claudeCodeTools = (
-  JSON.parse(readFileSync(new URL('../../fixtures/boost/claude-code-tools.json', import.meta.url), 'utf8')) as { tools: Tool[] }
+  JSON.parse(
+    readFileSync(new URL('../../fixtures/boost/claude-code-tools.json', import.meta.url), 'utf8'),
+  ) as { tools: Tool[] }
 ).tools;
 
 /** A planner answering `content` the way chat completions do. */
@@ -35,7 +37,9 @@ export const plannerSays =
 export const plannerFails =
   (status: number): UpstreamHandler =>
   (_req, res) =>
-    replyJson(res, status, { error: { message: `planner failure ${status}`, type: 'server_error' } });
+    replyJson(res, status, {
+      error: { message: `planner failure ${status}`, type: 'server_error' },
+    });
 
 interface Answer {
   text: string;
@@ -47,24 +51,56 @@ const executorSays =
   (answer: Answer): UpstreamHandler =>
   async (req, res) => {
     const usage = { prompt_tokens: 500, completion_tokens: 40, total_tokens: 540 };
-    const calls = answer.call ? [{ id: 'call_exec1', type: 'function', function: answer.call }] : undefined;
+    const calls = answer.call
+      ? [{ id: 'call_exec1', type: 'function', function: answer.call }]
+      : undefined;
     const finish = calls ? 'tool_calls' : 'stop';
     if (!(req.body as { stream?: boolean }).stream) {
-      const message = { role: 'assistant', content: answer.text, ...(calls && { tool_calls: calls }) };
-      return replyJson(res, 200, { id: 'chatcmpl-x', object: 'chat.completion', model: 'cheap-model', choices: [{ index: 0, message, finish_reason: finish }], usage });
+      const message = {
+        role: 'assistant',
+        content: answer.text,
+        ...(calls && { tool_calls: calls }),
+      };
+      return replyJson(res, 200, {
+        id: 'chatcmpl-x',
+        object: 'chat.completion',
+        model: 'cheap-model',
+        choices: [{ index: 0, message, finish_reason: finish }],
+        usage,
+      });
     }
     const chunk = (delta: object, finish_reason: string | null = null) =>
-      sseData({ id: 'chatcmpl-x', object: 'chat.completion.chunk', model: 'cheap-model', choices: [{ index: 0, delta, finish_reason }] });
+      sseData({
+        id: 'chatcmpl-x',
+        object: 'chat.completion.chunk',
+        model: 'cheap-model',
+        choices: [{ index: 0, delta, finish_reason }],
+      });
     await replySse(res, [
       chunk({ role: 'assistant', content: answer.text }),
       ...(answer.call
         ? [
-            chunk({ tool_calls: [{ index: 0, id: 'call_exec1', type: 'function', function: { name: answer.call.name, arguments: '' } }] }),
+            chunk({
+              tool_calls: [
+                {
+                  index: 0,
+                  id: 'call_exec1',
+                  type: 'function',
+                  function: { name: answer.call.name, arguments: '' },
+                },
+              ],
+            }),
             chunk({ tool_calls: [{ index: 0, function: { arguments: answer.call.arguments } }] }),
           ]
         : []),
       chunk({}, finish),
-      sseData({ id: 'chatcmpl-x', object: 'chat.completion.chunk', model: 'cheap-model', choices: [], usage }),
+      sseData({
+        id: 'chatcmpl-x',
+        object: 'chat.completion.chunk',
+        model: 'cheap-model',
+        choices: [],
+        usage,
+      }),
       sseData('[DONE]'),
     ]);
   };
@@ -99,7 +135,10 @@ export interface BoostSetup {
  */
 export async function startBoost(t: TestContext, setup: BoostSetup) {
   const planner = await scriptedUpstream(t, setup.planner);
-  const upstream = await scriptedUpstream(t, setup.executor ?? [callsTool('Read', { file_path: '/repo/a.txt' })]);
+  const upstream = await scriptedUpstream(
+    t,
+    setup.executor ?? [callsTool('Read', { file_path: '/repo/a.txt' })],
+  );
   const executor = {
     upstream,
     get requests() {
@@ -115,7 +154,12 @@ export async function startBoost(t: TestContext, setup: BoostSetup) {
       boost({
         tiers: ['big'],
         ...options,
-        planner: { baseUrl: `${planner.url}/v1`, apiKey: 'sk-planner', model: 'planner-model', ...options.planner },
+        planner: {
+          baseUrl: `${planner.url}/v1`,
+          apiKey: 'sk-planner',
+          model: 'planner-model',
+          ...options.planner,
+        },
       }),
     ],
   });
@@ -128,9 +172,16 @@ export function claudeCodeRequest(text: string) {
     model: 'claude-opus-4-8',
     max_tokens: 4096,
     system: [
-      { type: 'text' as const, text: 'x-anthropic-billing-header: cc_version=2.1.200.abc; cc_entrypoint=cli; cch=1a2b3;' },
+      {
+        type: 'text' as const,
+        text: 'x-anthropic-billing-header: cc_version=2.1.200.abc; cc_entrypoint=cli; cch=1a2b3;',
+      },
       { type: 'text' as const, text: "You are Claude Code, Anthropic's official CLI for Claude." },
-      { type: 'text' as const, text: 'You are an interactive CLI tool that helps users with software engineering tasks.', cache_control: { type: 'ephemeral' as const } },
+      {
+        type: 'text' as const,
+        text: 'You are an interactive CLI tool that helps users with software engineering tasks.',
+        cache_control: { type: 'ephemeral' as const },
+      },
     ],
     tools: claudeCodeTools as never,
     messages: [{ role: 'user' as const, content: text }],
@@ -138,7 +189,9 @@ export function claudeCodeRequest(text: string) {
 }
 
 /** The `usage.planner` of the final `message_delta` of a raw event stream. */
-export async function plannerUsageOf(events: AsyncIterable<{ type: string; usage?: object }>): Promise<unknown> {
+export async function plannerUsageOf(
+  events: AsyncIterable<{ type: string; usage?: object }>,
+): Promise<unknown> {
   let planner: unknown;
   for await (const event of events) {
     if (event.type === 'message_delta') planner = (event.usage as { planner?: unknown }).planner;

@@ -16,7 +16,11 @@ const cases: { name: string; reply: string; plan: Plan }[] = [
   {
     name: 'ANALYSIS and GUIDANCE give guidance',
     reply: 'ANALYSIS:\nThe user wants the file.\n\nGUIDANCE:\nCall Read on /a.txt.',
-    plan: { kind: 'guidance', guidance: 'Call Read on /a.txt.', analysis: 'The user wants the file.' },
+    plan: {
+      kind: 'guidance',
+      guidance: 'Call Read on /a.txt.',
+      analysis: 'The user wants the file.',
+    },
   },
   {
     name: 'SUMMARY wins over GUIDANCE, whatever the order',

@@ -26,7 +26,11 @@ test('the plan key ignores the attribution block and cache_control, not the conv
     max_tokens: 10,
     system: [
       { type: 'text' as const, text: `x-anthropic-billing-header: cc_version=2.1.1; cch=${cch};` },
-      { type: 'text' as const, text: 'Be helpful.', ...(marked && { cache_control: { type: 'ephemeral' as const } }) },
+      {
+        type: 'text' as const,
+        text: 'Be helpful.',
+        ...(marked && { cache_control: { type: 'ephemeral' as const } }),
+      },
     ],
     messages: [{ role: 'user' as const, content: text }],
   });
@@ -52,7 +56,10 @@ for (const [schema, name] of [
   [{ type: ['string', 'null'] }, 'string | null'],
   [{ enum: ['a', 'b'] }, '"a" | "b"'],
   [{ anyOf: [{ type: 'integer' }, { type: 'null' }] }, 'integer | null'],
-  [{ type: 'array', items: { type: 'array', items: { type: 'number' } } }, 'array of array of number'],
+  [
+    { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+    'array of array of number',
+  ],
   [{}, 'any'],
 ] as const) {
   test(`a parameter typed ${JSON.stringify(schema)} reads "${name}"`, () => {

@@ -76,10 +76,7 @@ for (const c of [
 }
 
 test('an explicit provider,model wins over every rule', async (t) => {
-  const { a, client, logs } = await twoProviders(
-    t,
-    router({ ...rules, custom: () => 'b,custom' }),
-  );
+  const { a, client, logs } = await twoProviders(t, router({ ...rules, custom: () => 'b,custom' }));
   await ask(client, 'a,chosen', { system: longText });
   assert.equal(a.requests[0]?.body.model, 'chosen');
   assert.equal(requestLines(logs)[0]?.route, 'explicit');

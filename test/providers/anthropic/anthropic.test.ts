@@ -6,18 +6,28 @@ import { mintSignature } from '../../../plugins/providers/shared/signature.ts';
 import { startTestProxy, user } from '../../helpers/proxy.ts';
 import { replyJson, replySse, scriptedUpstream } from '../../helpers/upstream.ts';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/anthropic/${name}`, import.meta.url), 'utf8');
 const STREAM = fixture('stream-all-kinds.sse');
 const MESSAGE = JSON.parse(fixture('message.json')) as Record<string, unknown>;
 /** The fixture cut at event boundaries, so the upstream writes it in several chunks. */
 const STREAM_CHUNKS = STREAM.split(/(?<=\n\n)/);
 
-async function setup(t: Parameters<typeof scriptedUpstream>[0], options: { apiKey?: string; map?: boolean } = {}) {
+async function setup(
+  t: Parameters<typeof scriptedUpstream>[0],
+  options: { apiKey?: string; map?: boolean } = {},
+) {
   const upstream = await scriptedUpstream(t, (req, res) =>
     req.body?.stream ? replySse(res, STREAM_CHUNKS) : replyJson(res, 200, MESSAGE),
   );
-  const provider = anthropic({ baseUrl: upstream.url, apiKey: options.apiKey, models: ['claude-sonnet-4-5'] });
-  const plugins = options.map ? [provider, modelMap({ middle: 'anthropic,claude-sonnet-4-5-20250929' })] : [provider];
+  const provider = anthropic({
+    baseUrl: upstream.url,
+    apiKey: options.apiKey,
+    models: ['claude-sonnet-4-5'],
+  });
+  const plugins = options.map
+    ? [provider, modelMap({ middle: 'anthropic,claude-sonnet-4-5-20250929' })]
+    : [provider];
   const proxy = await startTestProxy(t, { plugins });
   return { upstream, ...proxy };
 }
@@ -38,12 +48,19 @@ test('F1: the body reaches Anthropic byte-identical but for the mapped model', a
     body: raw,
   });
   assert.equal(res.status, 200);
-  assert.equal(upstream.requests[0]!.raw, raw.replace('"claude-sonnet-4-6"', '"claude-sonnet-4-5-20250929"'));
+  assert.equal(
+    upstream.requests[0]!.raw,
+    raw.replace('"claude-sonnet-4-6"', '"claude-sonnet-4-5-20250929"'),
+  );
 });
 
 test('F2: anthropic-version and every anthropic-beta value arrive unchanged', async (t) => {
   const { upstream, url } = await setup(t);
-  const headers = new Headers({ 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2099-01-01' });
+  const headers = new Headers({
+    'content-type': 'application/json',
+    'x-api-key': 'k',
+    'anthropic-version': '2099-01-01',
+  });
   headers.append('anthropic-beta', 'claude-code-20250219,interleaved-thinking-2025-05-14');
   headers.append('anthropic-beta', 'some-future-beta-2027-01-01');
   await fetch(`${url}/v1/messages`, {
@@ -54,7 +71,11 @@ test('F2: anthropic-version and every anthropic-beta value arrive unchanged', as
   const got = upstream.requests[0]!.headers;
   assert.equal(got['anthropic-version'], '2099-01-01');
   const betas = String(got['anthropic-beta']).split(/,\s*/);
-  assert.deepEqual(betas, ['claude-code-20250219', 'interleaved-thinking-2025-05-14', 'some-future-beta-2027-01-01']);
+  assert.deepEqual(betas, [
+    'claude-code-20250219',
+    'interleaved-thinking-2025-05-14',
+    'some-future-beta-2027-01-01',
+  ]);
 });
 
 test('F3: with no plugin watching events, the SSE bytes reach the client unchanged', async (t) => {
@@ -62,7 +83,12 @@ test('F3: with no plugin watching events, the SSE bytes reach the client unchang
   const res = await fetch(`${url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, stream: true, messages: [user('hi')] }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      stream: true,
+      messages: [user('hi')],
+    }),
   });
   assert.equal(res.headers.get('content-type'), 'text/event-stream');
   assert.equal(await res.text(), STREAM);
@@ -72,15 +98,24 @@ test('F3: with no plugin watching events, the SSE bytes reach the client unchang
 
 test('F3: through plugins, the SDK sees every event (ping, citations, signatures, server tools)', async (t) => {
   const { client } = await setup(t, { map: true });
-  const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [user('hi')] });
+  const stream = client.messages.stream({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 5,
+    messages: [user('hi')],
+  });
   const seen: string[] = [];
-  stream.on('streamEvent', (event) => seen.push(event.type === 'content_block_delta' ? event.delta.type : event.type));
+  stream.on('streamEvent', (event) =>
+    seen.push(event.type === 'content_block_delta' ? event.delta.type : event.type),
+  );
   const message = await stream.finalMessage();
   const expected = [...STREAM.matchAll(/^data: (.*)$/gm)].map((m) => {
     const event = JSON.parse(m[1]!) as { type: string; delta?: { type: string } };
     return event.type === 'content_block_delta' ? event.delta!.type : event.type;
   });
-  assert.deepEqual(seen.filter((type) => type !== 'ping'), expected.filter((type) => type !== 'ping'));
+  assert.deepEqual(
+    seen.filter((type) => type !== 'ping'),
+    expected.filter((type) => type !== 'ping'),
+  );
   assert.equal(message.model, 'claude-sonnet-4-6');
   assert.deepEqual(message.content, MESSAGE.content);
   assert.deepEqual(message.usage, MESSAGE.usage);
@@ -89,7 +124,11 @@ test('F3: through plugins, the SDK sees every event (ping, citations, signatures
 test('a non-streaming answer reaches the client as the same Message', async (t) => {
   for (const map of [false, true]) {
     const { client } = await setup(t, { map });
-    const message = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [user('hi')] });
+    const message = await client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      messages: [user('hi')],
+    });
     assert.deepEqual(message.content, MESSAGE.content);
     assert.equal(message.stop_reason, 'tool_use');
     assert.equal(message.usage.cache_read_input_tokens, 1200);
@@ -103,18 +142,33 @@ test('F4: an Anthropic error keeps its status, body, retry and rate-limit header
     'anthropic-ratelimit-tokens-remaining': '0',
     'anthropic-ratelimit-unified-reset': '1790000000',
   };
-  const body = { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } };
+  const body = {
+    type: 'error',
+    error: {
+      type: 'rate_limit_error',
+      message: 'Number of request tokens has exceeded your per-minute rate limit',
+    },
+  };
   const upstream = await scriptedUpstream(t, (_req, res) => replyJson(res, 429, body, headers));
-  for (const plugins of [[anthropic({ baseUrl: upstream.url })], [anthropic({ baseUrl: upstream.url }), modelMap({})]]) {
+  for (const plugins of [
+    [anthropic({ baseUrl: upstream.url })],
+    [anthropic({ baseUrl: upstream.url }), modelMap({})],
+  ]) {
     const { url } = await startTestProxy(t, { plugins });
     for (const stream of [false, true]) {
       const res = await fetch(`${url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-        body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, stream, messages: [user('hi')] }),
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 5,
+          stream,
+          messages: [user('hi')],
+        }),
       });
       assert.equal(res.status, 429);
-      for (const [name, value] of Object.entries(headers)) assert.equal(res.headers.get(name), value);
+      for (const [name, value] of Object.entries(headers))
+        assert.equal(res.headers.get(name), value);
       const got = (await res.json()) as typeof body;
       assert.deepEqual(got.error, body.error);
     }
@@ -124,7 +178,11 @@ test('F4: an Anthropic error keeps its status, body, retry and rate-limit header
 test('F5: thinking with ccproxy-minted signatures is removed; genuine thinking stays in order', async (t) => {
   const { upstream, client } = await setup(t);
   const genuine = { type: 'thinking' as const, thinking: 'mine', signature: 'EqQBCgIYAhIMgenuine' };
-  const foreign = { type: 'thinking' as const, thinking: 'gemini thought', signature: mintSignature('gemini', 'abc') };
+  const foreign = {
+    type: 'thinking' as const,
+    thinking: 'gemini thought',
+    signature: mintSignature('gemini', 'abc'),
+  };
   await client.messages.create({
     model: 'claude-sonnet-4-5',
     max_tokens: 5,
@@ -136,7 +194,9 @@ test('F5: thinking with ccproxy-minted signatures is removed; genuine thinking s
       user('c'),
     ],
   });
-  const sent = upstream.requests[0]!.body.messages as { content: { type: string; thinking?: string }[] }[];
+  const sent = upstream.requests[0]!.body.messages as {
+    content: { type: string; thinking?: string }[];
+  }[];
   assert.deepEqual(sent[1]!.content, [{ type: 'text', text: 'from gemini' }]);
   assert.deepEqual(sent[3]!.content, [genuine, { type: 'text', text: 'from claude' }]);
 });
@@ -148,20 +208,36 @@ test('F6: tool ids breaking ^[a-zA-Z0-9_-]+$ are rewritten consistently', async 
     max_tokens: 5,
     messages: [
       user('list files'),
-      { role: 'assistant', content: [{ type: 'tool_use', id: 'functions.Bash:0', name: 'Bash', input: { command: 'ls' } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'functions.Bash:0', content: 'a.txt' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'functions.Bash:0', name: 'Bash', input: { command: 'ls' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'functions.Bash:0', content: 'a.txt' }],
+      },
     ],
   });
-  const sent = upstream.requests[0]!.body.messages as { content: { id?: string; tool_use_id?: string }[] }[];
+  const sent = upstream.requests[0]!.body.messages as {
+    content: { id?: string; tool_use_id?: string }[];
+  }[];
   const id = sent[1]!.content[0]!.id!;
   assert.match(id, /^[a-zA-Z0-9_-]+$/);
   assert.equal(sent[2]!.content[0]!.tool_use_id, id);
 });
 
 test('F7: pass-through mode forwards the client key; a configured key replaces it', async (t) => {
-  for (const [apiKey, expected] of [[undefined, 'sk-ant-client'], ['sk-ant-configured', 'sk-ant-configured']] as const) {
+  for (const [apiKey, expected] of [
+    [undefined, 'sk-ant-client'],
+    ['sk-ant-configured', 'sk-ant-configured'],
+  ] as const) {
     const { upstream, url } = await setup(t, { apiKey });
-    const credentials: Record<string, string>[] = [{ 'x-api-key': 'sk-ant-client' }, { authorization: 'Bearer sk-ant-client' }];
+    const credentials: Record<string, string>[] = [
+      { 'x-api-key': 'sk-ant-client' },
+      { authorization: 'Bearer sk-ant-client' },
+    ];
     for (const credential of credentials) {
       await fetch(`${url}/v1/messages`, {
         method: 'POST',
@@ -177,9 +253,16 @@ test('F7: pass-through mode forwards the client key; a configured key replaces i
 });
 
 test('G2: count_tokens on native Anthropic is the upstream count', async (t) => {
-  const upstream = await scriptedUpstream(t, (_req, res) => replyJson(res, 200, { input_tokens: 4242 }));
-  const { client } = await startTestProxy(t, { plugins: [anthropic({ baseUrl: upstream.url, models: [] })] });
-  const count = await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [user('hello')] });
+  const upstream = await scriptedUpstream(t, (_req, res) =>
+    replyJson(res, 200, { input_tokens: 4242 }),
+  );
+  const { client } = await startTestProxy(t, {
+    plugins: [anthropic({ baseUrl: upstream.url, models: [] })],
+  });
+  const count = await client.messages.countTokens({
+    model: 'claude-sonnet-4-5',
+    messages: [user('hello')],
+  });
   assert.equal(count.input_tokens, 4242);
   assert.equal(upstream.requests[0]!.url, '/v1/messages/count_tokens');
   assert.equal(upstream.requests[0]!.body.max_tokens, undefined);
@@ -187,30 +270,59 @@ test('G2: count_tokens on native Anthropic is the upstream count', async (t) => 
 
 test('the url option sends to a gateway path; count_tokens follows it', async (t) => {
   const upstream = await scriptedUpstream(t, (req, res) =>
-    req.url.includes('count_tokens') ? replyJson(res, 200, { input_tokens: 7 }) : replyJson(res, 200, MESSAGE),
+    req.url.includes('count_tokens')
+      ? replyJson(res, 200, { input_tokens: 7 })
+      : replyJson(res, 200, MESSAGE),
   );
   const url = `${upstream.url}/gateway/anthropic/messages?tenant=a`;
   const { client } = await startTestProxy(t, { plugins: [anthropic({ url, models: [] })] });
-  await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [user('hi')] });
+  await client.messages.create({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 5,
+    messages: [user('hi')],
+  });
   await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [user('hi')] });
-  assert.deepEqual(upstream.requests.map((r) => r.url), ['/gateway/anthropic/messages?tenant=a', '/gateway/anthropic/messages/count_tokens?tenant=a']);
+  assert.deepEqual(
+    upstream.requests.map((r) => r.url),
+    ['/gateway/anthropic/messages?tenant=a', '/gateway/anthropic/messages/count_tokens?tenant=a'],
+  );
 });
 
 test('G3: with a key and no models option, /v1/models lists the upstream models', async (t) => {
   const upstream = await scriptedUpstream(t, (_req, res) =>
-    replyJson(res, 200, { data: [{ type: 'model', id: 'claude-opus-4-8' }, { type: 'model', id: 'claude-haiku-4-5' }], has_more: false }),
+    replyJson(res, 200, {
+      data: [
+        { type: 'model', id: 'claude-opus-4-8' },
+        { type: 'model', id: 'claude-haiku-4-5' },
+      ],
+      has_more: false,
+    }),
   );
-  const { client } = await startTestProxy(t, { plugins: [anthropic({ baseUrl: upstream.url, apiKey: 'sk-ant' })] });
+  const { client } = await startTestProxy(t, {
+    plugins: [anthropic({ baseUrl: upstream.url, apiKey: 'sk-ant' })],
+  });
   const page = await client.models.list();
-  assert.deepEqual(page.data.map((m) => m.id), ['anthropic,claude-opus-4-8', 'anthropic,claude-haiku-4-5']);
+  assert.deepEqual(
+    page.data.map((m) => m.id),
+    ['anthropic,claude-opus-4-8', 'anthropic,claude-haiku-4-5'],
+  );
   assert.equal(upstream.requests[0]!.headers['x-api-key'], 'sk-ant');
 });
 
 test('E9: a connection dropping mid-stream gives an SSE error, relayed or not', async (t) => {
-  const upstream = await scriptedUpstream(t, (_req, res) => replySse(res, STREAM_CHUNKS.slice(0, 6), { end: 'destroy' }));
-  for (const plugins of [[anthropic({ baseUrl: upstream.url, models: [] })], [anthropic({ baseUrl: upstream.url, models: [] }), modelMap({})]]) {
+  const upstream = await scriptedUpstream(t, (_req, res) =>
+    replySse(res, STREAM_CHUNKS.slice(0, 6), { end: 'destroy' }),
+  );
+  for (const plugins of [
+    [anthropic({ baseUrl: upstream.url, models: [] })],
+    [anthropic({ baseUrl: upstream.url, models: [] }), modelMap({})],
+  ]) {
     const { client } = await startTestProxy(t, { plugins });
-    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [user('hi')] });
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      messages: [user('hi')],
+    });
     await assert.rejects(stream.finalMessage());
   }
 });
@@ -222,12 +334,19 @@ test('E12: a client leaving a relayed stream aborts the upstream request', async
     await replySse(res, STREAM_CHUNKS.slice(0, 3), { end: 'hang' });
     reached();
   });
-  const { url } = await startTestProxy(t, { plugins: [anthropic({ baseUrl: upstream.url, models: [] })] });
+  const { url } = await startTestProxy(t, {
+    plugins: [anthropic({ baseUrl: upstream.url, models: [] })],
+  });
   const controller = new AbortController();
   const res = await fetch(`${url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, stream: true, messages: [user('hi')] }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      stream: true,
+      messages: [user('hi')],
+    }),
     signal: controller.signal,
   });
   assert.equal(res.status, 200);
@@ -251,11 +370,19 @@ test('B8: a relayed stream gets ping events between upstream events while the up
     for (const chunk of withoutPings.slice(1)) res.write(chunk);
     res.end();
   });
-  const { url } = await startTestProxy(t, { plugins: [anthropic({ baseUrl: upstream.url, models: [] })], pingIntervalMs: 10 });
+  const { url } = await startTestProxy(t, {
+    plugins: [anthropic({ baseUrl: upstream.url, models: [] })],
+    pingIntervalMs: 10,
+  });
   const res = await fetch(`${url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, stream: true, messages: [user('hi')] }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      stream: true,
+      messages: [user('hi')],
+    }),
   });
   let text = '';
   const decoder = new TextDecoder();
@@ -268,5 +395,8 @@ test('B8: a relayed stream gets ping events between upstream events while the up
   assert.equal(names[1], 'ping');
   assert.equal(names.at(-1), 'message_stop');
   // The upstream's own events all arrive, unchanged and in order.
-  assert.equal(text.replace(/event: ping\ndata: \{"type":"ping"\}\n\n/g, ''), withoutPings.join(''));
+  assert.equal(
+    text.replace(/event: ping\ndata: \{"type":"ping"\}\n\n/g, ''),
+    withoutPings.join(''),
+  );
 });

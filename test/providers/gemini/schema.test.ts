@@ -4,12 +4,18 @@ import { geminiParameters } from '../../../plugins/providers/gemini/schema.ts';
 
 // Shapes Claude Code's MCP tools carry (zod-to-json-schema and pydantic output), reduced to
 // Gemini's Schema subset (PROTOCOL §8.3).
-const cases: { name: string; input: Record<string, unknown>; expected: Record<string, unknown> | undefined }[] = [
+const cases: {
+  name: string;
+  input: Record<string, unknown>;
+  expected: Record<string, unknown> | undefined;
+}[] = [
   {
     name: 'I1: a recursive $ref is inlined up to the depth limit, then cut',
     input: {
       type: 'object',
-      definitions: { Node: { type: 'object', properties: { child: { $ref: '#/definitions/Node' } } } },
+      definitions: {
+        Node: { type: 'object', properties: { child: { $ref: '#/definitions/Node' } } },
+      },
       properties: { root: { $ref: '#/definitions/Node' } },
     },
     expected: undefined,
@@ -19,21 +25,37 @@ const cases: { name: string; input: Record<string, unknown>; expected: Record<st
     input: {
       type: 'object',
       properties: {
-        merged: { allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'number' } } }] },
+        merged: {
+          allOf: [
+            { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+            { properties: { b: { type: 'number' } } },
+          ],
+        },
         choice: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
       },
     },
     expected: {
       type: 'object',
       properties: {
-        merged: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'number' } }, required: ['a'] },
+        merged: {
+          type: 'object',
+          properties: { a: { type: 'string' }, b: { type: 'number' } },
+          required: ['a'],
+        },
         choice: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
       },
     },
   },
   {
     name: 'I1: enums of other types are described; string formats other than date-time move to the description',
-    input: { type: 'object', properties: { level: { type: 'integer', enum: [1, 2] }, mail: { type: 'string', format: 'email' }, n: { type: 'integer', format: 'int64' } } },
+    input: {
+      type: 'object',
+      properties: {
+        level: { type: 'integer', enum: [1, 2] },
+        mail: { type: 'string', format: 'email' },
+        n: { type: 'integer', format: 'int64' },
+      },
+    },
     expected: {
       type: 'object',
       properties: {
@@ -45,10 +67,19 @@ const cases: { name: string; input: Record<string, unknown>; expected: Record<st
   },
   {
     name: 'I2: a nested empty object becomes a described object; array items are reduced too',
-    input: { type: 'object', properties: { meta: { type: 'object', additionalProperties: true }, tags: { type: 'array', items: { type: 'string', const: 'x' } } } },
+    input: {
+      type: 'object',
+      properties: {
+        meta: { type: 'object', additionalProperties: true },
+        tags: { type: 'array', items: { type: 'string', const: 'x' } },
+      },
+    },
     expected: {
       type: 'object',
-      properties: { meta: { type: 'object', description: 'Any JSON object.' }, tags: { type: 'array', items: { type: 'string', enum: ['x'] } } },
+      properties: {
+        meta: { type: 'object', description: 'Any JSON object.' },
+        tags: { type: 'array', items: { type: 'string', enum: ['x'] } },
+      },
     },
   },
 ];
