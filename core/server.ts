@@ -28,6 +28,7 @@ export interface ServerOptions {
 
 /** Anthropic accepts bodies up to 32 MB (PROTOCOL §1.1); so does ccproxy. */
 const BODY_LIMIT = '32mb';
+const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /** The Koa application: routes of DESIGN §2, every failure an Anthropic error. */
 export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {}): Koa {
@@ -52,17 +53,21 @@ export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {})
       http.body = errorBody(e, id);
     }
   });
-  app.use(
-    koaBody({
-      jsonLimit: BODY_LIMIT,
-      textLimit: BODY_LIMIT,
-      formLimit: '1mb',
-      encoding: 'utf-8',
-      jsonStrict: true,
-      patchKoa: true,
-      includeUnparsed: true,
-    }),
-  );
+  const parseOther = koaBody({
+    textLimit: BODY_LIMIT,
+    formLimit: '1mb',
+    encoding: 'utf-8',
+    patchKoa: true,
+    includeUnparsed: true,
+  });
+  app.use(async (http, next) => {
+    if (!http.is('application/json') || http.get('content-encoding')) {
+      await parseOther(http, next);
+      return;
+    }
+    await readJson(http);
+    await next();
+  });
 
   const serve = (endpoint: Endpoint) => (http: Koa.Context) =>
     handle(runtime, http, endpoint, pingMs);
@@ -80,6 +85,34 @@ export function createKoaApp(runtime: ProxyRuntime, options: ServerOptions = {})
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/**
+ * Reads a JSON body once, keeping its text for a byte-exact passthrough (F1). Plain `JSON.parse`:
+ * koa-body's parser re-scans every body for `__proto__` keys, a tenth of a request's CPU, and
+ * ccproxy never merges client data into objects unguarded (overrides skips such keys).
+ */
+async function readJson(http: Koa.Context): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of http.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT_BYTES) {
+      throw new ProxyError('request_too_large', 413, 'Request exceeds the maximum size of 32 MB');
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  http.request.rawBody = text;
+  try {
+    http.request.body = text ? (JSON.parse(text) as typeof http.request.body) : {};
+  } catch (error) {
+    throw new ProxyError(
+      'invalid_request_error',
+      400,
+      `Invalid request body: ${(error as Error).message}`,
+    );
+  }
 }
 
 /** koa-body's parse failures as Anthropic errors (A3, A5). */

@@ -6,43 +6,73 @@ const CHARS_PER_TOKEN = 3.5;
 const IMAGE_TOKENS = 1600;
 const MESSAGE_OVERHEAD = 4;
 
+/** Characters and fixed extras counted so far (one object per estimate, not a tuple per block). */
+interface Tally {
+  chars: number;
+  extra: number;
+}
+
+// One request is estimated by several parts (adapter, router, boost): the first count is kept.
+const counted = new WeakMap<object, number>();
+// Claude Code sends the same tool list with every request; its size is counted once per list.
+const toolChars = new Map<string, number>();
+const TOOL_CACHE_SIZE = 64;
+
 /**
  * A local token estimate of a request's prompt: system, messages and tools. Used when the
  * upstream reports no usage and for `count_tokens` on providers without a counter.
  */
 export function estimateInputTokens(request: CountTokensRequest): number {
-  let chars = 0;
-  let extra = 0;
+  const known = counted.get(request);
+  if (known !== undefined) return known;
+  const tally: Tally = { chars: 0, extra: 0 };
   const system = request.system;
-  if (typeof system === 'string') chars += system.length;
-  else if (system) for (const block of system) chars += block.text.length;
+  if (typeof system === 'string') tally.chars += system.length;
+  else if (system) for (const block of system) tally.chars += block.text.length;
   for (const message of request.messages ?? []) {
-    extra += MESSAGE_OVERHEAD;
-    if (typeof message.content === 'string') chars += message.content.length;
-    else for (const block of message.content) [chars, extra] = countBlock(block, chars, extra);
+    tally.extra += MESSAGE_OVERHEAD;
+    if (typeof message.content === 'string') tally.chars += message.content.length;
+    else for (const block of message.content) countBlock(block, tally);
   }
-  if (request.tools?.length) chars += JSON.stringify(request.tools).length;
-  return Math.max(1, Math.ceil(chars / CHARS_PER_TOKEN) + extra);
+  if (request.tools?.length) tally.chars += countTools(request.tools);
+  const tokens = Math.max(1, Math.ceil(tally.chars / CHARS_PER_TOKEN) + tally.extra);
+  counted.set(request, tokens);
+  return tokens;
 }
 
-function countBlock(block: ContentBlock, chars: number, extra: number): [number, number] {
+/** The serialized size of a tool list, cached by the tools' names and description lengths. */
+function countTools(tools: NonNullable<CountTokensRequest['tools']>): number {
+  let key = '';
+  for (const tool of tools) key += `${tool.name ?? tool.type}:${tool.description?.length ?? 0};`;
+  let chars = toolChars.get(key);
+  if (chars === undefined) {
+    chars = JSON.stringify(tools).length;
+    if (toolChars.size >= TOOL_CACHE_SIZE) toolChars.clear();
+    toolChars.set(key, chars);
+  }
+  return chars;
+}
+
+function countBlock(block: ContentBlock, tally: Tally): void {
   switch (block.type) {
     case 'text':
-      return [chars + block.text.length, extra];
+      tally.chars += block.text.length;
+      return;
     case 'image':
-      return [chars, extra + IMAGE_TOKENS];
+      tally.extra += IMAGE_TOKENS;
+      return;
     case 'thinking':
-      return [chars + block.thinking.length, extra];
+      tally.chars += block.thinking.length;
+      return;
     case 'tool_use':
-      return [chars + block.name.length + JSON.stringify(block.input ?? {}).length, extra];
-    case 'tool_result': {
-      if (typeof block.content === 'string') return [chars + block.content.length, extra];
-      let [c, e] = [chars, extra];
-      for (const inner of block.content ?? []) [c, e] = countBlock(inner, c, e);
-      return [c, e];
-    }
+      tally.chars += block.name.length + JSON.stringify(block.input ?? {}).length;
+      return;
+    case 'tool_result':
+      if (typeof block.content === 'string') tally.chars += block.content.length;
+      else for (const inner of block.content ?? []) countBlock(inner, tally);
+      return;
     default:
-      return [chars + JSON.stringify(block).length, extra];
+      tally.chars += JSON.stringify(block).length;
   }
 }
 
