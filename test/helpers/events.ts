@@ -1,5 +1,5 @@
 import type { MessagesRequest, StreamEvent } from '../../core/anthropic.ts';
-import type { Plugin, ProxyContext } from '../../core/index.ts';
+import { messageStartEvent, type Plugin, type ProxyContext } from '../../core/index.ts';
 
 /** A complete, well-formed stream answering `text` (split into `parts` deltas). */
 export function textStream(
@@ -30,19 +30,7 @@ export function textStream(
 }
 
 export function messageStart(model = 'upstream-model', input = 10): StreamEvent {
-  return {
-    type: 'message_start',
-    message: {
-      id: 'msg_test',
-      type: 'message',
-      role: 'assistant',
-      model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: input, output_tokens: 1 },
-    },
-  };
+  return messageStartEvent(model, { input_tokens: input, output_tokens: 1 });
 }
 
 export type Script = (

@@ -1,5 +1,6 @@
 import {
   ProxyError,
+  messageStartEvent,
   callUpstream,
   errorTypeForStatus,
   readSse,
@@ -63,19 +64,7 @@ export function fakeProvider(name: string, baseUrl: string): Plugin {
 /** The Anthropic SSE of a text answer, one `text_delta` per piece. */
 export function textStream(model: string, pieces: readonly string[]): string[] {
   return [
-    sseData({
-      type: 'message_start',
-      message: {
-        id: 'msg_1',
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: 5, output_tokens: 1 },
-      },
-    }),
+    sseData(messageStartEvent(model, { input_tokens: 5, output_tokens: 1 })),
     sseData({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
     ...pieces.map((text) =>
       sseData({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
