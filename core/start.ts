@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ProxyRuntime } from './app.ts';
@@ -6,7 +6,7 @@ import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
 import { closeUpstreams } from './http/client.ts';
 import { createLogger } from './log.ts';
-import { createKoaApp, type ServerOptions } from './server.ts';
+import { createRequestListener, type ServerOptions } from './server.ts';
 
 export interface StartOptions extends ServerOptions {
   /** How long `close()` lets open responses (long streams) finish before cutting them. Default 30 s. */
@@ -47,18 +47,18 @@ export async function startProxy(
         'add auth({ keys }) or set server.allowOpen (CCPROXY_ALLOW_OPEN=1) to serve anyone',
     );
   }
-  const koa = createKoaApp(runtime, options);
-  const handle = koa.callback();
-  const server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 0 },
-    (req, res) => void handle(req, res),
-  );
-  const open = new Set<Promise<void>>();
-  server.on('request', (_req, res: import('node:http').ServerResponse) => {
-    const done = new Promise<void>((resolve) => res.once('close', resolve));
-    open.add(done);
-    void done.then(() => open.delete(done));
+  const listener = createRequestListener(runtime, options);
+  // Open responses, so that close() can let them finish.
+  const open = new Set<ServerResponse>();
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    open.add(res);
+    res.once('close', () => {
+      open.delete(res);
+      if (open.size === 0) drained?.();
+    });
+    listener(req, res);
   });
+  let drained: (() => void) | undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, host, () => resolve());
@@ -76,7 +76,9 @@ export async function startProxy(
         server.closeIdleConnections();
         // Open responses finish (a stream mid-answer is not cut) within the grace period; then
         // every connection goes, including keep-alive ones whose last request was refused early.
-        await Promise.race([Promise.all(open), delay(options.graceMs ?? 30_000)]);
+        const allClosed = new Promise<void>((resolve) => (drained = resolve));
+        if (open.size === 0) drained!();
+        await Promise.race([allClosed, delay(options.graceMs ?? 30_000)]);
         server.closeAllConnections();
         await closed;
         await runtime.pipeline.close(log);
