@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../core/index.ts';
+import { ConfigError } from '../core/errors.ts';
 
 export interface CliArgs {
   command: string;

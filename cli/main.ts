@@ -1,30 +1,41 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig, startProxy, type ResolvedConfig } from '../core/index.ts';
-import { envPreset } from '../plugins/env/index.ts';
+import type { ResolvedConfig } from '../core/index.ts';
+import { ConfigError } from '../core/errors.ts';
 import { HELP, parseCli, type CliArgs } from './args.ts';
-import { banner } from './banner.ts';
-import { explainRoute } from './route.ts';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ) as { version: string };
 
-/** The config every server-starting command runs on: flags, environment, file, defaults. */
-const load = (args: CliArgs): Promise<ResolvedConfig> =>
-  loadConfig({
+/**
+ * The config every server-starting command runs on: flags, environment, file, defaults. The core
+ * is imported here, not at the top, so that `--version` and `--help` answer at once.
+ */
+async function load(args: CliArgs): Promise<ResolvedConfig> {
+  const [{ loadConfig }, { envPreset }] = await Promise.all([
+    import('../core/index.ts'),
+    import('../plugins/env/index.ts'),
+  ]);
+  return loadConfig({
     flags: { config: args.config, host: args.host, port: args.port, allowOpen: args.allowOpen },
     command: args.command,
     fallback: envPreset,
   });
+}
 
 async function route(args: CliArgs): Promise<void> {
   if (!args.explain)
     throw new ConfigError('route: expected --explain <request.json>; run ccproxy --help');
+  const { explainRoute } = await import('./route.ts');
   process.stdout.write(await explainRoute(await load(args), args.explain));
 }
 
 async function start(args: CliArgs): Promise<void> {
   const config = await load(args);
+  const [{ startProxy }, { banner }] = await Promise.all([
+    import('../core/index.ts'),
+    import('./banner.ts'),
+  ]);
   const proxy = await startProxy(config);
   process.stderr.write(banner(proxy, version));
   let stopping = false;

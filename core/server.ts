@@ -1,6 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
 import type { ProxyRuntime } from './app.ts';
 import type { Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus } from './errors.ts';
@@ -82,14 +81,18 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
       http.body = errorBody(e, id);
     }
   });
-  const parseBody = koaBody({
-    jsonLimit: '32mb',
-    textLimit: '32mb',
-    formLimit: '1mb',
-    encoding: 'utf-8',
-    patchKoa: true,
-    includeUnparsed: true,
-  });
+  // koa-body (and the form and multipart parsers it brings) loads on the first body that needs it:
+  // its import costs a tenth of a second of start-up, and Claude Code never sends such a body.
+  let parseBody: Promise<Koa.Middleware> | undefined;
+  const loadParser = async (): Promise<Koa.Middleware> =>
+    (await import('koa-body')).koaBody({
+      jsonLimit: '32mb',
+      textLimit: '32mb',
+      formLimit: '1mb',
+      encoding: 'utf-8',
+      patchKoa: true,
+      includeUnparsed: true,
+    });
   app.use(async (http, next) => {
     if (http.method === 'POST' && isPlainJson(http.req)) {
       const body = await readJsonBody(http.req);
@@ -97,7 +100,7 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
       http.request.rawBody = body.text;
       return next();
     }
-    await parseBody(http, next);
+    await (await (parseBody ??= loadParser()))(http, next);
   });
 
   // The messages endpoints reached through Koa: compressed or non-JSON bodies, which the checks
