@@ -99,14 +99,19 @@ const LINES: Line[] = [
     limit: 0,
     sense: 'max',
     unit: '',
-    measure: (s) => s.checks.filter((c) => c.error).length,
+    measure: (s) => (s.checks.length ? s.checks.filter((c) => c.error).length : NaN),
   },
 ];
 
-/** The budget as a markdown table: one column per ccproxy run (each log level). */
+/**
+ * The budget as a markdown table: one column per ccproxy run (each log level), and one for the
+ * node floor, which shows the lines no Node proxy could meet on this machine.
+ */
 export function renderBudget(systems: readonly SystemResult[]): string {
   const direct = systems.find((s) => s.name.startsWith('direct'));
-  const ours = systems.filter((s) => s.name.startsWith('ccproxy') && !s.skipped);
+  const ours = systems.filter(
+    (s) => (s.name.startsWith('ccproxy') || s.name.startsWith('node floor')) && !s.skipped,
+  );
   if (ours.length === 0) return '## Budget\n\nccproxy was not measured in this run.\n';
   const rows = LINES.map((line) => {
     const cells = ours.map((s) => {

@@ -80,7 +80,8 @@ async function measure(
   try {
     result.startupMs = started.startupMs;
     result.idleRssMb = treeRssMb(pids);
-    if (started.child) result.checks = await runChecks(started.target, upstream.url);
+    if (started.child && !system.reference)
+      result.checks = await runChecks(started.target, upstream.url);
     for (const point of points) {
       log(`  ${pointName(point)}`);
       await runLoad(started.target, point, { seconds: warm, maxRequests: 1000 });

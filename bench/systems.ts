@@ -12,6 +12,8 @@ import { spawnPinned, tail } from './proc.ts';
 /** A system under test, started fresh for its turn and stopped after it. */
 export interface System {
   name: string;
+  /** A reference point rather than a proxy: not checked for correctness. */
+  reference?: boolean;
   /** Why it cannot run here ('' when it can). */
   missing(): string;
   start(env: StartEnv): Promise<Started>;
@@ -189,6 +191,26 @@ export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
   };
 }
 
+/** The node floor (`bench/floor.ts`): what the parts of any Node proxy cost, without its work. */
+export const nodeFloor: System = {
+  name: 'node floor (reference)',
+  reference: true,
+  missing: () => '',
+  async start(env) {
+    const port = await freePort();
+    const script = fileURLToPath(new URL('floor.ts', import.meta.url));
+    const vars = { PORT: String(port), OPENAI_BASE_URL: `${env.upstream}/v1` };
+    const target = {
+      origin: `http://127.0.0.1:${port}`,
+      path: '/v1/messages',
+      headers: CLIENT_HEADERS,
+      model: CLAUDE_MODEL,
+    };
+    const args = ['--import', 'tsx', script];
+    return launch('node-floor', env, process.execPath, args, vars, target, REPO);
+  },
+};
+
 const installed = (peer: Peer) => () =>
   existsSync(peer.entry) && existsSync(NODE24) ? '' : `${peer.spec} is not installed`;
 
@@ -299,4 +321,12 @@ export const llmRouter: System = {
   },
 };
 
-export const ALL_SYSTEMS: System[] = [direct, ccproxy(), ccproxy('warn'), ccr1, ccr3, llmRouter];
+export const ALL_SYSTEMS: System[] = [
+  direct,
+  nodeFloor,
+  ccproxy(),
+  ccproxy('warn'),
+  ccr1,
+  ccr3,
+  llmRouter,
+];

@@ -98,7 +98,8 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
       const body = await readJsonBody(http.req);
       http.request.body = body.value as typeof http.request.body;
       http.request.rawBody = body.text;
-      return next();
+      await next();
+      return;
     }
     await (await (parseBody ??= loadParser()))(http, next);
   });
