@@ -95,12 +95,13 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
       ctx.target = { ...target };
       ctx.route = hit ? 'map' : `tier:${tier}`;
     },
-    onEvent(ctx, event) {
-      if (event.type !== 'message_start') return;
-      // D20: the client sees the model it asked for. Adapters already report that name, so the
-      // other choice must be set here too: the model this attempt was sent to.
-      event.message.model = keepRequested ? ctx.requestedModel : ctx.target.model;
-    },
+    // D20: adapters report the model the client asked for. Only the other choice, the model this
+    // attempt was sent to, needs an event hook, which turns off a native passthrough's relay.
+    ...(!keepRequested && {
+      onEvent(ctx, event) {
+        if (event.type === 'message_start') event.message.model = ctx.target.model;
+      },
+    }),
   };
 }
 

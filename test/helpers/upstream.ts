@@ -106,7 +106,7 @@ export interface SseOptions {
  */
 export async function replySse(
   res: ServerResponse,
-  chunks: readonly string[],
+  chunks: readonly (string | Uint8Array)[],
   options: SseOptions = {},
 ): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', ...options.headers });

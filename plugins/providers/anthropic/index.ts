@@ -74,11 +74,19 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const response = await call(ctx, messagesUrl, request);
+    // D20: a client whose model was mapped sees the name it asked for; otherwise Anthropic's own.
+    const rename = ctx.target.model === ctx.requestedModel ? null : ctx.requestedModel;
     if (request.stream !== true) {
-      yield* messageToEvents((await readJson(response, name)) as Message);
+      const message = (await readJson(response, name)) as Message;
+      if (rename !== null) message.model = rename;
+      yield* messageToEvents(message);
       return;
     }
-    for await (const { data } of readSseJson(response, name)) yield data as StreamEvent;
+    for await (const { data } of readSseJson(response, name)) {
+      const event = data as StreamEvent;
+      if (rename !== null && event.type === 'message_start') event.message.model = rename;
+      yield event;
+    }
   }
 
   return {

@@ -2,6 +2,7 @@ import {
   ProxyError,
   SseParser,
   StreamGuard,
+  serializeEvent,
   transportError,
   type Message,
   type ProxyContext,
@@ -46,17 +47,45 @@ export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label
     onStop: (reason) => (ctx.stopReason = reason),
   });
   const sse = (headers['content-type'] ?? '').includes('text/event-stream');
+  // D20: a client whose model was mapped sees the name it asked for; otherwise Anthropic's own.
+  const rename = ctx.target.model === ctx.requestedModel ? null : ctx.requestedModel;
+  const ok = response.statusCode < 300;
   return {
     status: response.statusCode,
     headers,
-    body: (sse ? tapSse : tapJson)(response, guard, label),
+    body: (sse ? tapSse : tapJson)(response, guard, label, ok ? rename : null),
   };
+}
+
+/** The end of the first SSE event in `bytes` (after its blank line), or -1 while incomplete. */
+function firstEventEnd(bytes: Buffer): number {
+  let end = -1;
+  for (const blank of ['\n\n', '\r\n\r\n', '\r\r']) {
+    const at = bytes.indexOf(blank);
+    if (at >= 0 && (end < 0 || at + blank.length < end)) end = at + blank.length;
+  }
+  return end;
+}
+
+/** The `message_start` event block with `message.model` set to `model`; other blocks unchanged. */
+function renameStart(block: Buffer, model: string): Buffer {
+  const parsed: SseMessage[] = [];
+  const parser = new SseParser();
+  parser.feed(block.toString(), parsed);
+  parser.end(parsed);
+  const start = parsed[0];
+  if (parsed.length !== 1 || start?.event !== 'message_start') return block;
+  const event = JSON.parse(start.data) as StreamEvent & { type: 'message_start' };
+  if (event.message.model === model) return block;
+  event.message.model = model;
+  return Buffer.from(serializeEvent(event));
 }
 
 async function* tapSse(
   response: UpstreamResponse,
   guard: StreamGuard,
   label: string,
+  rename: string | null,
 ): AsyncGenerator<Uint8Array> {
   const decoder = new TextDecoder();
   const parser = new SseParser();
@@ -68,14 +97,27 @@ async function* tapSse(
     messages.length = 0;
     out.length = 0;
   };
+  // With a model to rename, the bytes are held until the first event (`message_start`) is whole.
+  let head: Buffer | null = rename === null ? null : Buffer.alloc(0);
   try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    for await (let chunk of response.body as AsyncIterable<Buffer>) {
+      if (head) {
+        head = Buffer.concat([head, chunk]);
+        const end = firstEventEnd(head);
+        if (end < 0) continue;
+        chunk = Buffer.concat([renameStart(head.subarray(0, end), rename!), head.subarray(end)]);
+        head = null;
+      }
       parser.feed(decoder.decode(chunk, { stream: true }), messages);
       watch();
       yield chunk;
     }
   } catch (error) {
     throw transportError(error, label);
+  }
+  if (head?.length) {
+    parser.feed(decoder.decode(head, { stream: true }), messages);
+    yield head;
   }
   parser.end(messages);
   watch();
@@ -87,17 +129,23 @@ async function* tapJson(
   response: UpstreamResponse,
   guard: StreamGuard,
   label: string,
+  rename: string | null,
 ): AsyncGenerator<Uint8Array> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       chunks.push(chunk);
-      yield chunk;
+      // A Message to rename goes out whole, once read.
+      if (rename === null) yield chunk;
     }
   } catch (error) {
     throw transportError(error, label);
   }
   const out: StreamEvent[] = [];
   const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Message;
+  if (rename !== null) {
+    message.model = rename;
+    yield Buffer.from(JSON.stringify(message));
+  }
   for (const event of messageToEvents(message)) guard.push(event, out);
 }

@@ -121,6 +121,48 @@ test('F3: through plugins, the SDK sees every event (ping, citations, signatures
   assert.deepEqual(message.usage, MESSAGE.usage);
 });
 
+test('F3, D20: with the model mapped, the relay still runs: the bytes unchanged but for the model the client asked for', async (t) => {
+  // message_start cut in two, and a multi-byte character cut in two further on: the relay holds
+  // the bytes only until message_start is whole.
+  const bytes = Buffer.from(STREAM.replace('"text":"', '"text":"café '));
+  const cut = bytes.indexOf('é') + 1;
+  const chunks = [bytes.subarray(0, 40), bytes.subarray(40, cut), bytes.subarray(cut)];
+  const upstream = await scriptedUpstream(t, (_req, res) => replySse(res, chunks, { delayMs: 5 }));
+  const provider = anthropic({ baseUrl: upstream.url, apiKey: 'k', models: ['claude-sonnet-4-5'] });
+  const plugins = [provider, modelMap({ middle: 'anthropic,claude-sonnet-4-5-20250929' })];
+  const { url, running } = await startTestProxy(t, { plugins });
+  assert.equal(running.runtime.pipeline.observesEvents, false);
+  const res = await fetch(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 5,
+      stream: true,
+      messages: [user('hi')],
+    }),
+  });
+  assert.equal(upstream.requests[0]!.body?.model, 'claude-sonnet-4-5-20250929');
+  const expected = bytes
+    .toString()
+    .replace('"model":"claude-sonnet-4-5-20250929"', '"model":"claude-sonnet-4-6"');
+  assert.equal(await res.text(), expected);
+});
+
+test("D20: the client sees the model it asked for when it was mapped, Anthropic's own name when not", async (t) => {
+  for (const map of [false, true]) {
+    for (const stream of [false, true]) {
+      const { client } = await setup(t, { map });
+      const request = { model: 'claude-sonnet-4-5', max_tokens: 5, messages: [user('hi')] };
+      const message = stream
+        ? await client.messages.stream(request).finalMessage()
+        : await client.messages.create(request);
+      const expected = map ? 'claude-sonnet-4-5' : 'claude-sonnet-4-5-20250929';
+      assert.equal(message.model, expected, `map ${map}, stream ${stream}`);
+    }
+  }
+});
+
 test('a non-streaming answer reaches the client as the same Message', async (t) => {
   for (const map of [false, true]) {
     const { client } = await setup(t, { map });
