@@ -5,12 +5,20 @@ import { parseArgs } from 'node:util';
 import { parsePoint, runLoad } from './load.ts';
 import { SCRATCH } from './peers.ts';
 import { stopTree } from './proc.ts';
-import { BENCH_CORE, PROXY_CORE, ccproxy, pinSelf, startScriptedUpstream } from './systems.ts';
+import {
+  BENCH_CORE,
+  PROXY_CORE,
+  ccproxy,
+  nodeFloor,
+  pinSelf,
+  startScriptedUpstream,
+} from './systems.ts';
 
 /**
  * `node --import tsx bench/profile.ts --point sse:normal:1 --seconds 5`: runs ccproxy under `--cpu-prof`
  * at one load point, then prints where its CPU went (self time by function) and writes the
  * profile (open it in Chrome DevTools or speedscope) and folded stacks (for flamegraph.pl).
+ * `--system floor` profiles the node floor instead, to tell ccproxy's own costs from the parts'.
  */
 interface ProfileNode {
   id: number;
@@ -32,6 +40,7 @@ const { values: args } = parseArgs({
     point: { type: 'string', default: 'json:normal:1' },
     seconds: { type: 'string', default: '5' },
     top: { type: 'string', default: '30' },
+    system: { type: 'string', default: 'ccproxy' },
   },
 });
 
@@ -84,13 +93,8 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   pinSelf(BENCH_CORE);
   const upstream = await startScriptedUpstream(BENCH_CORE);
-  const system = ccproxy('warn', [
-    '--cpu-prof',
-    '--cpu-prof-interval',
-    '100',
-    '--cpu-prof-dir',
-    dir,
-  ]);
+  const profiling = ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir];
+  const system = args.system === 'floor' ? nodeFloor(profiling) : ccproxy('warn', profiling);
   try {
     const started = await system.start({ upstream: upstream.url, core: PROXY_CORE });
     await runLoad(started.target, point, { seconds: 1, maxRequests: 1000 }); // warm-up, outside the window
@@ -102,7 +106,7 @@ async function main() {
     await stopTree(started.child!, 10_000);
     const windowMs = performance.now() - loadStart;
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error('no profile written: did ccproxy exit on SIGTERM?');
+    if (!file) throw new Error(`no profile written: did ${system.name} exit on SIGTERM?`);
     const { self, folded, totalMs } = summarise(
       JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile,
       windowMs,

@@ -191,8 +191,11 @@ export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
   };
 }
 
-/** The node floor (`bench/floor.ts`): what the parts of any Node proxy cost, without its work. */
-export const nodeFloor: System = {
+/**
+ * The node floor (`bench/floor.ts`): what the parts of any Node proxy cost, without its work.
+ * `nodeArgs` go before the script (the profiler's `--cpu-prof`).
+ */
+export const nodeFloor = (nodeArgs: string[] = []): System => ({
   name: 'node floor (reference)',
   reference: true,
   missing: () => '',
@@ -206,10 +209,10 @@ export const nodeFloor: System = {
       headers: CLIENT_HEADERS,
       model: CLAUDE_MODEL,
     };
-    const args = ['--import', 'tsx', script];
+    const args = [...nodeArgs, '--import', 'tsx', script];
     return launch('node-floor', env, process.execPath, args, vars, target, REPO);
   },
-};
+});
 
 const installed = (peer: Peer) => () =>
   existsSync(peer.entry) && existsSync(NODE24) ? '' : `${peer.spec} is not installed`;
@@ -323,7 +326,7 @@ export const llmRouter: System = {
 
 export const ALL_SYSTEMS: System[] = [
   direct,
-  nodeFloor,
+  nodeFloor(),
   ccproxy(),
   ccproxy('warn'),
   ccr1,
