@@ -1,5 +1,9 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProxyError } from '../errors.ts';
+import { UpstreamBody, abortError } from './upstream-body.ts';
+
+export { UpstreamBody };
 
 /** Timeouts of one upstream call, in milliseconds. */
 export interface UpstreamTimeouts {
@@ -20,7 +24,12 @@ export interface UpstreamCall {
   timeouts?: UpstreamTimeouts;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
+export interface UpstreamResponse {
+  statusCode: number;
+  /** Lower-case names; a repeated header is an array. */
+  headers: IncomingHttpHeaders;
+  body: UpstreamBody;
+}
 
 const DEFAULTS = { connectMs: 10_000, firstByteMs: 600_000, idleMs: 300_000 };
 const agents = new Map<string, Agent>();
@@ -46,24 +55,57 @@ function agentFor(timeouts: UpstreamTimeouts = {}): Agent {
 }
 
 /**
- * Sends one upstream request. Transport failures become ProxyErrors with the Anthropic type of
- * PROTOCOL §7.6: refused/DNS/TLS → 502 `api_error`, timeouts → 504 `timeout_error`.
+ * Sends one upstream request; resolves at the response headers. Transport failures become
+ * ProxyErrors with the Anthropic type of PROTOCOL §7.6: refused/DNS/TLS → 502 `api_error`,
+ * timeouts → 504 `timeout_error`. Dispatched with a handler of ccproxy's own rather than through
+ * undici's `request()`, whose Readable body costs more per answer than the conversion of it.
  */
-export async function callUpstream(
-  call: UpstreamCall,
-  provider: string,
-): Promise<UpstreamResponse> {
-  try {
-    return await request(call.url, {
-      method: call.method ?? 'POST',
-      headers: call.headers,
-      body: call.body,
-      signal: call.signal,
-      dispatcher: agentFor(call.timeouts),
-    });
-  } catch (error) {
-    throw transportError(error, provider);
+export function callUpstream(call: UpstreamCall, provider: string): Promise<UpstreamResponse> {
+  const { signal } = call;
+  if (signal.aborted) return Promise.reject(abortError());
+  const { origin, path } = splitUrl(call.url);
+  return new Promise((resolve, reject) => {
+    let body: UpstreamBody | null = null;
+    let controller: Dispatcher.DispatchController | null = null;
+    const onAbort = () => controller?.abort(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (error: Error | null) => {
+      signal.removeEventListener('abort', onAbort);
+      const failure = error && (transportError(error, provider) as Error);
+      if (body) body.finish(failure);
+      else reject(failure ?? transportError(new Error('no response'), provider));
+    };
+    agentFor(call.timeouts).dispatch(
+      { origin, path, method: call.method ?? 'POST', headers: call.headers, body: call.body },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (signal.aborted) c.abort(abortError());
+        },
+        onResponseStart(c, statusCode, headers) {
+          body = new UpstreamBody(c);
+          resolve({ statusCode, headers, body });
+        },
+        onResponseData: (_c, chunk) => body?.push(chunk),
+        onResponseEnd: () => settle(null),
+        onResponseError: (_c, error) => settle(error),
+      },
+    );
+  });
+}
+
+const urls = new Map<string, { origin: string; path: string }>();
+
+/** `origin` and `path?query` of a URL; the few distinct upstream URLs are parsed once each. */
+function splitUrl(url: string): { origin: string; path: string } {
+  let parts = urls.get(url);
+  if (!parts) {
+    const parsed = new URL(url);
+    parts = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (urls.size >= 1000) urls.clear();
+    urls.set(url, parts);
   }
+  return parts;
 }
 
 /** A transport failure (before or during the body) as the error the client should see. */

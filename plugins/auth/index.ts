@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Context, Next as KoaNext } from 'koa';
 import {
   ConfigError,
@@ -34,7 +34,7 @@ const schema = {
 
 // Keys are compared as SHA-256 digests: equal lengths for timingSafeEqual, and no early exit that
 // would tell an attacker how many leading characters were right.
-const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
+const digest = (key: string): Buffer => hash('sha256', key, 'buffer');
 
 /**
  * Checks client keys in constant time; 401 `authentication_error` in Anthropic's shape (A2).

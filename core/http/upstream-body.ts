@@ -1,0 +1,109 @@
+import type { Dispatcher } from 'undici';
+
+/** Bytes queued unread before the upstream socket is paused (backpressure to the upstream). */
+const HIGH_WATER = 256 * 1024;
+
+/**
+ * An upstream response body fed by an undici dispatch handler: read it whole (`text`, `json`),
+ * chunk by chunk (`for await`), or discard it (`dump`). Lighter than undici's Readable body: no
+ * stream state machine, one promise per read rather than several per chunk, and a read returns
+ * everything queued since the last one, so a reader that falls behind catches up in one step.
+ */
+export class UpstreamBody implements AsyncIterable<Buffer> {
+  private queue: Buffer[] = [];
+  private queued = 0;
+  private ended = false;
+  private failure: Error | null = null;
+  private discard = false;
+  /** The reader waiting for the next chunk or the end. */
+  private wake: (() => void) | null = null;
+  private readonly controller: Dispatcher.DispatchController;
+
+  constructor(controller: Dispatcher.DispatchController) {
+    this.controller = controller;
+  }
+
+  /** The dispatch handler's side: a chunk arrived. */
+  push(chunk: Buffer): void {
+    if (this.discard) return;
+    this.queue.push(chunk);
+    this.queued += chunk.length;
+    if (this.queued > HIGH_WATER && !this.controller.paused) this.controller.pause();
+    this.notify();
+  }
+
+  /** The dispatch handler's side: the body ended, or failed with `error`. */
+  finish(error: Error | null): void {
+    this.ended = true;
+    this.failure = error;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async until(ready: () => boolean): Promise<void> {
+    while (!ready()) await new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  /** Everything queued so far, or null at the end; waits while nothing is queued. */
+  private async read(): Promise<Buffer | null> {
+    if (this.queued === 0 && !this.ended) await this.until(() => this.queued > 0 || this.ended);
+    if (this.queued > 0) {
+      const chunk =
+        this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
+      this.queue = [];
+      this.queued = 0;
+      if (this.controller.paused) this.controller.resume();
+      return chunk;
+    }
+    if (this.failure) throw this.failure;
+    return null;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    return this.iterator();
+  }
+
+  /**
+   * The chunks as they come. A reader that stops early closes the connection, unless
+   * `destroyOnReturn` is false: the caller then decides (`dump` to reuse it, or `destroy`).
+   */
+  async *iterator({ destroyOnReturn = true } = {}): AsyncGenerator<Buffer> {
+    try {
+      for (let chunk = await this.read(); chunk; chunk = await this.read()) yield chunk;
+    } finally {
+      if (destroyOnReturn && !this.ended) this.destroy();
+    }
+  }
+
+  async text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for (let chunk = await this.read(); chunk; chunk = await this.read()) chunks.push(chunk);
+    return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString();
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  /** Reads the rest without keeping it, so that the connection goes back to the pool. */
+  async dump(): Promise<void> {
+    this.discard = true;
+    this.queue = [];
+    this.queued = 0;
+    if (this.controller.paused) this.controller.resume();
+    await this.until(() => this.ended);
+  }
+
+  /** Aborts the response: the connection is closed rather than reused. */
+  destroy(error?: Error): void {
+    if (!this.ended) this.controller.abort(error ?? abortError());
+  }
+}
+
+/** What a request cut short by its caller fails with, as `fetch` and undici's `request()` do. */
+export const abortError = (): Error => new DOMException('This operation was aborted', 'AbortError');
