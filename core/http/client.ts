@@ -73,7 +73,7 @@ export function callUpstream(call: UpstreamCall, provider: string): Promise<Upst
       signal.removeEventListener('abort', onAbort);
       const failure = error && (transportError(error, provider) as Error);
       if (body) body.finish(failure);
-      else reject(failure ?? transportError(new Error('no response'), provider));
+      else reject(failure ?? (transportError(new Error('no response'), provider) as Error));
     };
     agentFor(call.timeouts).dispatch(
       { origin, path, method: call.method ?? 'POST', headers: call.headers, body: call.body },
