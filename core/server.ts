@@ -33,7 +33,9 @@ export function createRequestListener(
   return (req, res) => {
     const query = req.url!.indexOf('?');
     const endpoint =
-      req.method === 'POST' ? ENDPOINTS[query < 0 ? req.url! : req.url!.slice(0, query)] : undefined;
+      req.method === 'POST'
+        ? ENDPOINTS[query < 0 ? req.url! : req.url!.slice(0, query)]
+        : undefined;
     if (endpoint && isPlainJson(req)) void serveJson(runtime, req, res, endpoint, messages);
     else void koa(req, res);
   };
@@ -101,7 +103,9 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
       await next();
       return;
     }
-    await (await (parseBody ??= loadParser()))(http, next);
+    await (
+      await (parseBody ??= loadParser())
+    )(http, next);
   });
 
   // The messages endpoints reached through Koa: compressed or non-JSON bodies, which the checks
