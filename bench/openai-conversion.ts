@@ -94,7 +94,7 @@ function convertAnswer(): number {
   const state = newStreamState({
     provider: 'openai',
     model: 'claude-sonnet-4-5',
-    inputEstimate: 1000,
+    inputEstimate: () => 1000,
     names: new ToolNames(),
     stopSequences: [],
   });

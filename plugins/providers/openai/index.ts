@@ -167,7 +167,7 @@ async function* send(
   const state = newStreamState({
     provider: adapter.name,
     model: ctx.requestedModel,
-    inputEstimate: estimateInputTokens(request),
+    inputEstimate: () => estimateInputTokens(request),
     names,
     stopSequences: request.stop_sequences ?? [],
   });

@@ -5,6 +5,7 @@
  */
 import { estimateTextTokens, type StreamEvent } from '../../../core/index.ts';
 import { BlockWriter } from '../shared/blocks.ts';
+import { finalUsage, type TokenCounts } from '../shared/usage.ts';
 import { ThinkTagSplitter } from '../shared/think-tags.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
 import { encodeDetails, type ReasoningDetail } from './reasoning-details.ts';
@@ -16,8 +17,12 @@ export interface StreamSetup {
   provider: string;
   /** The model the client asked for: the client sees it back (D20). */
   model: string;
-  /** The prompt estimate for `message_start` and for a missing upstream count (D15, D16). */
-  inputEstimate: number;
+  /**
+   * The prompt estimate, for a `message_start` sent before the upstream's count and for a count
+   * the upstream never gives (D15, D16). A function: a JSON answer, which carries its count, never
+   * needs it.
+   */
+  inputEstimate: () => number;
   /** Maps shortened tool names back (C11). */
   names: ToolNames;
   /** The request's stop sequences: a reported match becomes `stop_sequence`. */
@@ -82,10 +87,19 @@ export function newStreamState(setup: StreamSetup): StreamState {
   };
 }
 
-/** `message_start`, sent as soon as the upstream answers (B8, D16, D20). */
+/**
+ * `message_start`, sent as soon as the upstream answers (B8, D16, D20), with the upstream's prompt
+ * count when it came first (a JSON answer), else the estimate.
+ */
 export function startMessage(state: StreamState, out: StreamEvent[]): void {
-  state.blocks.start(out, state.setup.model, state.setup.inputEstimate);
+  const counts = tokenCounts(state.usage);
+  const input = counts?.input
+    ? (finalUsage(counts, NO_ESTIMATE).input_tokens ?? 0)
+    : state.setup.inputEstimate();
+  state.blocks.start(out, state.setup.model, input);
 }
+
+const NO_ESTIMATE = { input: 0, output: 0 };
 
 /** Generated text or reasoning for the open block of `kind`, opening one first when needed. */
 export function contentDelta(
@@ -117,4 +131,16 @@ export function flushDetails(state: StreamState, out: StreamEvent[]): void {
   if (!state.details.length) return;
   state.blocks.seal(out, encodeDetails(state.details));
   state.details = [];
+}
+
+/** Chat usage → neutral counts (DeepSeek reports cache hits in its own field). */
+export function tokenCounts(usage: ChatUsage | null): TokenCounts | null {
+  if (!usage) return null;
+  return {
+    input: usage.prompt_tokens,
+    output: usage.completion_tokens,
+    cacheRead: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
+    cacheWrite: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
+    thinking: usage.completion_tokens_details?.reasoning_tokens,
+  };
 }

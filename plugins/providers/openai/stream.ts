@@ -5,11 +5,18 @@
  */
 import type { SseMessage, StopReason, StreamEvent } from '../../../core/index.ts';
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
-import { finalUsage, type TokenCounts } from '../shared/usage.ts';
+import { finalUsage } from '../shared/usage.ts';
 import { mergeDetails } from './reasoning-details.ts';
-import { closeBlock, flushDetails, contentDelta, startMessage, type StreamState } from './state.ts';
+import {
+  closeBlock,
+  flushDetails,
+  contentDelta,
+  startMessage,
+  tokenCounts,
+  type StreamState,
+} from './state.ts';
 import { callFragment, isCompleteJson, openCall } from './tool-calls.ts';
-import type { ChatChunk, ChatDelta, ChatErrorBody, ChatUsage } from './types.ts';
+import type { ChatChunk, ChatDelta, ChatErrorBody } from './types.ts';
 
 export { newStreamState, startMessage, type StreamSetup, type StreamState } from './state.ts';
 
@@ -43,10 +50,10 @@ function parseChunk(data: string, event: string): ChatChunk | null {
 /** One Chat Completions chunk in; the Anthropic events it implies pushed onto `out` (PROTOCOL §7.3). */
 export function chunkToEvents(state: StreamState, chunk: ChatChunk, out: StreamEvent[]): void {
   if (state.ended) return;
-  startMessage(state, out);
-  if (chunk.error) return failStream(state, chunk.error, out);
   const usage = chunk.usage ?? chunk.x_groq?.usage;
   if (usage) state.usage = usage;
+  startMessage(state, out);
+  if (chunk.error) return failStream(state, chunk.error, out);
   const choice = chunk.choices?.[0];
   if (!choice) return;
   if (choice.delta) deltaToEvents(state, choice.delta, out);
@@ -105,7 +112,7 @@ export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent
     out,
     stopReason(state),
     finalUsage(tokenCounts(state.usage), {
-      input: state.setup.inputEstimate,
+      input: state.usage?.prompt_tokens ? 0 : state.setup.inputEstimate(),
       output: state.outputTokens,
     }),
     state.stopString,
@@ -128,18 +135,6 @@ const FINISH_REASONS: ReadonlyMap<string, StopReason> = new Map([
   ['tool_calls', 'tool_use'],
   ['function_call', 'tool_use'],
 ]);
-
-/** Chat usage → neutral counts (DeepSeek reports cache hits in its own field). */
-export function tokenCounts(usage: ChatUsage | null): TokenCounts | null {
-  if (!usage) return null;
-  return {
-    input: usage.prompt_tokens,
-    output: usage.completion_tokens,
-    cacheRead: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
-    cacheWrite: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
-    thinking: usage.completion_tokens_details?.reasoning_tokens,
-  };
-}
 
 /** An error chunk, `finish_reason: "error"` or a cut stream: one `error` event, no `message_stop` (E9–E11). */
 function failStream(

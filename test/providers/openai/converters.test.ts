@@ -7,6 +7,7 @@ import {
   endStream,
   newStreamState,
 } from '../../../plugins/providers/openai/stream.ts';
+import { responseToEvents } from '../../../plugins/providers/openai/response.ts';
 import type { ChatChunk } from '../../../plugins/providers/openai/types.ts';
 import { ToolNames } from '../../../plugins/providers/shared/tool-names.ts';
 import { callChunk, chunk } from './helpers.ts';
@@ -15,7 +16,7 @@ function convert(chunks: ChatChunk[]): StreamEvent[] {
   const state = newStreamState({
     provider: 'openai',
     model: 'm',
-    inputEstimate: 10,
+    inputEstimate: () => 10,
     names: new ToolNames(),
     stopSequences: [],
   });
@@ -78,4 +79,32 @@ test('D6: a server reusing one id for two calls at different indices gets two di
     message.content.map((block) => (block as { input: unknown }).input),
     [{ n: 1 }, { n: 2 }],
   );
+});
+
+test('D13, D16: a JSON answer starts with the upstream prompt count, the local estimate never made', () => {
+  const state = newStreamState({
+    provider: 'openai',
+    model: 'm',
+    inputEstimate: () => assert.fail('a JSON answer carries its own count'),
+    names: new ToolNames(),
+    stopSequences: [],
+  });
+  const out: StreamEvent[] = [];
+  responseToEvents(
+    state,
+    {
+      choices: [{ message: { content: 'Hi.' }, finish_reason: 'stop' }],
+      usage: {
+        prompt_tokens: 1200,
+        completion_tokens: 3,
+        prompt_tokens_details: { cached_tokens: 1000 },
+      },
+    },
+    out,
+  );
+  const start = out[0] as StreamEvent & { type: 'message_start' };
+  assert.equal(start.message.usage.input_tokens, 200);
+  const message = foldEvents(out);
+  assert.equal(message.usage.input_tokens, 200);
+  assert.equal(message.usage.cache_read_input_tokens, 1000);
 });

@@ -65,7 +65,7 @@ export function convertFixture(fixture: Fixture): StreamEvent[] {
   const state: StreamState = newStreamState({
     provider: 'openai',
     model: request.model,
-    inputEstimate: 42,
+    inputEstimate: () => 42,
     names: new ToolNames(),
     stopSequences: request.stop_sequences ?? [],
   });
