@@ -33,12 +33,16 @@ export interface UpstreamResponse {
 
 const DEFAULTS = { connectMs: 10_000, firstByteMs: 600_000, idleMs: 300_000 };
 const agents = new Map<string, Agent>();
+const byObject = new WeakMap<UpstreamTimeouts, Agent>();
 
 /**
  * One undici Agent per timeout profile; each keeps a keep-alive pool per upstream origin, so a
  * request reuses a warm connection instead of paying a TCP (and TLS) handshake.
  */
-function agentFor(timeouts: UpstreamTimeouts = {}): Agent {
+function agentFor(timeouts: UpstreamTimeouts = DEFAULTS): Agent {
+  // Providers pass the same timeouts object on every call: it finds its agent without a key.
+  const known = byObject.get(timeouts);
+  if (known && !known.closed) return known;
   const t = { ...DEFAULTS, ...timeouts };
   const key = `${t.connectMs}/${t.firstByteMs}/${t.idleMs}`;
   let agent = agents.get(key);
@@ -51,6 +55,7 @@ function agentFor(timeouts: UpstreamTimeouts = {}): Agent {
     });
     agents.set(key, agent);
   }
+  byObject.set(timeouts, agent);
   return agent;
 }
 
