@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -16,6 +16,9 @@ test('a pinned process is found in the tree, measured from /proc and stopped by 
     logFile,
   });
   try {
+    // taskset execs the program: measure once it has, or the peak may belong to taskset.
+    while (!readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').includes('setInterval'))
+      await new Promise((resolve) => setTimeout(resolve, 5));
     assert.ok(processTree(process.pid).includes(child.pid!));
     const rss = treeRssMb([child.pid!]);
     assert.ok(rss > 0);
