@@ -75,14 +75,17 @@ export class Pipeline {
     source: (ctx: ProxyContext) => string,
   ): AsyncIterable<StreamEvent> {
     const wraps = this.wrapStream;
+    // Without wrapStream hooks, the provider's guard and the final one are adjacent: one generator
+    // runs both, one async step per event fewer.
+    if (!wraps) {
+      return guarded(ctx, send(ctx, ctx.request), 'plugins', this.onEvent, true, source(ctx));
+    }
     const innermost: Next = (request) => {
       const run = () => guarded(ctx, send(ctx, ctx.request), source(ctx), null, false);
       return request ? scoped(ctx, request, run) : run();
     };
     let chain = innermost;
-    if (wraps) {
-      for (let i = wraps.length - 1; i >= 0; i--) chain = wrapLayer(ctx, wraps[i]!, chain);
-    }
+    for (let i = wraps.length - 1; i >= 0; i--) chain = wrapLayer(ctx, wraps[i]!, chain);
     return guarded(ctx, chain(), 'plugins', this.onEvent, true);
   }
 
@@ -159,41 +162,66 @@ export function tag(error: unknown, plugin: string, hook: string): ProxyError {
   return e;
 }
 
+/**
+ * Guards `source` under `label` (the final guard also folds usage and the stop reason into
+ * `ctx`), running `hooks` on each event first. With `provider`, events first pass a guard of the
+ * provider's own, as if its call were guarded alone.
+ */
 async function* guarded(
   ctx: ProxyContext,
   source: AsyncIterable<StreamEvent>,
   label: string,
   hooks: Named<OnEvent>[] | null,
   final: boolean,
+  provider?: string,
 ): AsyncGenerator<StreamEvent> {
-  const guard = new StreamGuard({
+  const inner = provider === undefined ? null : newGuard(ctx, provider, false);
+  const guard = newGuard(ctx, label, final);
+  // Reused for every event: arrays are allocated only when a hook expands an event.
+  const checked: StreamEvent[] = [];
+  const applied: StreamEvent[] = [];
+  const out: StreamEvent[] = [];
+  const pass = (event: StreamEvent) => {
+    if (hooks) applyEvent(ctx, hooks, 0, event, applied);
+    else applied.push(event);
+    for (const each of applied) guard.push(each, out);
+    applied.length = 0;
+  };
+  for await (const event of source) {
+    if (inner) {
+      inner.push(event, checked);
+      for (const each of checked) pass(each);
+      checked.length = 0;
+    } else pass(event);
+    for (const each of out) yield each;
+    out.length = 0;
+    if (guard.finished) return;
+    if (inner?.finished) break;
+  }
+  if (inner) {
+    if (!inner.end(checked)) throw noEvents(provider!);
+    for (const each of checked) pass(each);
+  }
+  if (!guard.end(out)) throw noEvents(label);
+  yield* out;
+}
+
+function newGuard(ctx: ProxyContext, label: string, final: boolean): StreamGuard {
+  return new StreamGuard({
     source: label,
     log: ctx.log,
     model: ctx.requestedModel,
     usage: final ? ctx.usage : undefined,
     onStop: final ? (reason) => (ctx.stopReason = reason) : undefined,
   });
-  // Reused for every event: arrays are allocated only when a hook expands an event.
-  const applied: StreamEvent[] = [];
-  const out: StreamEvent[] = [];
-  for await (const event of source) {
-    if (hooks) applyEvent(ctx, hooks, 0, event, applied);
-    else applied.push(event);
-    for (const each of applied) guard.push(each, out);
-    applied.length = 0;
-    for (const each of out) yield each;
-    out.length = 0;
-    if (guard.finished) return;
-  }
-  if (!guard.end(out)) {
-    throw new ProxyError(
-      'api_error',
-      502,
-      `${label === 'plugins' ? 'The pipeline' : label} returned no events`,
-    );
-  }
-  yield* out;
 }
+
+const noEvents = (label: string) =>
+  new ProxyError(
+    'api_error',
+    502,
+    `${label === 'plugins' ? 'The pipeline' : label} returned no events`,
+  );
 
 /** Runs `onEvent` hooks from `from` on; `out` receives what survives. */
 export function applyEvent(

@@ -16,6 +16,12 @@ export class SseParser {
   private skipNewline = false;
   private event = '';
   private data: string | null = null;
+  private decoder: TextDecoder | null = null;
+
+  /** Feeds raw UTF-8 bytes; a character split between two chunks is decoded once whole. */
+  feedBytes(bytes: Uint8Array, out: SseMessage[]): void {
+    this.feed((this.decoder ??= new TextDecoder()).decode(bytes, { stream: true }), out);
+  }
 
   /** Feeds decoded text; complete events are pushed onto `out`. */
   feed(text: string, out: SseMessage[]): void {
@@ -40,6 +46,8 @@ export class SseParser {
 
   /** At end of input: an event without its closing blank line still counts (Gemini ends so). */
   end(out: SseMessage[]): void {
+    const tail = this.decoder?.decode() ?? '';
+    if (tail) this.feed(tail, out);
     if (this.rest) this.line(this.rest, out);
     this.rest = '';
     this.line('', out);
@@ -66,15 +74,14 @@ export class SseParser {
 export async function* readSse(
   body: AsyncIterable<Uint8Array | string>,
 ): AsyncGenerator<SseMessage> {
-  const decoder = new TextDecoder();
   const parser = new SseParser();
   const out: SseMessage[] = [];
   for await (const chunk of body) {
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }), out);
+    if (typeof chunk === 'string') parser.feed(chunk, out);
+    else parser.feedBytes(chunk, out);
     for (const message of out) yield message;
     out.length = 0;
   }
-  parser.feed(decoder.decode(), out);
   parser.end(out);
   yield* out;
 }

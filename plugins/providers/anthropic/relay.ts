@@ -87,7 +87,6 @@ async function* tapSse(
   label: string,
   rename: string | null,
 ): AsyncGenerator<Uint8Array> {
-  const decoder = new TextDecoder();
   const parser = new SseParser();
   const messages: SseMessage[] = [];
   const out: StreamEvent[] = [];
@@ -108,7 +107,7 @@ async function* tapSse(
         chunk = Buffer.concat([renameStart(head.subarray(0, end), rename!), head.subarray(end)]);
         head = null;
       }
-      parser.feed(decoder.decode(chunk, { stream: true }), messages);
+      parser.feedBytes(chunk, messages);
       watch();
       yield chunk;
     }
@@ -116,7 +115,7 @@ async function* tapSse(
     throw transportError(error, label);
   }
   if (head?.length) {
-    parser.feed(decoder.decode(head, { stream: true }), messages);
+    parser.feedBytes(head, messages);
     yield head;
   }
   parser.end(messages);

@@ -1,7 +1,7 @@
 import {
   ProxyError,
   callUpstream,
-  readSse,
+  SseParser,
   transportError,
   type SseMessage,
   type ProxyContext,
@@ -79,23 +79,33 @@ export async function readJson(response: UpstreamResponse, provider: string): Pr
   return parseJson(text, provider);
 }
 
-/** An upstream SSE body as parsed JSON payloads; a broken connection becomes a mapped error. */
+/**
+ * An upstream SSE body as parsed JSON payloads; a broken connection becomes a mapped error. The
+ * body's chunks are parsed here, in one generator, rather than through `readSse`: one async step
+ * per event fewer.
+ */
 export async function* readSseJson(
   response: UpstreamResponse,
   provider: string,
 ): AsyncGenerator<{ event: string; data: unknown }> {
-  const messages = readSse(response.body);
-  while (true) {
-    let next: IteratorResult<SseMessage>;
+  const parser = new SseParser();
+  const messages: SseMessage[] = [];
+  const chunks = response.body[Symbol.asyncIterator]();
+  for (let done = false; !done;) {
+    let next: IteratorResult<Buffer>;
     try {
-      next = await messages.next();
+      next = await chunks.next();
     } catch (error) {
       throw transportError(error, provider);
     }
-    if (next.done) return;
-    const { event, data } = next.value;
-    if (data === '[DONE]' || data === '') continue;
-    yield { event, data: parseJson(data, provider) };
+    if (next.done) {
+      parser.end(messages);
+      done = true;
+    } else parser.feedBytes(next.value, messages);
+    for (const { event, data } of messages) {
+      if (data !== '[DONE]' && data !== '') yield { event, data: parseJson(data, provider) };
+    }
+    messages.length = 0;
   }
 }
 
