@@ -9,6 +9,8 @@ export interface PointResult {
   /** CPU µs per request of the measured process tree (the upstream's own, for `direct`). */
   cpuUs: number;
   upstreamCpuUs: number;
+  /** A process of the system's tree died during this point (a crash under load). */
+  exited: boolean;
 }
 
 export interface SystemResult {
@@ -58,6 +60,7 @@ function matrix(
     const cells = measured.map((s) => {
       const r = s.points.find((p) => pointName(p.point) === name);
       if (!r) return '—';
+      if (r.exited) return `FAIL (exited${r.samples.errors ? `, ${r.samples.errors} err` : ''})`;
       const failed = r.samples.total.length === 0 ? 'FAIL' : cell(r);
       return r.samples.errors ? `${failed} (${r.samples.errors} err)` : failed;
     });
@@ -103,7 +106,7 @@ export function renderReport(
     ...systems.map((s) =>
       s.skipped
         ? `| ${s.name} | — | — | — | not run: ${s.skipped.split('\n')[0]} |`
-        : `| ${s.name} | ${fmt(s.startupMs)} | ${fmt(s.idleRssMb, 1)} | ${fmt(s.peakRssMb, 1)} | ${checksCell(s.checks)} |`,
+        : `| ${s.name} | ${fmt(s.startupMs)} | ${fmt(s.idleRssMb, 1)} | ${s.points.some((p) => p.exited) ? 'exited under load' : fmt(s.peakRssMb, 1)} | ${checksCell(s.checks)} |`,
     ),
     '',
     ...failures(systems),

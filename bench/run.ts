@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,7 @@ async function measure(
         point,
         samples,
         cpuUs: (treeCpuUs(pids) - before[0]!) / count,
+        exited: !pids.every((pid) => existsSync(`/proc/${pid}`)),
         upstreamCpuUs: (treeCpuUs(upstreamPids) - before[1]!) / count,
       };
       if (samples.errors) log(`    ${samples.errors} errors, first: ${samples.firstError}`);
