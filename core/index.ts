@@ -56,7 +56,9 @@ export { messageStartEvent } from './stream/events.ts';
 export {
   callUpstream,
   transportError,
+  type UpstreamBody,
   type UpstreamCall,
+  type UpstreamResponse,
   type UpstreamTimeouts,
 } from './http/client.ts';
 export type * from './anthropic.ts';
