@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { ProxyError, type Plugin } from '../../core/index.ts';
 import { foldEvents } from '../../core/stream/accumulator.ts';
@@ -17,7 +18,10 @@ async function post(url: string, payload: unknown, headers: Record<string, strin
   const res = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': 'k', ...headers },
-    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    body:
+      typeof payload === 'string' || payload instanceof Uint8Array
+        ? payload
+        : JSON.stringify(payload),
   });
   const text = await res.body.text();
   return {
@@ -81,6 +85,20 @@ for (const c of [
     assert.equal(provider.calls.length, 0);
   });
 }
+
+test('A3: a gzip-compressed JSON body is served like a plain one; a non-JSON body gets a 400 invalid_request_error', async (t) => {
+  const { url } = await proxyWith(t, () => textStream('unzipped'));
+  const res = await post(`${url}/v1/messages`, gzipSync(JSON.stringify(body())), {
+    'content-encoding': 'gzip',
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.json().content[0].text, 'unzipped');
+  assert.match(String(res.headers['request-id']), /^req_/);
+  const plain = await post(`${url}/v1/messages`, 'model=claude', { 'content-type': 'text/plain' });
+  assert.equal(plain.status, 400);
+  assert.equal(plain.json().type, 'error');
+  assert.equal(plain.json().error.type, 'invalid_request_error');
+});
 
 test('A5: a 5 MB and a 31 MB body are accepted; over 32 MB gets 413 request_too_large', async (t) => {
   const { url } = await proxyWith(t, () => textStream('big'));
