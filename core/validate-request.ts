@@ -8,8 +8,9 @@ const message = {
   required: ['role', 'content'],
   properties: {
     role: { enum: ['user', 'assistant', 'system'] },
+    // Arrays first: Claude Code sends block arrays, and a failed branch allocates its error.
     content: {
-      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'] } }],
+      anyOf: [{ type: 'array', items: { type: 'object', required: ['type'] } }, { type: 'string' }],
     },
   },
 };
@@ -17,7 +18,7 @@ const common = {
   model: { type: 'string', minLength: 1 },
   messages: { type: 'array', items: message },
   system: {
-    anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', required: ['type'] } }],
+    anyOf: [{ type: 'array', items: { type: 'object', required: ['type'] } }, { type: 'string' }],
   },
   tools: { type: 'array', items: { type: 'object' } },
   stream: { type: 'boolean' },
