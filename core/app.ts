@@ -25,11 +25,18 @@ export class ProxyRuntime implements ProxyApp {
 
   readonly config: ResolvedConfig;
   readonly log: Logger;
+  /**
+   * Writes the one summary line per request. Its fields are fixed and none is a credential, so it
+   * skips pino's path redaction, which costs more than the rest of the line (~12 µs with the
+   * wildcard paths). Everything else logs through `log`, redacted.
+   */
+  readonly requestLog: Logger;
   readonly env: NodeJS.ProcessEnv;
 
   constructor(config: ResolvedConfig, log: Logger, env: NodeJS.ProcessEnv) {
     this.config = config;
     this.log = log;
+    this.requestLog = log.child({}, { redact: [] });
     this.env = env;
     this.pipeline = new Pipeline(resolvePlugins(config.plugins, this.source));
   }

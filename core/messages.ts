@@ -323,8 +323,9 @@ function finish(runtime: ProxyRuntime, ctx: ProxyContext, outcome: Outcome): voi
   if (ctx.signal.aborted && !outcome.error)
     fail(outcome, new ProxyError('api_error', 499, 'The client closed the request'));
   const e = outcome.error;
-  ctx.log.info(
+  runtime.requestLog.info(
     {
+      id: ctx.id,
       model: ctx.requestedModel,
       target: formatTarget(ctx.target),
       route: ctx.route,

@@ -390,10 +390,11 @@ test('H1: an explicit provider,model reaches that provider; an unknown provider 
 
 test('a request line is logged per request without the client key', async (t) => {
   const { url, logs } = await proxyWith(t, () => textStream('x'));
-  await post(`${url}/v1/messages`, body(), { 'x-api-key': 'sk-secret-value' });
+  const res = await post(`${url}/v1/messages`, body(), { 'x-api-key': 'sk-secret-value' });
   await new Promise((r) => setImmediate(r));
   const line = logs.find((l) => l.msg === 'request');
   assert.ok(line);
+  assert.equal(line.id, res.headers['request-id']);
   assert.equal(line.model, 'claude-sonnet-4-5');
   assert.equal(line.status, 200);
   assert.equal(typeof line.ms, 'number');
