@@ -92,6 +92,7 @@ export function newStreamState(setup: StreamSetup): StreamState {
  * count when it came first (a JSON answer), else the estimate.
  */
 export function startMessage(state: StreamState, out: StreamEvent[]): void {
+  if (state.blocks.hasStarted) return; // called for every chunk: nothing to work out after the first
   const counts = tokenCounts(state.usage);
   const input = counts?.input
     ? (finalUsage(counts, NO_ESTIMATE).input_tokens ?? 0)
