@@ -76,7 +76,7 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
     try {
       for (let chunk = await this.read(); chunk; chunk = await this.read()) yield chunk;
     } finally {
-      if (destroyOnReturn && !this.ended) this.destroy();
+      if (destroyOnReturn) this.destroy();
     }
   }
 

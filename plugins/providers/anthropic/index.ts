@@ -15,7 +15,7 @@ import {
   type ProviderOptions,
 } from '../shared/options.ts';
 import { anthropicError } from './errors.ts';
-import { relayAnswer } from './relay.ts';
+import { relayAnswer, renamedModel } from './relay.ts';
 import { anthropicBody, anthropicHeaders } from './request.ts';
 import { messageToEvents } from './response.ts';
 
@@ -74,8 +74,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
 
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const response = await call(ctx, messagesUrl, request);
-    // D20: a client whose model was mapped sees the name it asked for; otherwise Anthropic's own.
-    const rename = ctx.target.model === ctx.requestedModel ? null : ctx.requestedModel;
+    const rename = renamedModel(ctx);
     if (request.stream !== true) {
       const message = (await readJson(response, name)) as Message;
       if (rename !== null) message.model = rename;

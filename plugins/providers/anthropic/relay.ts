@@ -47,8 +47,7 @@ export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label
     onStop: (reason) => (ctx.stopReason = reason),
   });
   const sse = (headers['content-type'] ?? '').includes('text/event-stream');
-  // D20: a client whose model was mapped sees the name it asked for; otherwise Anthropic's own.
-  const rename = ctx.target.model === ctx.requestedModel ? null : ctx.requestedModel;
+  const rename = renamedModel(ctx);
   const ok = response.statusCode < 300;
   return {
     status: response.statusCode,
@@ -56,6 +55,13 @@ export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label
     body: (sse ? tapSse : tapJson)(response, guard, label, ok ? rename : null),
   };
 }
+
+/**
+ * The model name the client must see in place of Anthropic's, or null (D20): the name it asked
+ * for when its model was mapped; otherwise Anthropic's own (an alias comes back resolved, F3).
+ */
+export const renamedModel = (ctx: ProxyContext): string | null =>
+  ctx.target.model === ctx.requestedModel ? null : ctx.requestedModel;
 
 /** The end of the first SSE event in `bytes` (after its blank line), or -1 while incomplete. */
 function firstEventEnd(bytes: Buffer): number {
