@@ -15,10 +15,12 @@ const STREAM_CHUNKS = STREAM.split(/(?<=\n\n)/);
 
 async function setup(
   t: Parameters<typeof scriptedUpstream>[0],
-  options: { apiKey?: string; map?: boolean } = {},
+  options: { apiKey?: string; map?: boolean; chunks?: Uint8Array[] } = {},
 ) {
   const upstream = await scriptedUpstream(t, (req, res) =>
-    req.body?.stream ? replySse(res, STREAM_CHUNKS) : replyJson(res, 200, MESSAGE),
+    req.body?.stream
+      ? replySse(res, options.chunks ?? STREAM_CHUNKS, { delayMs: options.chunks ? 5 : 0 })
+      : replyJson(res, 200, MESSAGE),
   );
   const provider = anthropic({
     baseUrl: upstream.url,
@@ -31,6 +33,14 @@ async function setup(
   const proxy = await startTestProxy(t, { plugins });
   return { upstream, ...proxy };
 }
+
+/** A streaming request for `model`, sent raw so that the answer's bytes can be compared. */
+const streamRaw = (url: string, model: string) =>
+  fetch(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+    body: JSON.stringify({ model, max_tokens: 5, stream: true, messages: [user('hi')] }),
+  });
 
 test('F1: the body reaches Anthropic byte-identical but for the mapped model', async (t) => {
   const { upstream, url } = await setup(t, { map: true });
@@ -80,16 +90,7 @@ test('F2: anthropic-version and every anthropic-beta value arrive unchanged', as
 
 test('F3: with no plugin watching events, the SSE bytes reach the client unchanged', async (t) => {
   const { url, running } = await setup(t);
-  const res = await fetch(`${url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-5',
-      max_tokens: 5,
-      stream: true,
-      messages: [user('hi')],
-    }),
-  });
+  const res = await streamRaw(url, 'claude-sonnet-4-5');
   assert.equal(res.headers.get('content-type'), 'text/event-stream');
   assert.equal(await res.text(), STREAM);
   assert.ok(res.headers.get('request-id')?.startsWith('req_'));
@@ -127,21 +128,9 @@ test('F3, D20: with the model mapped, the relay still runs: the bytes unchanged 
   const bytes = Buffer.from(STREAM.replace('"text":"', '"text":"café '));
   const cut = bytes.indexOf('é') + 1;
   const chunks = [bytes.subarray(0, 40), bytes.subarray(40, cut), bytes.subarray(cut)];
-  const upstream = await scriptedUpstream(t, (_req, res) => replySse(res, chunks, { delayMs: 5 }));
-  const provider = anthropic({ baseUrl: upstream.url, apiKey: 'k', models: ['claude-sonnet-4-5'] });
-  const plugins = [provider, modelMap({ middle: 'anthropic,claude-sonnet-4-5-20250929' })];
-  const { url, running } = await startTestProxy(t, { plugins });
+  const { upstream, url, running } = await setup(t, { map: true, chunks });
   assert.equal(running.runtime.pipeline.observesEvents, false);
-  const res = await fetch(`${url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-6',
-      max_tokens: 5,
-      stream: true,
-      messages: [user('hi')],
-    }),
-  });
+  const res = await streamRaw(url, 'claude-sonnet-4-6');
   assert.equal(upstream.requests[0]!.body?.model, 'claude-sonnet-4-5-20250929');
   const expected = bytes
     .toString()
