@@ -83,24 +83,6 @@ for (const c of [
     env: { PORT: 'abc' },
     message: /^ccproxy: PORT: expected an integer from 0 to 65535, got "abc"/,
   },
-  {
-    name: '--port abc',
-    args: ['--port', 'abc'],
-    env: {},
-    message: /^ccproxy: --port: expected an integer from 0 to 65535, got "abc"/,
-  },
-  {
-    name: 'an unknown command',
-    args: ['strat'],
-    env: {},
-    message: /^ccproxy: unknown command "strat"; run ccproxy --help/,
-  },
-  {
-    name: 'an unknown flag',
-    args: ['--prot', '1'],
-    env: {},
-    message: /^ccproxy: Unknown option '--prot'/,
-  },
 ]) {
   test(`${c.name} exits 1 with a one-line reason`, async (t) => {
     const { code, stderr } = await runToExit(t, {
@@ -112,19 +94,52 @@ for (const c of [
   });
 }
 
-test('--help lists the commands and options; --version prints the package version', async (t) => {
+for (const c of [
+  {
+    name: '--port abc',
+    args: ['--port', 'abc'],
+    message:
+      /^ccproxy: option '-p, --port <port>' argument 'abc' is invalid\. expected an integer from 0 to 65535\./,
+    help: /Usage: ccproxy start \[options\]/,
+  },
+  {
+    name: 'an unknown command',
+    args: ['strat'],
+    message: /^ccproxy: unknown command 'strat'\n\(Did you mean start\?\)/,
+    help: /Usage: ccproxy \[options\] \[command\]/,
+  },
+  {
+    name: 'an unknown flag',
+    args: ['--prot', '1'],
+    message: /^ccproxy: unknown option '--prot'\n\(Did you mean --port\?\)/,
+    help: /Usage: ccproxy start \[options\]/,
+  },
+  {
+    name: 'a missing required flag',
+    args: ['route'],
+    message: /^ccproxy: required option '--explain <file>' not specified/,
+    help: /Usage: ccproxy route \[options\]/,
+  },
+]) {
+  test(`bad usage (${c.name}) exits 2 with what was expected and the command's help`, async (t) => {
+    const { code, stdout, stderr } = await runToExit(t, { args: c.args });
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, c.message);
+    assert.match(stderr, c.help);
+  });
+}
+
+test('--help lists the commands; each command has its own --help; --version prints the version', async (t) => {
   const help = await runToExit(t, { args: ['--help'] });
   assert.equal(help.code, 0);
-  for (const word of [
-    'start',
-    'route --explain',
-    '--config',
-    '--host',
-    '--port',
-    '--allow-open',
-    'ANTHROPIC_BASE_URL=',
-  ]) {
+  for (const word of ['start', 'route', 'ANTHROPIC_BASE_URL=']) {
     assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
+  }
+  const startHelp = await runToExit(t, { args: ['start', '--help'] });
+  assert.equal(startHelp.code, 0);
+  for (const word of ['--config', '--host', '--port', '--allow-open']) {
+    assert.ok(startHelp.stdout.includes(word), `start --help mentions ${word}`);
   }
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     version: string;

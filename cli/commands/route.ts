@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { ConfigError, startProxy, type ResolvedConfig } from '../core/index.ts';
-import type { Explanation } from '../plugins/router/rules.ts';
+import { ConfigError, startProxy, type ResolvedConfig } from '../../core/index.ts';
+import type { Explanation } from '../../plugins/router/rules.ts';
+import { loadServerConfig, type ServerFlags } from '../options.ts';
+
+/** `ccproxy route --explain FILE.json` with the config that `start` would load. */
+export async function route(file: string, flags: ServerFlags): Promise<void> {
+  process.stdout.write(await explainRoute(await loadServerConfig(flags, 'route'), file));
+}
 
 /**
  * `ccproxy route --explain FILE.json`: which router rule a Messages request body meets, where it

@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { withServerFlags, type ServerFlags } from './options.ts';
+import { version } from './version.ts';
+
+/**
+ * The `ccproxy` command line: every command and its flags, declared here so that `--help` lists
+ * them all; each command's code lives in `cli/commands/` and is imported only when it runs.
+ */
+export function program(): Command {
+  const cli = new Command('ccproxy')
+    .description('Claude Code (and any Anthropic API client) on any LLM provider')
+    .version(version, '-v, --version', 'the version')
+    .helpOption('-h, --help', 'this help')
+    .helpCommand(false)
+    // Options after `code` are Claude Code's, not ours: each command parses only its own.
+    .enablePositionalOptions()
+    .showHelpAfterError()
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'ccproxy: ')),
+    })
+    .addHelpText('after', '\nThen: ANTHROPIC_BASE_URL=http://127.0.0.1:3456 claude\n');
+
+  withServerFlags(cli.command('start').description('run the proxy in the foreground')).action(
+    async (flags: ServerFlags) => (await import('./commands/start.ts')).start(flags),
+  );
+
+  withServerFlags(
+    cli
+      .command('route')
+      .description(
+        'route --explain <request.json>: which router rule a Messages request body meets, where it goes and why (no upstream is called)',
+      )
+      .requiredOption('--explain <file>', 'a JSON Messages request body'),
+  ).action(async (flags: ServerFlags & { explain: string }) =>
+    (await import('./commands/route.ts')).route(flags.explain, flags),
+  );
+
+  return cli;
+}
+
+/**
+ * `ccproxy` alone, or with only options (`ccproxy --port 0`), means `ccproxy start`; `--help` and
+ * `--version` stay the program's own.
+ */
+export function withDefaultCommand(argv: readonly string[]): string[] {
+  const first = argv[0];
+  const programFlag = ['-h', '--help', '-v', '--version'];
+  if (first === undefined || (first.startsWith('-') && !programFlag.includes(first)))
+    return ['start', ...argv];
+  return [...argv];
+}
