@@ -4,7 +4,7 @@ import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
 import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
-import type { Provider, ProxyApp, Target } from './plugin.ts';
+import type { Provider, ProxyApp, ProxyServices, Target } from './plugin.ts';
 
 /** A target some plugin routes to, checked once every plugin has set up. */
 export interface Requirement {
@@ -32,6 +32,8 @@ export class ProxyRuntime implements ProxyApp {
    */
   readonly requestLog: Logger;
   readonly env: NodeJS.ProcessEnv;
+  readonly #services = new Map<keyof ProxyServices, unknown>();
+  readonly #retired = new AbortController();
 
   constructor(config: ResolvedConfig, log: Logger, env: NodeJS.ProcessEnv) {
     this.config = config;
@@ -54,12 +56,41 @@ export class ProxyRuntime implements ProxyApp {
     return this.config.file ?? 'environment';
   }
 
+  /** Aborted when this runtime stops taking requests: a reload replaced it, or shutdown began. */
+  get retired(): AbortSignal {
+    return this.#retired.signal;
+  }
+
+  /** Marks the runtime replaced: long-lived responses (event streams) end so that it can drain. */
+  retire(): void {
+    this.#retired.abort();
+  }
+
   registerProvider(provider: Provider): void {
     if (this.providers.has(provider.name)) {
       throw new ConfigError(`two providers are named "${provider.name}"; give each a unique name`);
     }
     this.providers.set(provider.name, provider);
     for (const model of provider.models ?? []) this.models.add(`${provider.name},${model}`);
+  }
+
+  unregisterProvider(name: string): boolean {
+    const provider = this.providers.get(name);
+    if (!provider) return false;
+    this.providers.delete(name);
+    for (const model of provider.models ?? []) this.models.delete(`${name},${model}`);
+    return true;
+  }
+
+  provide<K extends keyof ProxyServices>(name: K, service: ProxyServices[K]): void {
+    if (this.#services.has(name)) {
+      throw new ConfigError(`two plugins provide the service "${String(name)}"; keep one`);
+    }
+    this.#services.set(name, service);
+  }
+
+  service<K extends keyof ProxyServices>(name: K): ProxyServices[K] | undefined {
+    return this.#services.get(name) as ProxyServices[K] | undefined;
   }
 
   /**

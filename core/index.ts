@@ -25,6 +25,7 @@ export type {
   PluginOption,
   Provider,
   ProxyApp,
+  ProxyServices,
   ProxyState,
   Relay,
   Target,
@@ -44,7 +45,10 @@ export {
   errorTypeForStatus,
   statusForErrorType,
 } from './errors.ts';
-export { startProxy, isLoopback, type RunningProxy, type StartOptions } from './start.ts';
+export { startProxy, type RunningProxy, type StartOptions } from './start.ts';
+export { isLoopback } from './net.ts';
+export { EventBus, type EventListener, type ProxyEvent } from './events.ts';
+export type { ReloadResult, Reloader } from './reload.ts';
 export { messageId, toolUseId } from './ids.ts';
 export { parseModelRef, formatTarget } from './models.ts';
 export { estimateInputTokens, estimateTextTokens } from './tokens.ts';

@@ -96,8 +96,13 @@ export interface ProxyApp {
   readonly redis: string | undefined;
   /** The environment the config was resolved with. */
   readonly env: NodeJS.ProcessEnv;
-  /** Registers a provider; a second one with the same name stops start-up. */
+  /**
+   * Registers a provider; a second one with the same name stops start-up. After start-up (a
+   * provider added through the admin API) it takes effect on the next request.
+   */
   registerProvider(provider: Provider): void;
+  /** Removes a provider registered at run time; requests already sent to it finish. */
+  unregisterProvider(name: string): boolean;
   readonly providers: ReadonlyMap<string, Provider>;
   /**
    * Declares that this plugin routes to `target`: start-up fails, naming `where`, if its provider
@@ -107,7 +112,27 @@ export interface ProxyApp {
   requireTarget(target: Target, where: string, label?: string): void;
   /** The HTTP router, for plugins that serve their own endpoints (`/api/*`, `/metrics`). */
   readonly http: Router;
+  /**
+   * Shares a service with the plugins set up after this one (`'storage'`, `'admin-guard'`,
+   * `'events'`…). A second service with the same name stops start-up.
+   */
+  provide<K extends keyof ProxyServices>(name: K, service: ProxyServices[K]): void;
+  /** A service some plugin provided, or `undefined` when none did (yet: setup runs in order). */
+  service<K extends keyof ProxyServices>(name: K): ProxyServices[K] | undefined;
+  /**
+   * Aborted when this runtime stops taking new requests (a config reload replaced it, or the
+   * server is shutting down). Long-lived responses (event streams) end on it, so that the runtime
+   * can drain and its plugins close.
+   */
+  readonly retired: AbortSignal;
 }
+
+/**
+ * Services plugins share through `app.provide`/`app.service`. The plugin that provides one
+ * declares its name and type with `declare module`, like `ProxyState`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ProxyServices {}
 
 /**
  * A plugin: a plain object made by a factory. Only the hooks it has cost anything.

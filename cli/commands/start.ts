@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { loadServerConfig, type ServerFlags } from '../options.ts';
 import { version } from '../version.ts';
 
@@ -8,7 +9,10 @@ export async function start(flags: ServerFlags): Promise<void> {
     import('../../core/index.ts'),
     import('../banner.ts'),
   ]);
-  const proxy = await startProxy(config);
+  // The config file and the .env in the working directory are watched: a save reloads them.
+  const watch = [config.file, resolve('.env')].filter((file) => file !== null);
+  const reload = () => loadServerConfig(flags, 'start');
+  const proxy = await startProxy(config, { loadConfig: reload, watch });
   process.stderr.write(banner(proxy, version));
   let stopping = false;
   const stop = (signal: string) => {

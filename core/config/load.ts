@@ -124,6 +124,8 @@ function findConfig(flag: string | undefined, cwd: string, env: NodeJS.ProcessEn
 // in-house plugins written in TypeScript without a build step.
 const explorer = cosmiconfig('ccproxy', {
   searchStrategy: 'none',
+  // A reload must read the file anew; cosmiconfig would hand back the first load's result.
+  cache: false,
   loaders: {
     '.ts': loadModule,
     '.mts': loadModule,

@@ -2,7 +2,12 @@ import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import pino from 'pino';
-import { startProxy, type PluginOption, type RunningProxy } from '../../core/index.ts';
+import {
+  startProxy,
+  type PluginOption,
+  type RunningProxy,
+  type StartOptions,
+} from '../../core/index.ts';
 import type { ResolvedConfig } from '../../core/config/load.ts';
 
 export interface TestProxyOptions {
@@ -12,6 +17,10 @@ export interface TestProxyOptions {
   /** The key the SDK client presents. Default `test-key`. */
   apiKey?: string;
   pingIntervalMs?: number;
+  /** Loads the config anew on `reload()` (hot reload tests). */
+  loadConfig?: StartOptions['loadConfig'];
+  /** Files whose change reloads the config. */
+  watch?: string[];
 }
 
 export interface TestProxy {
@@ -46,6 +55,8 @@ export async function startTestProxy(
     env: options.env ?? {},
     logger: pino({ level: 'debug', base: undefined }, sink),
     pingIntervalMs: options.pingIntervalMs,
+    loadConfig: options.loadConfig,
+    watch: options.watch,
   });
   t?.after(() => running.close());
   const client = new Anthropic({
