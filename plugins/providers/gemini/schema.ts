@@ -46,7 +46,12 @@ export function geminiParameters(schema: JsonSchema | undefined): Node | undefin
   return properties && Object.keys(properties).length > 0 ? root : undefined;
 }
 
-function convert(input: Node, defs: Node, depth: number): Node {
+const isNode = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function convert(input: unknown, defs: Node, depth: number): Node {
+  // A boolean schema (`true`: any value) or a malformed one constrains nothing Gemini can express.
+  if (!isNode(input)) return {};
   let node = resolve(input, defs, depth);
   if (node === null)
     return { type: 'object', description: 'A nested value (recursive schema cut).' };
@@ -69,12 +74,12 @@ function convert(input: Node, defs: Node, depth: number): Node {
   if (node.properties) {
     const properties: Node = {};
     for (const [key, value] of Object.entries(node.properties as Node))
-      properties[key] = convert(value as Node, defs, depth + 1);
+      properties[key] = convert(value, defs, depth + 1);
     out.properties = properties;
-    const required = (node.required as unknown[] | undefined)?.filter(
-      (key) => typeof key === 'string' && key in properties,
-    );
-    if (required?.length) out.required = required;
+    const required = Array.isArray(node.required)
+      ? node.required.filter((key) => typeof key === 'string' && key in properties)
+      : [];
+    if (required.length) out.required = required;
     else delete out.required;
     if (Object.keys(properties).length === 0) {
       delete out.properties;
@@ -82,13 +87,9 @@ function convert(input: Node, defs: Node, depth: number): Node {
     }
   } else if (out.type === 'object') notes.push('Any JSON object.');
   if (node.items)
-    out.items = convert(
-      (Array.isArray(node.items) ? node.items[0] : node.items) as Node,
-      defs,
-      depth + 1,
-    );
+    out.items = convert(Array.isArray(node.items) ? node.items[0] : node.items, defs, depth + 1);
   if (Array.isArray(out.anyOf))
-    out.anyOf = (out.anyOf as Node[]).map((each) => convert(each, defs, depth + 1));
+    out.anyOf = (out.anyOf as unknown[]).map((each) => convert(each, defs, depth + 1));
   if (notes.length) out.description = [out.description, ...notes].filter(Boolean).join(' ');
   return out;
 }
@@ -108,16 +109,17 @@ function foldUnions(node: Node, defs: Node, depth: number): Node {
   let out = node;
   if (Array.isArray(out.allOf)) {
     const { allOf, ...rest } = out;
-    out = (allOf as Node[]).reduce<Node>(
-      (merged, part) => merge(merged, resolve(part, defs, depth) ?? {}),
+    out = (allOf as unknown[]).reduce<Node>(
+      (merged, part) => (isNode(part) ? merge(merged, resolve(part, defs, depth) ?? {}) : merged),
       rest,
     );
   }
   const union = (out.anyOf ?? out.oneOf) as Node[] | undefined;
   if (!Array.isArray(union)) return out;
   const { anyOf: _a, oneOf: _o, ...rest } = out;
-  const branches = union.filter((branch) => branch.type !== 'null');
-  const nullable = branches.length < union.length ? { nullable: true } : {};
+  const schemas = union.filter(isNode);
+  const branches = schemas.filter((branch) => branch.type !== 'null');
+  const nullable = branches.length < schemas.length ? { nullable: true } : {};
   if (branches.length === 1)
     return { ...rest, ...(resolve(branches[0]!, defs, depth) ?? {}), ...nullable };
   return { ...rest, anyOf: branches, ...nullable };
@@ -125,7 +127,8 @@ function foldUnions(node: Node, defs: Node, depth: number): Node {
 
 function merge(into: Node, part: Node): Node {
   const properties = { ...(into.properties as Node), ...(part.properties as Node) };
-  const required = [...((into.required as string[]) ?? []), ...((part.required as string[]) ?? [])];
+  const listed = (node: Node) => (Array.isArray(node.required) ? (node.required as string[]) : []);
+  const required = [...listed(into), ...listed(part)];
   return {
     ...into,
     ...part,

@@ -10,6 +10,19 @@ const cases: {
   expected: Record<string, unknown> | undefined;
 }[] = [
   {
+    name: 'boolean subschemas and malformed keywords constrain nothing instead of failing the request',
+    input: {
+      type: 'object',
+      properties: { any: true, bad: 'x', list: { type: 'array', items: [null] } },
+      required: { a: 1 },
+      anyOf: [null, { type: 'object' }],
+    },
+    expected: {
+      type: 'object',
+      properties: { any: {}, bad: {}, list: { type: 'array', items: {} } },
+    },
+  },
+  {
     name: 'I1: a recursive $ref is inlined up to the depth limit, then cut',
     input: {
       type: 'object',
