@@ -101,7 +101,11 @@ async function handle(
     }
     await respond(runtime, res, ctx, outcome, pingMs);
   } catch (error) {
-    throw fail(outcome, error);
+    const e = fail(outcome, error);
+    // An upstream call may be under way (a failure after its first event): it must not outlive
+    // the answer.
+    controller.abort(e);
+    throw e;
   }
 }
 
