@@ -3,7 +3,13 @@ import Koa from 'koa';
 import type { ProxyRuntime } from './app.ts';
 import type { Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus } from './errors.ts';
-import { isPlainJson, readJsonBody } from './http/body.ts';
+import {
+  bodyDecodingError,
+  isDecodingError,
+  isJson,
+  isPlainJson,
+  readJsonBody,
+} from './http/body.ts';
 import { sendError } from './http/reply.ts';
 import { requestId } from './ids.ts';
 import { serveMessages, type MessagesOptions } from './messages.ts';
@@ -72,9 +78,7 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
     http.set('request-id', id);
     try {
       await next();
-      if (http.status === 404 && !http.body && http.respond !== false) {
-        throw new ProxyError('not_found_error', 404, `No route for ${http.method} ${http.path}`);
-      }
+      if (!http.body && http.respond !== false) unanswered(http);
     } catch (error) {
       const e = bodyError(error) ?? asProxyError(error);
       if (e.status >= 500) runtime.log.error({ err: e.cause ?? e, id }, e.message);
@@ -96,7 +100,7 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
       includeUnparsed: true,
     });
   app.use(async (http, next) => {
-    if (http.method === 'POST' && isPlainJson(http.req)) {
+    if (http.method === 'POST' && isJson(http.req)) {
       const body = await readJsonBody(http.req);
       http.request.body = body.value as typeof http.request.body;
       http.request.rawBody = body.text;
@@ -132,10 +136,28 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
   return app;
 }
 
+/**
+ * The router's bare statuses as Anthropic errors: no route (404), or a route without this method
+ * (405, its `Allow` header kept; an unknown method like TRACE too, rather than a 5xx).
+ */
+function unanswered(http: Koa.Context): void {
+  const status = http.status;
+  if (status === 404)
+    throw new ProxyError('not_found_error', 404, `No route for ${http.method} ${http.path}`);
+  if (status === 405 || status === 501)
+    throw new ProxyError(
+      'invalid_request_error',
+      405,
+      `Method ${http.method} is not allowed on ${http.path}`,
+    );
+}
+
 /** koa-body's parse failures as Anthropic errors (A3, A5). */
 function bodyError(error: unknown): ProxyError | null {
+  if (ProxyError.is(error)) return null;
+  if (isDecodingError(error)) return bodyDecodingError(error);
   const status = (error as { status?: number } | null)?.status;
-  if (ProxyError.is(error) || typeof status !== 'number') return null;
+  if (typeof status !== 'number') return null;
   if (status === 413)
     return new ProxyError('request_too_large', 413, 'Request exceeds the maximum size of 32 MB');
   if (status === 400 || status === 415) {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { ProxyError, type Plugin } from '../../core/index.ts';
 import { foldEvents } from '../../core/stream/accumulator.ts';
 import { fakeProvider, messageStart, textStream } from '../helpers/events.ts';
 import { startTestProxy, user } from '../helpers/proxy.ts';
+import { openai, router } from '../../plugins/index.ts';
+import { replySse, scriptedUpstream, sseData } from '../helpers/upstream.ts';
 
 const body = (extra: Record<string, unknown> = {}) => ({
   model: 'claude-sonnet-4-5',
@@ -400,3 +402,78 @@ test('a request line is logged per request without the client key', async (t) =>
   assert.equal(typeof line.ms, 'number');
   assert.ok(!JSON.stringify(logs).includes('sk-secret-value'));
 });
+
+test('A3: a body not in its Content-Encoding (gzip, deflate, br, cut short or unknown) gets 400 invalid_request_error, also on /api/route/explain', async (t) => {
+  const { url, provider } = await proxyWith(t, () => textStream('x'), [router()]);
+  const json = JSON.stringify(body());
+  const cases: [string, Uint8Array][] = [
+    ['gzip', Buffer.from(json)],
+    ['deflate', Buffer.from(json)],
+    ['br', Buffer.from(json)],
+    ['gzip', gzipSync(json).subarray(0, 20)],
+    ['br', brotliCompressSync(json).subarray(0, 20)],
+    ['zstd', Buffer.from(json)],
+  ];
+  for (const path of ['/v1/messages', '/v1/messages/count_tokens', '/api/route/explain']) {
+    for (const [encoding, payload] of cases) {
+      const res = await post(`${url}${path}`, payload, { 'content-encoding': encoding });
+      assert.equal(res.status, 400, `${encoding} on ${path}: ${res.text}`);
+      assert.equal(res.json().error.type, 'invalid_request_error');
+      assert.match(res.json().error.message, /Invalid request body/);
+    }
+  }
+  const brotli = await post(`${url}/v1/messages`, brotliCompressSync(json), {
+    'content-encoding': 'br',
+  });
+  assert.equal(brotli.json().content[0].text, 'x', 'a well-formed br body is served');
+  assert.equal(provider.calls.length, 1);
+});
+
+test('a wrong method on a known route gets 405 with an Anthropic error body; an unknown method too, never a 5xx', async (t) => {
+  const { url } = await proxyWith(t, () => textStream('x'));
+  for (const [method, path] of [
+    ['GET', '/v1/messages'],
+    ['PUT', '/v1/messages'],
+    ['DELETE', '/v1/messages/count_tokens'],
+    ['PATCH', '/v1/models'],
+    ['TRACE', '/'],
+  ]) {
+    const res = await request(`${url}${path}`, { method: method as 'GET' });
+    const text = await res.body.text();
+    assert.equal(res.statusCode, 405, `${method} ${path}`);
+    const json = JSON.parse(text) as Record<string, any>;
+    assert.equal(json.type, 'error', `${method} ${path}`);
+    assert.equal(json.error.type, 'invalid_request_error');
+    assert.match(String(res.headers['request-id']), /^req_/);
+  }
+});
+
+test(
+  'an error answered after the upstream was called aborts the upstream request',
+  { timeout: 20_000 },
+  async (t) => {
+    const upstream = await scriptedUpstream(t, (_req, res) =>
+      replySse(res, [sseData({ id: 'c', choices: [{ index: 0, delta: { content: 'hi' } }] })], {
+        end: 'hang',
+      }),
+    );
+    // A target no header can carry: the answer fails once the upstream has started answering.
+    const failing: Plugin = {
+      name: 'failing',
+      onRequest(ctx) {
+        ctx.target = { provider: 'openai', model: 'm\u0001' };
+      },
+    };
+    const { url } = await startTestProxy(t, {
+      plugins: [failing, openai({ baseUrl: `${upstream.url}/v1`, apiKey: 'k', models: ['m'] })],
+    });
+    const res = await post(`${url}/v1/messages`, body({ model: 'openai,m', stream: true }));
+    assert.equal(res.status, 500);
+    assert.equal(res.json().type, 'error');
+    await new Promise<void>((resolve) => {
+      const check = () => (upstream.aborted.length ? resolve() : setImmediate(check));
+      check();
+    });
+    assert.equal(upstream.aborted.length, 1);
+  },
+);
