@@ -36,30 +36,40 @@ export function depthProblem(value: unknown, depth: number, field: string): Prob
 
 function tooDeep(value: unknown, depth: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  if (depth >= MAX_DEPTH) return true;
+  return depth >= MAX_DEPTH || childrenTooDeep(value, depth + 1);
+}
+
+// Children are tested for being objects before the call: most are strings, and a call per leaf
+// costs more than the walk.
+function childrenTooDeep(value: object, depth: number): boolean {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (tooDeep(value[i], depth + 1)) return true;
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null && tooDeep(child, depth)) return true;
+    }
     return false;
   }
-  for (const key in value) if (tooDeep((value as Json)[key], depth + 1)) return true;
+  for (const key in value) {
+    const child = (value as Json)[key];
+    if (typeof child === 'object' && child !== null && tooDeep(child, depth)) return true;
+  }
   return false;
 }
 
-function str(block: Json, field: string): Problem {
-  const value = block[field];
+// The checks take the value, not the field name: a named property load per call site is much
+// cheaper than a keyed one.
+function str(value: unknown, field: string): Problem {
   if (typeof value === 'string') return null;
   return value === undefined ? required(field) : expected(field, 'a valid string');
 }
 
-function optionalStr(block: Json, field: string): Problem {
-  const value = block[field];
+function optionalStr(value: unknown, field: string): Problem {
   return value === undefined || typeof value === 'string'
     ? null
     : expected(field, 'a valid string');
 }
 
-function obj(block: Json, field: string): Problem {
-  const value = block[field];
+function obj(value: unknown, field: string): Problem {
   if (isObject(value)) return null;
   return value === undefined ? required(field) : expected(field, 'an object');
 }
@@ -77,20 +87,20 @@ function common(block: Json): Problem {
 
 /** An image's or a document's `source`: an object with a `type` and that type's field. */
 function source(block: Json, depth: number): Problem {
-  const problem = obj(block, 'source');
+  const problem = obj(block.source, 'source');
   if (problem) return problem;
   const s = block.source as Json;
-  const inner = str(s, 'type');
+  const inner = str(s.type, 'type');
   if (inner) return within('source', inner);
   switch (s.type) {
     case 'base64':
-      return within('source', str(s, 'data') ?? optionalStr(s, 'media_type'));
+      return within('source', str(s.data, 'data') ?? optionalStr(s.media_type, 'media_type'));
     case 'url':
-      return within('source', str(s, 'url'));
+      return within('source', str(s.url, 'url'));
     case 'file':
-      return within('source', str(s, 'file_id'));
+      return within('source', str(s.file_id, 'file_id'));
     case 'text':
-      return within('source', str(s, 'data'));
+      return within('source', str(s.data, 'data'));
     case 'content':
       return typeof s.content === 'string'
         ? null
@@ -101,7 +111,7 @@ function source(block: Json, depth: number): Problem {
 }
 
 function toolResult(block: Json, depth: number): Problem {
-  const id = str(block, 'tool_use_id');
+  const id = str(block.tool_use_id, 'tool_use_id');
   if (id) return id;
   const content = block.content;
   if (content !== undefined && typeof content !== 'string') {
@@ -129,26 +139,30 @@ export function blockProblem(block: unknown, depth: number): Problem {
 function typedProblem(block: Json, type: string, depth: number): Problem {
   switch (type) {
     case 'text':
-      return str(block, 'text');
+      return str(block.text, 'text');
     case 'image':
       return source(block, depth);
     case 'document':
-      return source(block, depth) ?? optionalStr(block, 'title') ?? optionalStr(block, 'context');
+      return (
+        source(block, depth) ??
+        optionalStr(block.title, 'title') ??
+        optionalStr(block.context, 'context')
+      );
     case 'search_result':
       return (
-        str(block, 'source') ??
-        str(block, 'title') ??
+        str(block.source, 'source') ??
+        str(block.title, 'title') ??
         blockList(block.content, 'content', depth + 1)
       );
     case 'tool_use':
     case 'server_tool_use':
-      return str(block, 'id') ?? str(block, 'name') ?? obj(block, 'input');
+      return str(block.id, 'id') ?? str(block.name, 'name') ?? obj(block.input, 'input');
     case 'tool_result':
       return toolResult(block, depth);
     case 'thinking':
-      return str(block, 'thinking') ?? optionalStr(block, 'signature');
+      return str(block.thinking, 'thinking') ?? optionalStr(block.signature, 'signature');
     case 'redacted_thinking':
-      return str(block, 'data');
+      return str(block.data, 'data');
     default:
       return null;
   }
