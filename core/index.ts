@@ -66,3 +66,4 @@ export {
   type UpstreamTimeouts,
 } from './http/client.ts';
 export type * from './anthropic.ts';
+export type * from './storage.ts';

@@ -26,6 +26,7 @@ export {
   type SearchHit,
   type SearchQuery,
 } from './web-search/index.ts';
+export { admin, adminGuard, type AdminGuard, type AdminOptions } from './admin/index.ts';
 export { envPreset } from './env/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';

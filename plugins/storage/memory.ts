@@ -1,0 +1,185 @@
+import type {
+  HistoryBody,
+  RequestDetail,
+  RequestEntry,
+  RequestPage,
+  RequestQuery,
+  RequestRow,
+  SessionSummary,
+  SettingsStore,
+  SpendScope,
+  Storage,
+  UsageQuery,
+  UsageReport,
+  UsageTotals,
+} from '../../core/storage.ts';
+import { addRow, decodeCursor, emptyTotals, encodeCursor, groupKey } from './totals.ts';
+
+interface Stored {
+  seq: number;
+  row: RequestRow;
+  body: HistoryBody | undefined;
+  /** Lower-cased prompt and answer text, for `q`. */
+  text: string;
+}
+
+/** Settings in a Map, values copied through JSON as a database would. */
+export class MemorySettings implements SettingsStore {
+  readonly #values = new Map<string, string>();
+
+  get<T>(key: string): Promise<T | undefined> {
+    const value = this.#values.get(key);
+    return Promise.resolve(value === undefined ? undefined : (JSON.parse(value) as T));
+  }
+  set(key: string, value: unknown): Promise<void> {
+    this.#values.set(key, JSON.stringify(value));
+    return Promise.resolve();
+  }
+  delete(key: string): Promise<void> {
+    this.#values.delete(key);
+    return Promise.resolve();
+  }
+  list<T>(prefix: string): Promise<Array<[string, T]>> {
+    const entries = [...this.#values]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, value]): [string, T] => [key, JSON.parse(value) as T]);
+    return Promise.resolve(entries);
+  }
+}
+
+/**
+ * Storage without a database (`storage: false`): live state and the latest `limit` requests in
+ * memory, so live control, budgets and the statusline work; nothing survives a restart.
+ */
+export class MemoryStorage implements Storage {
+  readonly engine = 'memory';
+  readonly settings = new MemorySettings();
+  readonly #rows: Stored[] = [];
+  readonly #limit: number;
+  #seq = 0;
+
+  constructor(options: { limit?: number } = {}) {
+    this.#limit = options.limit ?? 10_000;
+  }
+
+  record(entry: RequestEntry): void {
+    const text = entry.body ? JSON.stringify([entry.body.messages, entry.body.response]) : '';
+    this.#rows.push({
+      seq: ++this.#seq,
+      row: entry.row,
+      body: entry.body,
+      text: text.toLowerCase(),
+    });
+    if (this.#rows.length > this.#limit) this.#rows.splice(0, this.#rows.length - this.#limit);
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  usage(query: UsageQuery): Promise<UsageReport> {
+    const groups = new Map<string | null, UsageTotals>();
+    const total = emptyTotals();
+    for (const { row } of this.#inRange(query.from, query.to)) {
+      const key = groupKey(row, query.by);
+      let totals = groups.get(key);
+      if (!totals) groups.set(key, (totals = emptyTotals()));
+      addRow(totals, row);
+      addRow(total, row);
+    }
+    const rows = [...groups].map(([key, totals]) => ({ key, ...totals }));
+    return Promise.resolve({ rows, total });
+  }
+
+  requests(query: RequestQuery): Promise<RequestPage> {
+    const before = query.cursor === undefined ? Infinity : decodeCursor(query.cursor)!;
+    const q = query.q?.toLowerCase();
+    const items: Stored[] = [];
+    for (let i = this.#rows.length - 1; i >= 0 && items.length <= query.limit; i--) {
+      const stored = this.#rows[i]!;
+      const row = stored.row;
+      if (stored.seq >= before) continue;
+      if (query.session !== undefined && row.session_id !== query.session) continue;
+      if (query.provider !== undefined && row.provider !== query.provider) continue;
+      if (
+        query.model !== undefined &&
+        row.model !== query.model &&
+        row.requested_model !== query.model
+      )
+        continue;
+      if (query.status !== undefined && row.status !== query.status) continue;
+      if (query.from && row.time < query.from.toISOString()) continue;
+      if (query.to && row.time >= query.to.toISOString()) continue;
+      if (q && !stored.text.includes(q)) continue;
+      items.push(stored);
+    }
+    const more = items.length > query.limit;
+    if (more) items.pop();
+    return Promise.resolve({
+      items: items.map((s) => s.row),
+      next_cursor: more ? encodeCursor(items.at(-1)!.seq) : null,
+    });
+  }
+
+  request(id: string): Promise<RequestDetail | undefined> {
+    const stored = this.#rows.find((s) => s.row.id === id);
+    return Promise.resolve(stored && { row: stored.row, body: stored.body ?? null });
+  }
+
+  session(id: string): Promise<SessionSummary | undefined> {
+    const rows = this.#rows.filter((s) => s.row.session_id === id).map((s) => s.row);
+    return Promise.resolve(rows.length ? summarize(id, rows) : undefined);
+  }
+
+  spent(scope: SpendScope): Promise<number> {
+    let sum = 0;
+    for (const { row } of this.#inRange(scope.since)) {
+      if (scope.session !== undefined && row.session_id !== scope.session) continue;
+      if (scope.key_id !== undefined && row.key_id !== scope.key_id) continue;
+      sum += row.cost_usd ?? 0;
+    }
+    return Promise.resolve(sum);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  *#inRange(from?: Date, to?: Date): Iterable<Stored> {
+    const low = from?.toISOString();
+    const high = to?.toISOString();
+    for (const stored of this.#rows) {
+      if (low !== undefined && stored.row.time < low) continue;
+      if (high !== undefined && stored.row.time >= high) continue;
+      yield stored;
+    }
+  }
+}
+
+/** A session's summary from its rows, oldest first. */
+export function summarize(id: string, rows: readonly RequestRow[]): SessionSummary {
+  const totals = emptyTotals();
+  const models = new Map<string, SessionSummary['models'][number]>();
+  for (const row of rows) {
+    addRow(totals, row);
+    const key = `${row.requested_model}\n${row.provider}\n${row.model}`;
+    const path = models.get(key);
+    if (path) path.requests++;
+    else
+      models.set(key, {
+        requested_model: row.requested_model,
+        provider: row.provider,
+        model: row.model,
+        requests: 1,
+      });
+  }
+  return {
+    id,
+    totals,
+    models: [...models.values()],
+    first: rows[0]!.time,
+    last: rows.at(-1)!.time,
+    requests: rows.slice(-500).reverse(),
+  };
+}
