@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
+import { Health, type HealthCheck } from './health.ts';
 import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
 import type { Provider, ProxyApp, ProxyServices, Target } from './plugin.ts';
@@ -22,6 +23,8 @@ export class ProxyRuntime implements ProxyApp {
   readonly pipeline: Pipeline;
   /** Targets plugins declared, for the start-up check and the banner. */
   readonly requirements: Requirement[] = [];
+  /** The checks behind `GET /health`, and the draining flag shutdown sets. */
+  readonly health = new Health();
 
   readonly config: ResolvedConfig;
   readonly log: Logger;
@@ -91,6 +94,10 @@ export class ProxyRuntime implements ProxyApp {
 
   service<K extends keyof ProxyServices>(name: K): ProxyServices[K] | undefined {
     return this.#services.get(name) as ProxyServices[K] | undefined;
+  }
+
+  addHealthCheck(name: string, check: HealthCheck): void {
+    this.health.add(name, check);
   }
 
   /**

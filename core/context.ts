@@ -81,6 +81,8 @@ export class ProxyContext {
   readonly usage: Usage;
   stopReason: StopReason | null;
   readonly timings: Timings;
+  /** Upstream streams of this request the stream guard had to repair (0 for a clean answer). */
+  repairs: number;
 
   constructor(init: ContextInit) {
     this.id = init.id;
@@ -99,5 +101,6 @@ export class ProxyContext {
     this.usage = { input_tokens: 0, output_tokens: 0 };
     this.stopReason = null;
     this.timings = { start: performance.now(), firstEvent: 0, end: 0 };
+    this.repairs = 0;
   }
 }

@@ -49,6 +49,7 @@ export { startProxy, type RunningProxy, type StartOptions } from './start.ts';
 export { isLoopback } from './net.ts';
 export { EventBus, type EventListener, type ProxyEvent } from './events.ts';
 export type { ReloadResult, Reloader } from './reload.ts';
+export type { HealthCheck, HealthReport } from './health.ts';
 export { messageId, toolUseId } from './ids.ts';
 export { parseModelRef, formatTarget } from './models.ts';
 export { estimateInputTokens, estimateTextTokens } from './tokens.ts';

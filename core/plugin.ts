@@ -10,6 +10,7 @@ import type {
 } from './anthropic.ts';
 import type { ProxyContext } from './context.ts';
 import type { ProxyError } from './errors.ts';
+import type { HealthCheck } from './health.ts';
 
 /**
  * Calls the rest of the chain (inner plugins, then the provider). Re-entrant: a plugin may call it
@@ -112,6 +113,11 @@ export interface ProxyApp {
   requireTarget(target: Target, where: string, label?: string): void;
   /** The HTTP router, for plugins that serve their own endpoints (`/api/*`, `/metrics`). */
   readonly http: Router;
+  /**
+   * Adds a part to `GET /health` (providers' breakers, the storage): its fields are merged into the
+   * body and the worst status wins; `unavailable` turns the answer into a 503.
+   */
+  addHealthCheck(name: string, check: HealthCheck): void;
   /**
    * Shares a service with the plugins set up after this one (`'storage'`, `'admin-guard'`,
    * `'events'`…). A second service with the same name stops start-up.

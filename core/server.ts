@@ -128,7 +128,7 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
     router.head(path, (http) => void (http.status = 200));
     router.get(path, (http) => void (http.body = { name: 'ccproxy', status: 'ok' }));
   }
-  router.get('/health', (http) => void (http.body = { status: 'ok' }));
+  runtime.health.route(router);
   // Claude Code posts telemetry here; accepted and dropped so it does not retry.
   router.post('/api/event_logging/batch', (http) => void (http.body = {}));
   app.use(router.routes());

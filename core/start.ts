@@ -13,6 +13,11 @@ import type { ServerOptions } from './server.ts';
 export interface StartOptions extends ServerOptions {
   /** How long `close()` lets open responses (long streams) finish before cutting them. Default 30 s. */
   graceMs?: number;
+  /**
+   * How long `close()` keeps accepting requests while `/health?ready` answers 503, so that a load
+   * balancer stops sending before the port closes. Default `CCPROXY_DRAIN_MS`, else 0.
+   */
+  drainMs?: number;
   env?: NodeJS.ProcessEnv;
   /** A logger to use instead of the default stdout one (tests capture lines with it). */
   logger?: Logger;
@@ -36,7 +41,10 @@ export interface RunningProxy {
   events: EventBus;
   /** Loads the config again and swaps it in; a broken config keeps the running one. */
   reload(): Promise<ReloadResult>;
-  /** Stops accepting, lets open responses finish, runs plugins' `close`, closes upstream pools. */
+  /**
+   * Stops accepting (after the drain period, which a second call cuts short), lets open responses
+   * finish, runs plugins' `close`, closes upstream pools.
+   */
   close(): Promise<void>;
 }
 
@@ -77,6 +85,7 @@ export async function startProxy(
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
+  let skipDrain: (() => void) | undefined;
   return {
     url: `http://${shown}:${address.port}`,
     get runtime() {
@@ -85,8 +94,15 @@ export async function startProxy(
     server,
     events,
     reload: () => generations.reload(),
-    close: () =>
-      (closing ??= (async () => {
+    close: () => {
+      // A second call while draining means "now", like a second Ctrl-C.
+      skipDrain?.();
+      return (closing ??= (async () => {
+        // `/health?ready` fails from now on: a load balancer stops sending before the port closes.
+        generations.runtime.health.draining = true;
+        const drainMs = options.drainMs ?? (Number(generations.runtime.env.CCPROXY_DRAIN_MS) || 0);
+        if (drainMs > 0)
+          await Promise.race([delay(drainMs), new Promise<void>((r) => (skipDrain = r))]);
         watcher?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -102,6 +118,7 @@ export async function startProxy(
         await shutdown;
         await closeUpstreams();
         log.flush();
-      })()),
+      })());
+    },
   };
 }

@@ -213,6 +213,8 @@ function newGuard(ctx: ProxyContext, label: string, final: boolean): StreamGuard
     model: ctx.requestedModel,
     usage: final ? ctx.usage : undefined,
     onStop: final ? (reason) => (ctx.stopReason = reason) : undefined,
+    // A provider's own guard: its repairs are the upstream's fault, counted per request.
+    stats: final ? undefined : ctx,
   });
 }
 

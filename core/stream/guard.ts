@@ -17,6 +17,8 @@ export interface GuardOptions {
   /** Receives `message_start` and `message_delta` usage, so totals need no second pass. */
   usage?: Usage;
   onStop?: (reason: StopReason) => void;
+  /** Counts this stream once in `repairs` if it needed a repair (the metrics read it). */
+  stats?: { repairs: number };
 }
 
 const NO_BLOCK = -1;
@@ -191,6 +193,7 @@ export class StreamGuard {
   private repair(what: string, event?: StreamEvent): void {
     // One line per stream is enough to find the culprit; a loop of violations must not flood.
     if (this.repairs++ > 0) return;
+    if (this.options.stats) this.options.stats.repairs++;
     this.options.log.warn(
       { source: this.options.source, event: event?.type },
       `stream repaired: ${what}`,
