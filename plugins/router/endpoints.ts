@@ -21,6 +21,18 @@ export interface EndpointDeps {
   store(): SharedState;
 }
 
+/** Each provider's breaker as a caller would meet it now (providers without one are left out). */
+export interface BreakerStates {
+  states(): Promise<Record<string, BreakerMode>>;
+}
+
+declare module '../../core/index.ts' {
+  interface ProxyServices {
+    /** Provided by the router: read by `/metrics` and the admin API's provider list. */
+    breakers: BreakerStates;
+  }
+}
+
 /** One provider as `GET /health` shows it; the error detail only to a loopback caller. */
 export interface ProviderHealth {
   breaker: BreakerMode | 'off';
@@ -29,24 +41,35 @@ export interface ProviderHealth {
 }
 
 /**
- * `GET /health` (each provider's breaker, replacing the core's bare answer) and
- * `POST /api/route/explain` (which rule a request body meets, without calling any upstream).
+ * The providers' part of `GET /health` (each provider's breaker: degraded while one is open,
+ * unavailable while all are) and `POST /api/route/explain` (which rule a request body meets,
+ * without calling any upstream).
  */
 export function serveEndpoints(app: ProxyApp, deps: EndpointDeps): void {
-  app.http.get('/health', async (http) => {
-    const detail = isLoopback(http.req.socket.remoteAddress ?? '');
+  app.provide('breakers', {
+    async states() {
+      const modes: Record<string, BreakerMode> = {};
+      for (const name of app.providers.keys()) {
+        const { breaker } = await providerHealth(deps, name, false);
+        if (breaker !== 'off') modes[name] = breaker;
+      }
+      return modes;
+    },
+  });
+  app.addHealthCheck('providers', async (detail) => {
     const providers: Record<string, ProviderHealth> = {};
-    let healthy = true;
+    let open = 0;
+    let tripped = 0;
     for (const name of app.providers.keys()) {
       const health = await providerHealth(deps, name, detail).catch(() => null);
-      if (!health) {
-        http.body = { status: 'degraded', store: `${deps.store().kind} unreachable` };
-        return;
-      }
-      healthy &&= health.breaker === 'closed' || health.breaker === 'off';
+      if (!health) return { status: 'degraded', store: `${deps.store().kind} unreachable` };
+      if (health.breaker === 'open') open++;
+      if (health.breaker === 'open' || health.breaker === 'half-open') tripped++;
       providers[name] = health;
     }
-    http.body = { status: healthy ? 'ok' : 'degraded', store: deps.store().kind, providers };
+    // Half-open still admits probes: degraded. Every breaker open: nothing can be served.
+    const status = open === app.providers.size ? 'unavailable' : tripped > 0 ? 'degraded' : 'ok';
+    return { status, store: deps.store().kind, providers };
   });
 
   app.http.post('/api/route/explain', async (http) => {

@@ -37,6 +37,10 @@ export interface Resilience {
 export interface AttemptRecord {
   target: string;
   error?: string;
+  /** `performance.now()` when the attempt began (or was refused without a call). */
+  start: number;
+  /** Milliseconds until it failed or its answer ended; 0 for a refusal. */
+  durationMs: number;
 }
 
 /**
@@ -72,7 +76,13 @@ export async function* serve(
         const refused = await admit(ctx, target, r);
         if (refused) {
           refusal = refused;
-          attempts.push({ target: formatTarget(target), error: refused.message });
+          const now = performance.now();
+          attempts.push({
+            target: formatTarget(target),
+            error: refused.message,
+            start: now,
+            durationMs: 0,
+          });
           continue;
         }
         called = true;
@@ -80,6 +90,7 @@ export async function* serve(
         // The log line says a fallback served; the response header names which.
         ctx.route = target === targets[0] ? rule : `${rule}+fallback`;
         const request = sent ? seam!.continuation(original) : undefined;
+        const start = performance.now();
         if (request)
           ctx.log.warn(
             { seam: seam!.seams, at: seam!.sentChars, to: formatTarget(target) },
@@ -89,7 +100,7 @@ export async function* serve(
           for await (const event of attempt(ctx, next, request, r)) {
             if (event.type === 'error') throw eventError(event);
             // Recorded before the last event goes out: the outer guard stops pulling after it.
-            if (event.type === 'message_stop') await succeeded(ctx, r, target);
+            if (event.type === 'message_stop') await succeeded(ctx, r, target, start);
             if (seam) {
               const out = request ? sewn(seam, event) : [event];
               for (const each of out) {
@@ -105,7 +116,8 @@ export async function* serve(
           return;
         } catch (error) {
           const e = asProxyError(error);
-          attempts.push({ target: formatTarget(target), error: e.message });
+          const durationMs = performance.now() - start;
+          attempts.push({ target: formatTarget(target), error: e.message, start, durationMs });
           if (ctx.signal.aborted) throw e;
           if (countsAgainstProvider(e)) await record(ctx, r, target, e.message);
           if (!isRetryable(e) || (sent && !seam?.canResume)) throw e;
@@ -172,8 +184,14 @@ async function admit(ctx: ProxyContext, target: Target, r: Resilience): Promise<
   return null;
 }
 
-async function succeeded(ctx: ProxyContext, r: Resilience, target: Target): Promise<void> {
-  ctx.state.router!.attempts.push({ target: formatTarget(target) });
+async function succeeded(
+  ctx: ProxyContext,
+  r: Resilience,
+  target: Target,
+  start: number,
+): Promise<void> {
+  const durationMs = performance.now() - start;
+  ctx.state.router!.attempts.push({ target: formatTarget(target), start, durationMs });
   await record(ctx, r, target, null);
 }
 

@@ -47,7 +47,9 @@ test('the breaker opens after N failures, rejects fast with 529, probes after th
   assert.equal(refused.headers.get('retry-after'), '30');
   assert.equal(a.requests.length, 3, 'an open breaker does not call the provider');
   const open = await health(url);
-  assert.equal(open.status, 'degraded');
+  // Its only provider refuses every request: the server cannot serve (503, for monitors).
+  assert.equal(open.status, 'unavailable');
+  assert.equal((await fetch(`${url}/health`)).status, 503);
   assert.equal(open.providers.a?.breaker, 'open');
   assert.match(open.providers.a?.lastError?.message ?? '', /disk on fire/);
 
