@@ -35,3 +35,5 @@ export {
   openaiResponses,
   type OpenAIResponsesOptions,
 } from './providers/openai-responses/index.ts';
+export { metrics, type MetricsOptions } from './metrics/index.ts';
+export { tracing, type TracingOptions } from './tracing/index.ts';
