@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import type { StartFlags } from './commands/start.ts';
 import { withServerFlags, type ServerFlags } from './options.ts';
 import { version } from './version.ts';
 
@@ -22,9 +23,33 @@ export function program(): Command {
     })
     .addHelpText('after', '\nThen: ANTHROPIC_BASE_URL=http://127.0.0.1:3456 claude\n');
 
-  withServerFlags(cli.command('start').description('run the proxy in the foreground')).action(
-    async (flags: ServerFlags) => (await import('./commands/start.ts')).start(flags),
-  );
+  withServerFlags(
+    cli
+      .command('start')
+      .description('run the proxy in the foreground, or in the background with -d')
+      .option('-d, --daemon', 'in the background; returns once /health answers'),
+  )
+    .addOption(new Option('--background <owner>').choices(['start', 'code']).hideHelp())
+    .action(async (flags: StartFlags) => (await import('./commands/start.ts')).start(flags));
+
+  cli
+    .command('stop')
+    .description('stop the background server; open streams finish first (up to 30 s)')
+    .action(async () => (await import('./commands/stop.ts')).stop());
+
+  withServerFlags(
+    cli
+      .command('restart')
+      .description('stop the background server and start it again, with its flags or new ones'),
+  ).action(async (flags: ServerFlags) => (await import('./commands/restart.ts')).restart(flags));
+
+  cli
+    .command('status')
+    .description("the server's pid, URL, uptime, version, providers and today's requests and cost")
+    .option('--json', 'as JSON')
+    .action(async (flags: { json?: boolean }) =>
+      (await import('./commands/status.ts')).status(flags),
+    );
 
   withServerFlags(
     cli

@@ -1,28 +1,106 @@
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import pino from 'pino';
+import type { RunningProxy } from '../../core/index.ts';
+import { rotate, startBackground, startedMessage } from '../background.ts';
+import { homePaths, type HomePaths } from '../home.ts';
+import { withLock } from '../lock.ts';
 import { loadServerConfig, type ServerFlags } from '../options.ts';
+import { readServer, removeServer, writeServer, type ServerOwner } from '../server-record.ts';
 import { version } from '../version.ts';
 
-/** `ccproxy [start]`: the server in the foreground; SIGINT/SIGTERM let open streams finish. */
-export async function start(flags: ServerFlags): Promise<void> {
+export interface StartFlags extends ServerFlags {
+  /** `start -d`: in the background, returning once `/health` answers. */
+  daemon?: boolean;
+  /** Internal: this process is the background server, started by `start -d` or `code`. */
+  background?: ServerOwner;
+}
+
+/** `ccproxy [start]`: the server in the foreground, or with `-d` in the background. */
+export async function start(flags: StartFlags): Promise<void> {
+  const paths = homePaths();
+  if (flags.daemon) return daemon(paths, flags);
+  return serve(paths, flags, flags.background ?? 'foreground');
+}
+
+async function daemon(paths: HomePaths, flags: ServerFlags): Promise<void> {
+  await withLock(paths.lockFile, async () => {
+    const current = readServer(paths);
+    if (current.state === 'running') {
+      const { pid, url } = current.record;
+      process.stderr.write(`ccproxy is already running: ${url} (pid ${pid})\n`);
+      return;
+    }
+    const record = await startBackground(paths, flags, 'start');
+    process.stdout.write(startedMessage(record));
+  });
+}
+
+/** Background logs rotate past this size; `KEPT_LOGS` old ones are kept. */
+const LOG_MAX_BYTES = 10 * 1024 * 1024;
+
+async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): Promise<void> {
   const config = await loadServerConfig(flags, 'start');
-  const [{ startProxy }, { banner }] = await Promise.all([
+  const [{ startProxy }, { banner }, { createLogger }] = await Promise.all([
     import('../../core/index.ts'),
     import('../banner.ts'),
+    import('../../core/log.ts'),
   ]);
+  const background = owner !== 'foreground';
+  // A background server writes its own log file, so that it can reopen it after a rotation.
+  const destination = background
+    ? pino.destination({ dest: paths.logFile, append: true, sync: false, mkdir: true })
+    : undefined;
+  // Ready before anything may exit: pino cannot flush a file it has not opened yet.
+  if (destination) await once(destination, 'ready');
+  const logger = createLogger({ level: config.logLevel, destination });
   // The config file and the .env in the working directory are watched: a save reloads them.
   const watch = [config.file, resolve('.env')].filter((file) => file !== null);
   const reload = () => loadServerConfig(flags, 'start');
-  const proxy = await startProxy(config, { loadConfig: reload, watch });
+  const proxy = await startProxy(config, { logger, loadConfig: reload, watch });
   process.stderr.write(banner(proxy, version));
+  // A second foreground server (another port) leaves the first one's PID file alone.
+  const recorded = background || readServer(paths).state !== 'running';
+  if (recorded) {
+    writeServer(paths, {
+      pid: process.pid,
+      url: proxy.url,
+      startedAt: new Date().toISOString(),
+      version,
+      owner,
+      config: config.file,
+      ...(background ? { log: paths.logFile } : {}),
+      flags: { ...flags, config: config.file ?? undefined },
+    });
+  }
+  if (destination) {
+    setInterval(() => {
+      if ((statSync(paths.logFile, { throwIfNoEntry: false })?.size ?? 0) < LOG_MAX_BYTES) return;
+      rotate(paths.logFile);
+      destination.reopen();
+    }, 30_000).unref();
+  }
+  const stop = stopOnSignals(proxy, () => recorded && removeServer(paths, process.pid));
+  // Tell `start -d` (or `code`) that it listens; it then checks /health itself.
+  if (process.send) process.send({ url: proxy.url }, () => process.disconnect?.());
+  return stop;
+}
+
+/** SIGINT/SIGTERM: open streams finish (up to 30 s), then exit 0; a second Ctrl-C exits at once. */
+function stopOnSignals(proxy: RunningProxy, cleanup: () => void): void {
   let stopping = false;
   const stop = (signal: string) => {
-    // A second Ctrl-C means "now": do not wait for open streams.
     if (stopping) process.exit(130);
     stopping = true;
     proxy.runtime.log.info({ signal }, 'shutting down');
     proxy.close().then(
-      () => process.exit(0),
+      () => {
+        cleanup();
+        process.exit(0);
+      },
       (error: unknown) => {
+        cleanup();
         process.stderr.write(`ccproxy: shutdown failed: ${String(error)}\n`);
         process.exit(1);
       },

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
+import { isAlive } from '../../cli/process.ts';
 
 /** The repository root, for the bin and for configs that import the repo by file URL. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -107,3 +108,28 @@ export const openaiEnv = (upstream: string) => ({
   OPENAI_BASE_URL: `${upstream}/v1`,
   PORT: '0',
 });
+
+/** The PID file a background server wrote under `home`'s `.ccproxy`, or undefined. */
+export function pidFile(home: string): { pid: number; url: string; owner: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(home, '.ccproxy', 'server.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` still runs (a zombie does not). */
+export const alive = isAlive;
+
+/** Kills, at the end of the test, whatever background server `home`'s PID file names. */
+export function killBackgroundAfter(t: TestContext, home: string): void {
+  t.after(() => {
+    const record = pidFile(home);
+    if (record && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+  });
+}
+
+/** Resolves once `pid` has exited (polled: it is not our child, so no exit event reaches us). */
+export async function exitOf(pid: number): Promise<void> {
+  while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
