@@ -32,6 +32,20 @@ export function program(): Command {
     .addOption(new Option('--background <owner>').choices(['start', 'code']).hideHelp())
     .action(async (flags: StartFlags) => (await import('./commands/start.ts')).start(flags));
 
+  withServerFlags(
+    cli
+      .command('code')
+      .description(
+        'run Claude Code through ccproxy, starting a background server if none runs; its exit code is passed through',
+      )
+      .argument('[claude args...]', "Claude Code's arguments (after -- if they clash with ours)")
+      .allowUnknownOption()
+      .passThroughOptions(),
+    false,
+  ).action(async (args: string[], flags: ServerFlags) =>
+    (await import('./commands/code.ts')).code(args, flags),
+  );
+
   cli
     .command('stop')
     .description('stop the background server; open streams finish first (up to 30 s)')

@@ -7,6 +7,7 @@ import { rotate, startBackground, startedMessage } from '../background.ts';
 import { homePaths, type HomePaths } from '../home.ts';
 import { withLock } from '../lock.ts';
 import { loadServerConfig, type ServerFlags } from '../options.ts';
+import { liveLeases } from '../leases.ts';
 import { readServer, removeServer, writeServer, type ServerOwner } from '../server-record.ts';
 import { version } from '../version.ts';
 
@@ -81,31 +82,64 @@ async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): 
       destination.reopen();
     }, 30_000).unref();
   }
-  const stop = stopOnSignals(proxy, () => recorded && removeServer(paths, process.pid));
+  const shutdown = shutdownOnSignals(proxy, () => recorded && removeServer(paths, process.pid));
+  if (owner === 'code') watchLeases(paths, shutdown);
   // Tell `start -d` (or `code`) that it listens; it then checks /health itself.
   if (process.send) process.send({ url: proxy.url }, () => process.disconnect?.());
-  return stop;
 }
 
-/** SIGINT/SIGTERM: open streams finish (up to 30 s), then exit 0; a second Ctrl-C exits at once. */
-function stopOnSignals(proxy: RunningProxy, cleanup: () => void): void {
-  let stopping = false;
-  const stop = (signal: string) => {
+/** How often a server started by `code` looks for live `code` sessions. */
+const LEASE_CHECK_MS = 2000;
+
+/**
+ * A server started by `code` stops once no `code` session holds a lease: the last session stops it
+ * when it ends, and this check covers sessions that were killed before they could.
+ */
+function watchLeases(paths: HomePaths, shutdown: (reason: string) => Promise<void>): void {
+  const timer = setInterval(() => {
+    if (liveLeases(paths).length > 0) return;
+    // Under the lock, so that a `code` session starting now either sees this server gone or
+    // has its lease seen here.
+    void withLock(paths.lockFile, async () => {
+      if (liveLeases(paths).length > 0) return false;
+      clearInterval(timer);
+      removeServer(paths, process.pid);
+      await shutdown('no ccproxy code session is left');
+      return true;
+    }).then((stopped) => stopped && process.exit(0));
+  }, LEASE_CHECK_MS);
+  timer.unref();
+}
+
+/**
+ * SIGINT/SIGTERM: open streams finish (up to 30 s), then exit 0; a second Ctrl-C exits at once.
+ * Returns the same graceful shutdown for other reasons to stop.
+ */
+function shutdownOnSignals(
+  proxy: RunningProxy,
+  cleanup: () => void,
+): (reason: string) => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      proxy.runtime.log.info({ reason }, 'shutting down');
+      try {
+        await proxy.close();
+      } finally {
+        cleanup();
+      }
+    })());
+  const onSignal = (signal: string) => {
     if (stopping) process.exit(130);
-    stopping = true;
-    proxy.runtime.log.info({ signal }, 'shutting down');
-    proxy.close().then(
-      () => {
-        cleanup();
-        process.exit(0);
-      },
+    shutdown(signal).then(
+      () => process.exit(0),
       (error: unknown) => {
-        cleanup();
         process.stderr.write(`ccproxy: shutdown failed: ${String(error)}\n`);
         process.exit(1);
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return shutdown;
 }

@@ -7,23 +7,13 @@ import { test } from 'node:test';
 import { user } from '../helpers/proxy.ts';
 import { replyJson, scriptedUpstream, sseData } from '../helpers/upstream.ts';
 import { chunk, completion } from '../providers/openai/helpers.ts';
-import {
-  alive,
-  clientFor,
-  exitOf,
-  killBackgroundAfter,
-  openaiEnv,
-  pidFile,
-  runToExit,
-  tempDir,
-} from './helpers.ts';
+import { alive, clientFor, exitOf, openaiEnv, pidFile, runToExit, serverHome } from './helpers.ts';
 
 test('start -d returns once the server answers; status shows it; stop stops it', async (t) => {
   const upstream = await scriptedUpstream(t, (_req, res) =>
     replyJson(res, 200, completion({ role: 'assistant', content: 'hello from upstream' })),
   );
-  const home = tempDir(t);
-  killBackgroundAfter(t, home);
+  const home = serverHome(t);
   const env = openaiEnv(upstream.url);
 
   const started = await runToExit(t, { args: ['start', '-d'], cwd: home, env });
@@ -68,8 +58,7 @@ test('start -d returns once the server answers; status shows it; stop stops it',
 });
 
 test('a PID file whose process is gone is reported as stale and replaced by start -d', async (t) => {
-  const home = tempDir(t);
-  killBackgroundAfter(t, home);
+  const home = serverHome(t);
   const env = openaiEnv('http://127.0.0.1:9');
   const gone = spawnSync(process.execPath, ['-e', '0']).pid;
   mkdirSync(join(home, '.ccproxy'));
@@ -93,8 +82,7 @@ test('start -d fails with the reason and the log path when the server cannot sta
   t.after(() => taken.close());
   await new Promise((resolve) => taken.once('listening', resolve));
   const port = (taken.address() as { port: number }).port;
-  const home = tempDir(t);
-  killBackgroundAfter(t, home);
+  const home = serverHome(t);
 
   const started = await runToExit(t, {
     args: ['start', '-d', '--port', String(port)],
@@ -120,8 +108,7 @@ test('stop lets an open stream finish before the server exits', async (t) => {
     await released;
     res.end(sseData(chunk({ content: 'second half' }, 'stop')) + 'data: [DONE]\n\n');
   });
-  const home = tempDir(t);
-  killBackgroundAfter(t, home);
+  const home = serverHome(t);
   const env = openaiEnv(upstream.url);
   await runToExit(t, { args: ['start', '-d'], cwd: home, env });
   const { url, pid } = pidFile(home)!;

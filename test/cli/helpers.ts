@@ -121,12 +121,18 @@ export function pidFile(home: string): { pid: number; url: string; owner: string
 /** Whether `pid` still runs (a zombie does not). */
 export const alive = isAlive;
 
-/** Kills, at the end of the test, whatever background server `home`'s PID file names. */
-export function killBackgroundAfter(t: TestContext, home: string): void {
+/**
+ * A fresh HOME for commands that start background servers: at the end of the test, whatever server
+ * its PID file names is killed, then the folder is removed.
+ */
+export function serverHome(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ccproxy-cli-'));
   t.after(() => {
-    const record = pidFile(home);
+    const record = pidFile(dir);
     if (record && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
+  return dir;
 }
 
 /** Resolves once `pid` has exited (polled: it is not our child, so no exit event reaches us). */
