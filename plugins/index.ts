@@ -28,6 +28,7 @@ export {
 } from './web-search/index.ts';
 export { admin, adminGuard, type AdminGuard, type AdminOptions } from './admin/index.ts';
 export { envPreset } from './env/index.ts';
+export { ui, type UiOptions } from './ui/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
 export { gemini, type GeminiOptions } from './providers/gemini/index.ts';

@@ -1,0 +1,78 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+/** Series over shared time buckets: `x` in seconds, one `values` array per named series. */
+export interface ChartData {
+  x: number[];
+  series: Array<{ name: string; values: Array<number | null> }>;
+}
+
+// Distinguishable on light and dark backgrounds.
+const PALETTE = ['#4c7bd9', '#e07b39', '#3aa676', '#c94f7c', '#8a63d2', '#b8a02a', '#2a9fb8'];
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+function options(data: ChartData, width: number, format: (value: number) => string): uPlot.Options {
+  const ink = cssVar('--muted');
+  const grid = cssVar('--line');
+  const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
+    stroke: ink,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    ...(values ? { values } : {}),
+  });
+  return {
+    width,
+    height: 220,
+    legend: { show: true },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: true } },
+    axes: [axis(), axis((_u, splits) => splits.map((value) => format(value)))],
+    series: [
+      {},
+      ...data.series.map((series, i) => ({
+        label: series.name,
+        stroke: PALETTE[i % PALETTE.length],
+        width: 2,
+        points: { show: data.x.length < 40 },
+        value: (_u: uPlot, value: number | null) => (value === null ? '–' : format(value)),
+      })),
+    ],
+  };
+}
+
+/** A time-series chart (uPlot on a canvas: series names reach the page only as text). */
+export function Chart(props: { title: string; data: ChartData; format: (v: number) => string }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const aligned: uPlot.AlignedData = [props.data.x, ...props.data.series.map((s) => s.values)];
+    const plot = new uPlot(
+      options(props.data, element.clientWidth, props.format),
+      aligned,
+      element,
+    );
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: element.clientWidth, height: 220 }),
+    );
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [props.data, props.format]);
+  return (
+    <figure class="chart card">
+      <figcaption>{props.title}</figcaption>
+      {props.data.x.length === 0 ? (
+        <p class="muted">No requests in this range.</p>
+      ) : (
+        <div ref={box} />
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,82 @@
+import { money, ms, tokens, when } from '../format.ts';
+import { href } from '../route.ts';
+import type { RequestRow } from '../types.ts';
+
+/** `opus-4 → openai,gpt-4o` when the model was routed elsewhere. */
+export function routed(row: RequestRow): string {
+  const target = `${row.provider},${row.model}`;
+  return row.requested_model && row.requested_model !== row.model
+    ? `${row.requested_model} → ${target}`
+    : target;
+}
+
+export const failed = (row: RequestRow) => row.status >= 400 || Boolean(row.error_type);
+
+/** Request rows, each linking to its view. */
+export function RequestTable({
+  rows,
+  showSession = true,
+}: {
+  rows: RequestRow[];
+  showSession?: boolean;
+}) {
+  return (
+    <div class="scroll">
+      <table class="requests">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            {showSession && <th scope="col">Session</th>}
+            <th scope="col">Model</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">
+              Tokens in / out
+            </th>
+            <th scope="col" class="num">
+              Cost
+            </th>
+            <th scope="col" class="num">
+              Duration
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr class={failed(row) ? 'failed' : undefined}>
+              <td>
+                <a href={href('requests', [row.id])}>{when(row.time)}</a>
+              </td>
+              {showSession && (
+                <td>
+                  {row.session_id ? (
+                    <a
+                      href={href('requests', [], { session: row.session_id })}
+                      title={row.session_id}
+                    >
+                      {row.session_id.slice(0, 8)}
+                    </a>
+                  ) : (
+                    <span class="muted">–</span>
+                  )}
+                </td>
+              )}
+              <td class="model">{routed(row)}</td>
+              <td>
+                {row.status}
+                {row.error_type ? ` ${row.error_type}` : ''}
+              </td>
+              <td class="num">
+                {tokens(
+                  row.input_tokens + row.cache_read_input_tokens + row.cache_creation_input_tokens,
+                )}{' '}
+                / {tokens(row.output_tokens)}
+              </td>
+              <td class="num">{money(row.cost_usd)}</td>
+              <td class="num">{ms(row.duration_ms)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from 'preact/hooks';
+import { ApiError, request } from '../api.ts';
+import { ErrorBox } from '../components/error-box.tsx';
+import type { ProviderInfo } from '../types.ts';
+
+const KINDS = ['openai', 'anthropic', 'gemini', 'openai-responses'] as const;
+
+/** A JSON object typed into a textarea, or a message saying what is wrong with it. */
+function parseObject(text: string, what: string): Record<string, unknown> | undefined {
+  if (!text.trim()) return undefined;
+  const value: unknown = JSON.parse(text);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${what}: expected a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+const pretty = (value: unknown) => (value ? JSON.stringify(value, null, 2) : '');
+
+/**
+ * Adds (`POST /api/providers`) or edits (`PUT /api/providers/{name}`) a runtime provider. The key
+ * field is empty when editing: left empty, the stored key stays.
+ */
+export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => void }) {
+  const old = props.existing;
+  const [name, setName] = useState(old?.name ?? '');
+  const [kind, setKind] = useState(old?.kind ?? 'openai');
+  const [baseUrl, setBaseUrl] = useState(old?.base_url ?? '');
+  const [apiKey, setApiKey] = useState('');
+  const [models, setModels] = useState(old?.models?.join(', ') ?? '');
+  const [headers, setHeaders] = useState(pretty(old?.overrides?.headers ?? old?.headers));
+  const [body, setBody] = useState(pretty(old?.overrides?.body));
+  const [error, setError] = useState<ApiError | undefined>();
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const overrides = {
+        headers: parseObject(headers, 'Header overrides'),
+        body: parseObject(body, 'Body overrides'),
+      };
+      const provider = {
+        name,
+        kind,
+        baseUrl: baseUrl || undefined,
+        apiKey: apiKey || undefined,
+        models: models
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean),
+        overrides: overrides.headers || overrides.body ? overrides : undefined,
+      };
+      if (old) await request('PUT', `/api/providers/${encodeURIComponent(old.name)}`, provider);
+      else await request('POST', '/api/providers', provider);
+      props.onSaved();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(0, 'invalid', (e as Error).message));
+    }
+  };
+  return (
+    <form class="provider-form" onSubmit={(event) => void save(event)}>
+      <label>
+        Name
+        <input
+          required
+          value={name}
+          disabled={Boolean(old)}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        Kind
+        <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+          {KINDS.map((k) => (
+            <option value={k}>{k}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Base URL
+        <input
+          type="url"
+          value={baseUrl}
+          placeholder="https://api.openai.com/v1"
+          onInput={(e) => setBaseUrl(e.currentTarget.value)}
+        />
+      </label>
+      <label>
+        API key
+        <input
+          type="password"
+          autocomplete="off"
+          value={apiKey}
+          placeholder={old ? 'unchanged' : 'none: the client key is passed through'}
+          onInput={(e) => setApiKey(e.currentTarget.value)}
+        />
+      </label>
+      <label class="wide">
+        Models (comma separated)
+        <input value={models} onInput={(e) => setModels(e.currentTarget.value)} />
+      </label>
+      <label class="wide">
+        Header overrides (JSON)
+        <textarea
+          rows={3}
+          value={headers}
+          placeholder='{ "user-agent": "…" }'
+          onInput={(e) => setHeaders(e.currentTarget.value)}
+        />
+      </label>
+      <label class="wide">
+        Body overrides (JSON, merged into each request)
+        <textarea
+          rows={3}
+          value={body}
+          placeholder='{ "temperature": 0.2 }'
+          onInput={(e) => setBody(e.currentTarget.value)}
+        />
+      </label>
+      <div class="form-end wide">
+        <button type="submit">{old ? 'Save' : 'Add'}</button>
+      </div>
+      <ErrorBox error={error} />
+    </form>
+  );
+}
