@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProxyError } from '../errors.ts';
-import { UpstreamBody, abortError } from './upstream-body.ts';
+import { UPSTREAM_BODY_LIMIT_BYTES, UpstreamBody, abortError } from './upstream-body.ts';
 
 export { UpstreamBody };
 
@@ -88,7 +88,8 @@ export function callUpstream(call: UpstreamCall, provider: string): Promise<Upst
           if (signal.aborted) c.abort(abortError());
         },
         onResponseStart(c, statusCode, headers) {
-          body = new UpstreamBody(c);
+          const stream = /^text\/event-stream/i.test(String(headers['content-type'] ?? ''));
+          body = new UpstreamBody(c, stream ? Infinity : UPSTREAM_BODY_LIMIT_BYTES, provider);
           resolve({ statusCode, headers, body });
         },
         onResponseData: (_c, chunk) => body?.push(chunk),

@@ -1,7 +1,14 @@
 import type { Dispatcher } from 'undici';
+import { ProxyError } from '../errors.ts';
 
 /** Bytes queued unread before the upstream socket is paused (backpressure to the upstream). */
 const HIGH_WATER = 256 * 1024;
+
+/**
+ * The most a whole (non-streamed) upstream answer may hold: an upstream sending more fails the
+ * attempt rather than the process (a 200 MB answer once peaked at 1.3 GB of memory).
+ */
+export const UPSTREAM_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * An upstream response body fed by an undici dispatch handler: read it whole (`text`, `json`),
@@ -15,25 +22,50 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   private ended = false;
   private failure: Error | null = null;
   private discard = false;
+  private received = 0;
   /** The reader waiting for the next chunk or the end. */
   private wake: (() => void) | null = null;
   private readonly controller: Dispatcher.DispatchController;
+  private readonly limit: number;
+  private readonly label: string;
 
-  constructor(controller: Dispatcher.DispatchController) {
+  /**
+   * `limit`: the most bytes the whole body may hold (`Infinity` for a stream, whose events are
+   * bounded by the SSE parser instead); `label` names the provider in the error past it.
+   */
+  constructor(controller: Dispatcher.DispatchController, limit = Infinity, label = 'upstream') {
     this.controller = controller;
+    this.limit = limit;
+    this.label = label;
   }
 
   /** The dispatch handler's side: a chunk arrived. */
   push(chunk: Buffer): void {
-    if (this.discard) return;
+    if (this.discard || this.ended) return;
+    this.received += chunk.length;
+    if (this.received > this.limit) return this.overflow();
     this.queue.push(chunk);
     this.queued += chunk.length;
     if (this.queued > HIGH_WATER && !this.controller.paused) this.controller.pause();
     this.notify();
   }
 
+  private overflow(): void {
+    const mb = Math.round(this.limit / 1024 / 1024);
+    const error = new ProxyError(
+      'api_error',
+      502,
+      `${this.label}: the upstream's answer exceeds ${mb} MB`,
+    );
+    this.queue = [];
+    this.queued = 0;
+    this.finish(error);
+    this.controller.abort(error);
+  }
+
   /** The dispatch handler's side: the body ended, or failed with `error`. */
   finish(error: Error | null): void {
+    if (this.ended) return;
     this.ended = true;
     this.failure = error;
     this.notify();

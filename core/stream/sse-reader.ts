@@ -1,3 +1,11 @@
+import { ProxyError } from '../errors.ts';
+
+/**
+ * The longest line, and the longest event's data, the parser holds (in characters): an upstream
+ * that never sends a line end would otherwise grow one string until V8 gives up.
+ */
+export const SSE_EVENT_LIMIT = 16 * 1024 * 1024;
+
 /** One server-sent event: its `event:` name (`''` when absent) and its joined `data:` lines. */
 export interface SseMessage {
   event: string;
@@ -17,6 +25,12 @@ export class SseParser {
   private event = '';
   private data: string | null = null;
   private decoder: TextDecoder | null = null;
+  private readonly label: string;
+
+  /** `label` names the provider in the error an oversized line or event fails with. */
+  constructor(label = 'upstream') {
+    this.label = label;
+  }
 
   /** Feeds raw UTF-8 bytes; a character split between two chunks is decoded once whole. */
   feedBytes(bytes: Uint8Array, out: SseMessage[]): void {
@@ -42,6 +56,17 @@ export class SseParser {
       this.line(line, out);
     }
     if (start < text.length) this.rest = start === 0 ? this.rest + text : text.slice(start);
+    if (this.rest.length > SSE_EVENT_LIMIT) this.tooLarge();
+  }
+
+  private tooLarge(): never {
+    this.rest = '';
+    this.data = null;
+    throw new ProxyError(
+      'api_error',
+      502,
+      `${this.label}: the upstream sent an event over ${SSE_EVENT_LIMIT / 1024 / 1024} MB`,
+    );
   }
 
   /** At end of input: an event without its closing blank line still counts (Gemini ends so). */
@@ -65,16 +90,19 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.data = this.data === null ? value : `${this.data}\n${value}`;
-    else if (field === 'event') this.event = value;
+    if (field === 'data') {
+      this.data = this.data === null ? value : `${this.data}\n${value}`;
+      if (this.data.length > SSE_EVENT_LIMIT) this.tooLarge();
+    } else if (field === 'event') this.event = value;
   }
 }
 
 /** Reads an upstream body as server-sent events. */
 export async function* readSse(
   body: AsyncIterable<Uint8Array | string>,
+  label?: string,
 ): AsyncGenerator<SseMessage> {
-  const parser = new SseParser();
+  const parser = new SseParser(label);
   const out: SseMessage[] = [];
   for await (const chunk of body) {
     if (typeof chunk === 'string') parser.feed(chunk, out);

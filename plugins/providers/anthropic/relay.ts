@@ -93,7 +93,7 @@ async function* tapSse(
   label: string,
   rename: string | null,
 ): AsyncGenerator<Uint8Array> {
-  const parser = new SseParser();
+  const parser = new SseParser(label);
   const messages: SseMessage[] = [];
   const out: StreamEvent[] = [];
   const watch = () => {

@@ -179,7 +179,7 @@ async function* send(
     out.length = 0;
     // Upstream SSE → events, as each chunk arrives (B7), in this generator rather than a nested
     // one: one async step per event fewer. A transport failure becomes an `error` event (E9).
-    const parser = new SseParser();
+    const parser = new SseParser(adapter.name);
     const messages: SseMessage[] = [];
     const chunks = response.body.iterator({ destroyOnReturn: false }); // `release` decides
     try {

@@ -88,7 +88,7 @@ export async function* readSseJson(
   response: UpstreamResponse,
   provider: string,
 ): AsyncGenerator<{ event: string; data: unknown }> {
-  const parser = new SseParser();
+  const parser = new SseParser(provider);
   const messages: SseMessage[] = [];
   const chunks = response.body[Symbol.asyncIterator]();
   for (let done = false; !done;) {
