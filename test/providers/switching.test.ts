@@ -336,9 +336,14 @@ function checkResponses(requests: RecordedRequest[]) {
   const calls = input.filter((i) => i.type === 'function_call').map((i) => i.call_id);
   const outputs = input.filter((i) => i.type === 'function_call_output').map((i) => i.call_id);
   assert.deepEqual(outputs, calls);
+  // After turns on other providers, its own reasoning replays with the id the API requires.
   assert.deepEqual(
-    input.filter((i) => i.type === 'reasoning').map((i) => i.encrypted_content),
-    ['enc1', 'enc2', 'enc3'],
+    input.filter((i) => i.type === 'reasoning').map((i) => [i.id, i.encrypted_content]),
+    [
+      ['rs_1', 'enc1'],
+      ['rs_2', 'enc2'],
+      ['rs_3', 'enc3'],
+    ],
   );
 }
 

@@ -10,6 +10,7 @@ import { systemText } from '../shared/system.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
 import { upstreamToolId } from '../shared/tool-ids.ts';
 import type { InputContent, InputItem, ResponsesRequest } from './types.ts';
+import { readReasoningPayload } from './reasoning.ts';
 
 /** The Responses API refuses a smaller `max_output_tokens`. */
 const MIN_OUTPUT_TOKENS = 16;
@@ -147,11 +148,17 @@ function assistantItems(message: MessageParam, names: ToolNames, items: InputIte
       });
     } else if (block.type === 'thinking') {
       const minted = readSignature(block.signature);
-      if (minted?.kind !== 'responses' || !minted.payload) continue;
+      const replay = minted?.kind === 'responses' ? readReasoningPayload(minted.payload) : null;
+      if (!replay) continue;
       const summary = block.thinking
         ? [{ type: 'summary_text' as const, text: block.thinking }]
         : [];
-      items.push({ type: 'reasoning', summary, encrypted_content: minted.payload });
+      items.push({
+        type: 'reasoning',
+        id: replay.id,
+        summary,
+        encrypted_content: replay.encrypted,
+      });
     }
   }
 }

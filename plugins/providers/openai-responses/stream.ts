@@ -10,6 +10,7 @@ import type { ToolNames } from '../shared/tool-names.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
 import { finalUsage } from '../shared/usage.ts';
 import type { OutputItem, ResponseError, ResponseObject, ResponsesEvent } from './types.ts';
+import { reasoningPayload } from './reasoning.ts';
 
 /** What one Responses answer has produced so far; the caller owns it, one per response. */
 export interface ResponsesStreamState {
@@ -105,7 +106,8 @@ function itemDone(state: ResponsesStreamState, item: OutputItem, out: StreamEven
     state.call = null;
     state.writer.close(out);
   } else if (item.type === 'reasoning') {
-    if (item.encrypted_content) state.writer.seal(out, item.encrypted_content);
+    if (item.encrypted_content && item.id)
+      state.writer.seal(out, reasoningPayload(item.id, item.encrypted_content));
     else state.writer.close(out);
   }
 }

@@ -16,6 +16,7 @@ export type InputItem =
   | { type: 'function_call_output'; call_id: string; output: string | InputContent[] }
   | {
       type: 'reasoning';
+      id: string;
       summary: { type: 'summary_text'; text: string }[];
       encrypted_content: string;
     };

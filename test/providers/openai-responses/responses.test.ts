@@ -93,7 +93,10 @@ test('J2: reasoning summaries → thinking, text → text, argument deltas → i
     Anthropic.ToolUseBlock,
   ];
   assert.equal(thinking.thinking, '**Listing files**\n\nI will run ls.');
-  assert.equal(thinking.signature, mintSignature('responses', ENCRYPTED));
+  assert.equal(
+    thinking.signature,
+    mintSignature('responses', `rs_68af4030baa48193b0b43b4c2a176a1a:${ENCRYPTED}`),
+  );
   assert.equal(text.text, 'Listing the files.');
   assert.equal(call.id, 'call_DF3wZtLnHCaLQv2Hx1fkSJ0e');
   assert.equal(call.name, 'Bash');
@@ -176,7 +179,7 @@ test('J4: without the header, the session in metadata.user_id keys the cache (bo
   assert.equal(a.metadata, undefined);
 });
 
-test('reasoning comes back as a reasoning item with its encrypted content; other thinking is dropped', async (t) => {
+test('reasoning comes back as a reasoning item with its id and encrypted content; other thinking, and reasoning without its id, is dropped', async (t) => {
   const { upstream, client, model } = await setup(t, [
     sse('stream-reasoning-call.sse'),
     sse('stream-incomplete.sse'),
@@ -201,6 +204,8 @@ test('reasoning comes back as a reasoning item with its encrypted content; other
           role: 'assistant',
           content: [
             { type: 'thinking', thinking: 'claude thought', signature: 'EqQBgenuine' },
+            // Minted before reasoning items kept their id: the API rejects a reasoning item without one.
+            { type: 'thinking', thinking: 'old', signature: mintSignature('responses', ENCRYPTED) },
             { type: 'text', text: 'ok' },
           ],
         },
@@ -215,6 +220,7 @@ test('reasoning comes back as a reasoning item with its encrypted content; other
   assert.deepEqual(reasoning, [
     {
       type: 'reasoning',
+      id: 'rs_68af4030baa48193b0b43b4c2a176a1a',
       summary: [{ type: 'summary_text', text: '**Listing files**\n\nI will run ls.' }],
       encrypted_content: ENCRYPTED,
     },
