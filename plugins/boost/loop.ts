@@ -45,8 +45,9 @@ const CLIP = 300;
 /**
  * The boost loop: up to `maxPlannerCalls` planner calls. SUMMARY answers; GUIDANCE goes to the
  * executor; anything else, a failed call or an executor answer without a tool call (while another
- * planner call is allowed) is noted in "previous attempts" and planned again. A reply that repeats
- * an earlier one is no progress and ends the loop early. With no usable plan, the best executor
+ * planner call is allowed) is noted in "previous attempts" and planned again. Guidance that
+ * repeats earlier guidance is no progress and ends the loop early; an unparseable reply, repeated
+ * or not, only uses up one of the calls. With no usable plan, the best executor
  * answer seen is sent, else the request runs unguided on the executor.
  */
 export function boosted(
@@ -69,8 +70,8 @@ class BoostRun {
   private held: Held | null = null;
   /** What went wrong so far, one line per loop, for the planner's next prompt. */
   private readonly attempts: string[] = [];
-  /** Replies seen (guidance, or the whole reply), to notice a planner repeating itself. */
-  private readonly replies = new Set<string>();
+  /** Guidance given so far, to notice a planner repeating guidance the executor did not follow. */
+  private readonly guidance = new Set<string>();
   /** The request and tools as the planner reads them, built on the first call. */
   private prompt: { userRequest: string; toolsText: string } | undefined;
 
@@ -148,12 +149,14 @@ class BoostRun {
     this.state.planner.input_tokens += reply.usage.input_tokens;
     this.state.planner.output_tokens += reply.usage.output_tokens;
     const plan = parsePlan(reply.text);
-    const fingerprint = plan.kind === 'guidance' ? plan.guidance : reply.text.trim();
-    if (this.replies.has(fingerprint)) {
-      this.ctx.log.info({ loop }, 'boost: the planner repeated itself; loop ended');
-      return 'stop';
+    if (plan.kind === 'guidance') {
+      // The executor already failed this guidance: running it again cannot help.
+      if (this.guidance.has(plan.guidance)) {
+        this.ctx.log.info({ loop }, 'boost: the planner repeated its guidance; loop ended');
+        return 'stop';
+      }
+      this.guidance.add(plan.guidance);
     }
-    this.replies.add(fingerprint);
     if (plan.kind !== 'other') return plan;
     this.attempts.push(`Loop ${loop}: your reply followed neither format: ${clip(reply.text)}`);
     return 'retry';

@@ -252,13 +252,18 @@ test('OTHER three times: three planner calls, each told the earlier attempts, th
   assert.equal(plannerUsage(message)?.calls, 3);
 });
 
-test('the same reply twice is no progress: the loop stops early', async (t) => {
+test('the same unparseable reply three times: three planner calls (up to 3 attempts), then direct execution', async (t) => {
   const { client, planner, executor } = await startBoost(t, {
     planner: plannerSays('Let me think about it.'),
   });
   await client.messages.create(claudeCodeRequest('read a.txt'));
-  assert.equal(planner.requests.length, 2);
+  assert.equal(
+    planner.requests.length,
+    3,
+    'repetition ends a loop of guidance, not of bad replies',
+  );
   assert.equal(executor.requests.length, 1);
+  assert.equal(executor.requests[0]!.tool_choice, undefined, 'direct: the client request as sent');
 });
 
 test('an executor answer without a tool call is planned again; the same guidance twice sends that answer', async (t) => {
