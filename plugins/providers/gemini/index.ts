@@ -70,11 +70,11 @@ export function gemini(options: GeminiOptions = {}): Plugin {
     );
     const state = newGeminiState(name, ctx.requestedModel, estimateInputTokens(request));
     const out: StreamEvent[] = [];
-    // message_start goes out as soon as Gemini answers, before its first chunk (B8).
-    state.writer.start(out, state.model, state.estimate);
-    yield* out;
-    out.length = 0;
     if (streaming) {
+      // message_start goes out as soon as Gemini answers, before its first chunk (B8).
+      state.writer.start(out, state.model, state.estimate);
+      yield* out;
+      out.length = 0;
       for await (const { data } of readSseJson(response, name)) {
         chunkToEvents(state, data as GenerateContentResponse, out);
         yield* out;

@@ -6,7 +6,7 @@ import {
 } from '../../../core/index.ts';
 import { BlockWriter } from '../shared/blocks.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
-import { finalUsage } from '../shared/usage.ts';
+import { finalUsage, startUsageOf, type TokenCounts } from '../shared/usage.ts';
 import { geminiError } from './errors.ts';
 import type { GenerateContentResponse, Part, UsageMetadata } from './types.ts';
 
@@ -50,8 +50,10 @@ export function chunkToEvents(
   out: StreamEvent[],
 ): void {
   if (chunk.error) throw geminiError(state.provider, chunk.error.code ?? 500, chunk.error);
-  state.writer.start(out, state.model, state.estimate);
   if (chunk.usageMetadata) state.usage = chunk.usageMetadata;
+  // A stream started at its headers already; a whole answer starts with its own prompt count.
+  if (!state.writer.hasStarted)
+    state.writer.start(out, state.model, startUsageOf(countsOf(state.usage), state.estimate));
   if (chunk.promptFeedback?.blockReason) state.blockReason = chunk.promptFeedback.blockReason;
   const candidate = chunk.candidates?.[0];
   for (const part of candidate?.content?.parts ?? []) partToEvents(state.writer, part, out);
@@ -123,11 +125,15 @@ function stopReason(state: GeminiStreamState): StopReason {
  * cache reads) and the tool-use prompt; output includes thoughts.
  */
 function usageOf(state: GeminiStreamState): MessageDeltaEvent['usage'] {
-  const u = state.usage;
-  const counts = u && {
-    input: (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0),
-    output: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
-    cacheRead: u.cachedContentTokenCount ?? 0,
-  };
-  return finalUsage(counts, { input: state.estimate, output: 1 });
+  return finalUsage(countsOf(state.usage), { input: state.estimate, output: 1 });
+}
+
+function countsOf(u: GeminiStreamState['usage']): TokenCounts | null {
+  return u
+    ? {
+        input: (u.promptTokenCount ?? 0) + (u.toolUsePromptTokenCount ?? 0),
+        output: (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0),
+        cacheRead: u.cachedContentTokenCount ?? 0,
+      }
+    : null;
 }

@@ -64,10 +64,12 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
     });
     const state = newResponsesState(name, ctx.requestedModel, estimateInputTokens(request), names);
     const out: StreamEvent[] = [];
-    // message_start as soon as the upstream answers (B8).
-    state.writer.start(out, state.model, state.estimate);
-    yield* out;
-    out.length = 0;
+    if (body.stream) {
+      // message_start as soon as the upstream answers (B8); a whole answer starts with its counts.
+      state.writer.start(out, state.model, state.estimate);
+      yield* out;
+      out.length = 0;
+    }
     const events = body.stream
       ? readSseJson(response, name)
       : responseAsEvents((await readJson(response, name)) as ResponseObject).map((data) => ({

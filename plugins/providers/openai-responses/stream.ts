@@ -3,12 +3,13 @@ import {
   type MessageDeltaEvent,
   type StopReason,
   type StreamEvent,
+  type Usage,
 } from '../../../core/index.ts';
 import { BlockWriter } from '../shared/blocks.ts';
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
 import type { ToolNames } from '../shared/tool-names.ts';
 import { clientToolId } from '../shared/tool-ids.ts';
-import { finalUsage } from '../shared/usage.ts';
+import { finalUsage, startUsageOf, type TokenCounts } from '../shared/usage.ts';
 import type { OutputItem, ResponseError, ResponseObject, ResponsesEvent } from './types.ts';
 import { reasoningPayload } from './reasoning.ts';
 
@@ -52,7 +53,7 @@ export function eventToEvents(
   out: StreamEvent[],
 ): void {
   const writer = state.writer;
-  writer.start(out, state.model, state.estimate);
+  if (!writer.hasStarted) writer.start(out, state.model, startOf(state, event));
   switch (event.type) {
     case 'response.output_item.added':
       return itemAdded(state, (event as { item: OutputItem }).item, out);
@@ -112,17 +113,28 @@ function itemDone(state: ResponsesStreamState, item: OutputItem, out: StreamEven
   }
 }
 
-function finish(state: ResponsesStreamState, response: ResponseObject, out: StreamEvent[]): void {
-  state.done = true;
-  const u = response.usage;
-  const counts = u
+/**
+ * `message_start` usage: a whole (non-streamed) Response opens with its `response.created`
+ * carrying the real counts; a stream's `response.created` has none yet, so the estimate.
+ */
+function startOf(state: ResponsesStreamState, event: ResponsesEvent): Usage | number {
+  const response = (event as { response?: ResponseObject }).response;
+  return startUsageOf(countsOf(response?.usage), state.estimate);
+}
+
+function countsOf(u: ResponseObject['usage']): TokenCounts | null {
+  return u
     ? {
         input: u.input_tokens,
         output: u.output_tokens,
         cacheRead: u.input_tokens_details?.cached_tokens ?? 0,
       }
     : null;
-  const usage: MessageDeltaEvent['usage'] = finalUsage(counts, {
+}
+
+function finish(state: ResponsesStreamState, response: ResponseObject, out: StreamEvent[]): void {
+  state.done = true;
+  const usage: MessageDeltaEvent['usage'] = finalUsage(countsOf(response.usage), {
     input: state.estimate,
     output: 1,
   });
@@ -159,7 +171,7 @@ export function endOfStream(state: ResponsesStreamState): void {
  * converter serves both (D17's rule for this wire).
  */
 export function responseAsEvents(response: ResponseObject): ResponsesEvent[] {
-  const events: ResponsesEvent[] = [];
+  const events: ResponsesEvent[] = [{ type: 'response.created', response }];
   for (const item of response.output ?? []) {
     events.push({ type: 'response.output_item.added', item: { ...item, arguments: '' } });
     if (item.type === 'reasoning') {

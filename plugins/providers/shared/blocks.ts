@@ -44,11 +44,14 @@ export class BlockWriter {
     return this.open;
   }
 
-  /** `message_start`, once: the client sees the model it asked for and an input estimate (B3, D16). */
-  start(out: StreamEvent[], model: string, inputTokens: number): void {
+  /**
+   * `message_start`, once: the client sees the model it asked for and an input estimate (B3, D16),
+   * or the upstream's own usage when it is known this early.
+   */
+  start(out: StreamEvent[], model: string, input: number | Usage): void {
     if (this.started) return;
     this.started = true;
-    out.push(messageStartEvent(model, startUsage(inputTokens)));
+    out.push(messageStartEvent(model, typeof input === 'number' ? startUsage(input) : input));
   }
 
   text(out: StreamEvent[], text: string): void {

@@ -32,6 +32,22 @@ export function startUsage(inputEstimate: number): Usage {
 }
 
 /**
+ * `message_start` usage from the upstream's own counts when they came before the first event (a
+ * non-streamed answer), so a client reading the prompt size there (LangChain) gets the real one;
+ * else the estimate.
+ */
+export function startUsageOf(counts: TokenCounts | null, inputEstimate: number): Usage {
+  if (!counts?.input) return startUsage(inputEstimate);
+  const usage = finalUsage(counts, { input: inputEstimate, output: 1 });
+  return {
+    input_tokens: usage.input_tokens ?? inputEstimate,
+    output_tokens: 1,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+  };
+}
+
+/**
  * The final `message_delta` usage (PROTOCOL §7.4; D13–D15): Anthropic counts input without cache
  * reads and writes; a count the upstream did not report (or reported as 0) is estimated, so
  * Claude Code never sees a zero prompt and stops compacting.
