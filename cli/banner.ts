@@ -22,6 +22,8 @@ export function banner(proxy: RunningProxy, version: string): string {
       (r) => `  ${r.label}: ${r.target.provider ? `${r.target.provider},` : ''}${r.target.model}`,
     );
   const plugins = runtime.pipeline.plugins.map((p) => p.name).join(' → ');
+  // With admin keys set, the URL carries a one-time login token: it logs one browser in.
+  const ui = runtime.service('ui');
   return [
     `ccproxy ${version} listening on ${proxy.url}`,
     config,
@@ -32,6 +34,9 @@ export function banner(proxy: RunningProxy, version: string): string {
     '',
     'Use it with Claude Code:',
     `  ANTHROPIC_BASE_URL=${proxy.url} claude`,
+    ...(ui
+      ? ['', 'Web UI (this link logs one browser in, once):', `  ${ui.loginUrl(proxy.url)}`]
+      : []),
     '',
   ].join('\n');
 }

@@ -12,7 +12,19 @@ export interface AdminGuard {
   addKeys(keys: readonly (string | undefined)[]): void;
   /** True when at least one admin key is set: then loopback alone is not enough. */
   readonly hasKeys: boolean;
+  /**
+   * Admits requests that `check` vouches for besides admin keys: the UI's session cookie. Writes
+   * still refuse cross-site requests, so a cookie never carries another site's form.
+   */
+  acceptSession(check: SessionCheck): void;
+  /** True when `key` is an admin key (constant-time): the UI's login form. */
+  isAdminKey(key: string): boolean;
+  /** Whether `read` would admit this request, without answering it. */
+  admits(http: Context): Promise<boolean>;
 }
+
+/** Says whether a request carries a valid session (a cookie), never throws. */
+export type SessionCheck = (http: Context) => Promise<boolean>;
 
 declare module '../../core/index.ts' {
   interface ProxyServices {
@@ -39,41 +51,55 @@ export function adminGuard(app: ProxyApp): AdminGuard {
 
 function createGuard(): AdminGuard {
   const digests: Buffer[] = [];
+  const sessions: SessionCheck[] = [];
 
-  const admit = (http: Context): void => {
+  const isAdminKey = (key: string): boolean => {
+    const presented = digest(key);
+    let ok = false;
+    for (const d of digests) ok = timingSafeEqual(presented, d) || ok;
+    return ok;
+  };
+
+  /** Why a request is refused; undefined when it is admitted. */
+  const refusal = async (http: Context): Promise<ProxyError | undefined> => {
     if (digests.length === 0) {
       // Loopback only, by address and by Host: a page on another site that rebinds its DNS name
       // to 127.0.0.1 reaches us from loopback, but with its own name in Host.
       if (isLoopback(http.req.socket.remoteAddress ?? '') && isLoopback(hostName(http))) return;
-      throw new ProxyError(
+      return new ProxyError(
         'permission_error',
         403,
         'No admin key is configured: the admin API serves loopback clients only (set CCPROXY_ADMIN_KEY)',
       );
     }
     const key = presentedKey(http);
-    if (key === undefined) {
-      throw new ProxyError(
-        'authentication_error',
-        401,
-        'Missing admin key: send x-api-key or Authorization: Bearer',
-      );
+    if (key !== undefined) {
+      return isAdminKey(key)
+        ? undefined
+        : new ProxyError('authentication_error', 401, 'Invalid admin key');
     }
-    const presented = digest(key);
-    let ok = false;
-    for (const d of digests) ok = timingSafeEqual(presented, d) || ok;
-    if (!ok) throw new ProxyError('authentication_error', 401, 'Invalid admin key');
+    for (const check of sessions) if (await check(http)) return;
+    return new ProxyError(
+      'authentication_error',
+      401,
+      'Missing admin key: send x-api-key or Authorization: Bearer',
+    );
+  };
+
+  const admit = async (http: Context): Promise<void> => {
+    const error = await refusal(http);
+    if (error) throw error;
   };
 
   return {
-    read: (http: Context, next: Next) => {
-      admit(http);
-      return next();
+    read: async (http: Context, next: Next) => {
+      await admit(http);
+      await next();
     },
-    write: (http: Context, next: Next) => {
+    write: async (http: Context, next: Next) => {
       refuseCrossSite(http);
-      admit(http);
-      return next();
+      await admit(http);
+      await next();
     },
     addKeys(keys) {
       for (const key of keys) if (key) digests.push(digest(key));
@@ -81,11 +107,19 @@ function createGuard(): AdminGuard {
     get hasKeys() {
       return digests.length > 0;
     },
+    acceptSession(check) {
+      sessions.push(check);
+    },
+    isAdminKey,
+    admits: async (http) => (await refusal(http)) === undefined,
   };
 }
 
-/** A browser's cross-site request (a form or a fetch from another origin) is refused. */
-function refuseCrossSite(http: Context): void {
+/**
+ * Refuses a browser's cross-site request (a form or a fetch from another origin) and a body that
+ * is not JSON: what every admin write, and the UI's login, checks first.
+ */
+export function refuseCrossSite(http: Context): void {
   const site = http.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') {
     throw new ProxyError(

@@ -1,11 +1,29 @@
 import type { Context } from 'koa';
 import { ProxyError, type Plugin, type ProxyApp } from '../../core/index.ts';
+import { adminGuard } from '../admin/guard.ts';
 import { defaultAssetsDir, loadAssets, type Asset } from './assets.ts';
 import { NOT_BUILT_PAGE } from './not-built.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { SESSION_COOKIE, UiSessions, memoryTable } from './sessions.ts';
 
 export interface UiOptions {
   /** The built UI's folder. Default: `ui/dist` in the ccproxy package (built by `npm run build:ui`). */
   dir?: string;
+}
+
+/** What the `ui` plugin shares: the start banner prints its login URL. */
+export interface UiService {
+  /**
+   * `base/ui/#login=…`, a URL that logs one browser in, once, within 24 hours, when admin keys are
+   * set; `base/ui/` when none is (loopback browsers need no login).
+   */
+  loginUrl(base: string): string;
+}
+
+declare module '../../core/index.ts' {
+  interface ProxyServices {
+    ui: UiService;
+  }
 }
 
 /**
@@ -42,17 +60,30 @@ function send(http: Context, asset: Asset): void {
 }
 
 /**
- * Serves the web UI at `/ui/` (DESIGN §8.7), on the admin API's origin. The pages themselves are
- * public files; every figure they show comes from `/api/`, behind the admin guard.
+ * Serves the web UI at `/ui/` (DESIGN §8.7), on the admin API's origin, with its login: the admin
+ * key, or the one-time URL the start banner prints; either opens a session cookie the admin guard
+ * accepts. The pages themselves are public files; every figure they show comes from `/api/`.
  * @example ui()
  */
 export function ui(options: UiOptions = {}): Plugin {
   const dir = options.dir ?? defaultAssetsDir();
   return {
     name: 'ui',
-    setup(app: ProxyApp) {
+    async setup(app: ProxyApp) {
       const assets = loadAssets(dir);
       if (!assets) app.log.warn({ dir }, 'the web UI is not built: /ui/ explains how to build it');
+      const guard = adminGuard(app);
+      const sessions = new UiSessions(app.service('storage')?.settings ?? memoryTable());
+      guard.acceptSession(async (http) => {
+        const id = http.cookies.get(SESSION_COOKIE);
+        return id !== undefined && (await sessions.isOpen(id));
+      });
+      // Minted now (setup may wait on storage); the banner is printed once the server listens.
+      const token = guard.hasKeys ? await sessions.loginToken() : undefined;
+      app.provide('ui', {
+        loginUrl: (base) => `${base}/ui/${token ? `#login=${token}` : ''}`,
+      });
+      sessionRoutes(app.http, guard, sessions);
 
       // One route for `/ui` and everything under it: the router also matches `/ui` to `/ui/`.
       app.http.get('/ui{/*path}', (http) => {
