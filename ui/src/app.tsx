@@ -11,7 +11,7 @@ import { RequestPage } from './pages/request.tsx';
 import { RequestsPage } from './pages/requests.tsx';
 import { SwitchPage } from './pages/switch.tsx';
 import { href, useRoute, type Route } from './route.ts';
-import { logIn, logOut, sessionState, takeLoginToken, type SessionState } from './session.ts';
+import { logIn, logOut, sessionState, type SessionState } from './session.ts';
 
 const PAGES = [
   { page: 'overview', label: 'Overview' },
@@ -41,9 +41,8 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-/** Redeems the banner's one-time token if the address carries one, then asks who we are. */
-async function startSession(): Promise<SessionState> {
-  const token = takeLoginToken();
+/** Redeems the banner's one-time token if the address carried one, then asks who we are. */
+async function startSession(token: string | undefined): Promise<SessionState> {
   if (token) {
     try {
       return await logIn({ token });
@@ -54,12 +53,13 @@ async function startSession(): Promise<SessionState> {
   return sessionState();
 }
 
-export function App() {
+/** The shell: login until the admin API serves this browser, then the pages. */
+export function App({ loginToken }: { loginToken: string | undefined }) {
   const route = useRoute();
   const [session, setSession] = useState<SessionState | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   useEffect(() => {
-    startSession().then(setSession, (error: unknown) => setFailure(String(error)));
+    startSession(loginToken).then(setSession, (error: unknown) => setFailure(String(error)));
     return onUnauthorized(() =>
       setSession((old) => (old ? { ...old, authenticated: false } : old)),
     );

@@ -1,4 +1,4 @@
-import type { HistoryBody, RequestRow } from './types.ts';
+import type { RequestRow, StoredPrompt } from './types.ts';
 
 /** `'…'` for a POSIX shell: a single quote becomes `'\''`. */
 export const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -7,7 +7,7 @@ export const shellQuote = (value: string): string => `'${value.replaceAll("'", `
  * The request again as a curl command against this ccproxy, from the stored (redacted) body.
  * The client key is left as `$CCPROXY_API_KEY`; `max_tokens` is not stored, so a default stands in.
  */
-export function curlCommand(origin: string, row: RequestRow, body: HistoryBody): string {
+export function curlCommand(origin: string, row: RequestRow, body: StoredPrompt): string {
   const payload: Record<string, unknown> = { model: row.requested_model, max_tokens: 1024 };
   if (body.system !== undefined) payload.system = body.system;
   if (body.tools !== undefined) payload.tools = body.tools;

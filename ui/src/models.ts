@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.ts';
 import type { ProviderInfo } from './types.ts';
 
@@ -17,33 +16,27 @@ function ids(answer: Discovered): string[] {
   );
 }
 
-/** `GET /api/providers/{name}/models`: the provider's own model ids. */
+// What "Discover models" found, per provider, for this page's life: the switch offers it too.
+const discovered = new Map<string, string[]>();
+
+/** `GET /api/providers/{name}/models`: the provider's own model ids (an upstream call). */
 export async function discover(provider: string): Promise<string[]> {
-  return ids(await get<Discovered>(`/api/providers/${encodeURIComponent(provider)}/models`));
+  const models = ids(
+    await get<Discovered>(`/api/providers/${encodeURIComponent(provider)}/models`),
+  );
+  discovered.set(provider, models);
+  return models;
 }
 
 /**
- * Every `provider,model` a switch can pick: the models each provider declares, then what
- * discovery finds (a provider that fails discovery keeps its declared models).
+ * Every `provider,model` a switch can pick: the models each provider declares, then those that
+ * "Discover models" found on the Providers page. Discovery is never started from here: it calls
+ * the upstream, which the user asks for on purpose.
  */
-export function useTargets(providers: ProviderInfo[] | undefined): string[] {
-  const [discovered, setDiscovered] = useState<Record<string, string[]>>({});
-  useEffect(() => {
-    if (!providers) return;
-    let current = true;
-    for (const provider of providers) {
-      discover(provider.name).then(
-        (models) => current && setDiscovered((old) => ({ ...old, [provider.name]: models })),
-        () => undefined,
-      );
-    }
-    return () => {
-      current = false;
-    };
-  }, [providers]);
+export function targetsOf(providers: readonly ProviderInfo[] | undefined): string[] {
   const targets = new Set<string>();
   for (const provider of providers ?? []) {
-    for (const model of [...(provider.models ?? []), ...(discovered[provider.name] ?? [])]) {
+    for (const model of [...provider.models, ...(discovered.get(provider.name) ?? [])]) {
       targets.add(`${provider.name},${model}`);
     }
   }

@@ -66,19 +66,20 @@ export interface RequestsAnswer {
   next_cursor: string | null;
 }
 
-/** A request's conversation as stored: secrets already redacted. */
-export interface HistoryBody {
+/** A request's prompt as stored: secrets already redacted. */
+export interface StoredPrompt {
   system?: unknown;
   tools?: unknown;
   messages: unknown[];
-  /** The answer: the accumulated assistant message, or null when none came. */
-  response: unknown;
 }
 
-/** `GET /api/requests/{id}`: the row and its redacted bodies (null when none was kept). */
-export interface RequestDetail {
-  row: RequestRow;
-  body: HistoryBody | null;
+/**
+ * `GET /api/requests/{id}`: the row, its prompt and its answer (the accumulated assistant
+ * message), redacted; `request` is null when no body was kept.
+ */
+export interface RequestDetail extends RequestRow {
+  request: StoredPrompt | null;
+  response: unknown;
 }
 
 /** `GET /api/sessions/{id}` */
@@ -97,23 +98,25 @@ export type Tier = 'big' | 'middle' | 'small';
 export const TIERS: readonly Tier[] = ['big', 'middle', 'small'];
 export type TierTargets = Partial<Record<Tier, string | null>>;
 
-/** `GET /api/switch` */
+/** `GET /api/switch`: the live targets (null: none), the config's, and per-session switches. */
 export interface SwitchAnswer extends TierTargets {
+  configured: TierTargets;
   sessions: Record<string, TierTargets>;
 }
 
-/** `GET /api/providers` (one item). */
+/** One provider of `GET /api/providers` (`{ providers: [...] }`); the key is never whole. */
 export interface ProviderInfo {
   name: string;
-  kind: string;
-  base_url?: string | null;
-  /** Masked: `sk-…abcd`; never the key. */
-  api_key?: string | null;
-  models?: string[];
   source: 'config' | 'runtime';
-  breaker?: { state: 'closed' | 'half-open' | 'open'; until?: string | null } | string | null;
+  /** The wire format of a runtime provider; null for the config file's. */
+  kind: string | null;
+  baseUrl: string | null;
+  /** Masked: `sk-…abcd`; null when none is set or known. */
+  apiKey: string | null;
+  models: readonly string[];
+  /** The router's breaker: `closed`, `half-open`, `open`, or `off`. */
+  breaker: string;
   headers?: Record<string, string>;
-  overrides?: { headers?: Record<string, string>; body?: Record<string, unknown> } | null;
 }
 
 /** `POST /api/providers/{name}/test` */
@@ -123,9 +126,19 @@ export interface ProviderTest {
   error: string | null;
 }
 
-/** `GET /api/config` */
+/** How the last config reload went. */
+export interface ReloadResult {
+  ok: boolean;
+  at: string;
+  ms: number;
+  source: string;
+  error?: string;
+  needsRestart?: string[];
+}
+
+/** `GET /api/config`: the config in force, secrets masked, and the last reload. */
 export interface ConfigAnswer {
-  config: unknown;
-  file?: string | null;
-  last_reload?: { ok: boolean; time: string; error?: string | null } | null;
+  file: string | null;
+  reload: { enabled: boolean; last: ReloadResult | null };
+  [key: string]: unknown;
 }

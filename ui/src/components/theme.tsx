@@ -26,9 +26,10 @@ export function ThemeToggle() {
       type="button"
       class="ghost"
       title="Colour theme: system, dark or light"
+      aria-label={`Colour theme: ${theme}`}
       onClick={() => setTheme(NEXT[theme])}
     >
-      Theme: {theme}
+      {theme === 'auto' ? 'Theme' : theme === 'dark' ? 'Dark' : 'Light'}
     </button>
   );
 }

@@ -22,7 +22,8 @@ export function ConfigPage() {
       answer.reload();
     }
   };
-  const last = answer.data?.last_reload;
+  const { reload: state, ...config } = answer.data ?? { reload: undefined };
+  const last = state?.last;
   return (
     <section aria-labelledby="config-title">
       <div class="page-head">
@@ -40,8 +41,10 @@ export function ConfigPage() {
             </p>
             {last ? (
               <p class={last.ok ? 'ok' : 'error'} role="status">
-                Last reload {when(last.time)}:{' '}
-                {last.ok ? 'applied' : `failed, the running config was kept: ${last.error ?? ''}`}
+                Last reload {when(last.at)}:{' '}
+                {last.ok
+                  ? `applied in ${last.ms} ms`
+                  : `refused, the running config was kept: ${last.error ?? ''}`}
               </p>
             ) : (
               <p class="muted">Not reloaded since the start.</p>
@@ -49,7 +52,7 @@ export function ConfigPage() {
           </div>
           <div class="card">
             <h2>Effective config</h2>
-            <pre class="json">{JSON.stringify(answer.data.config, null, 2)}</pre>
+            <pre class="json">{JSON.stringify(config, null, 2)}</pre>
           </div>
         </>
       )}

@@ -13,7 +13,7 @@ interface Received {
 }
 
 /** The event names `/api/events` sends; unnamed events arrive as `message`. */
-const TYPES = ['request', 'switch', 'reload', 'breaker', 'provider', 'message'] as const;
+const TYPES = ['request', 'switch', 'reload', 'breaker', 'providers', 'message'] as const;
 const KEEP = 500;
 
 const isRow = (value: unknown): value is RequestRow =>
@@ -23,11 +23,7 @@ const isRow = (value: unknown): value is RequestRow =>
   typeof (value as RequestRow).status === 'number';
 
 function Line({ event }: { event: Received }) {
-  const row = isRow(event.data)
-    ? event.data
-    : isRow((event.data as { row?: unknown })?.row)
-      ? (event.data as { row: RequestRow }).row
-      : undefined;
+  const row = isRow(event.data) ? event.data : undefined;
   if (row) {
     return (
       <li class={failed(row) ? 'failed' : undefined}>
@@ -58,7 +54,8 @@ export function LivePage() {
     const receive = (type: string) => (message: MessageEvent<string>) => {
       let data: unknown = message.data;
       try {
-        data = JSON.parse(message.data);
+        // `{ type, at, data }`: the bus's event, its payload in `data`.
+        data = (JSON.parse(message.data) as { data?: unknown }).data;
       } catch {
         // plain text event: shown as it came
       }

@@ -24,21 +24,16 @@ const pretty = (value: unknown) => (value ? JSON.stringify(value, null, 2) : '')
 export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => void }) {
   const old = props.existing;
   const [name, setName] = useState(old?.name ?? '');
-  const [kind, setKind] = useState(old?.kind ?? 'openai');
-  const [baseUrl, setBaseUrl] = useState(old?.base_url ?? '');
+  const [kind, setKind] = useState<string>(old?.kind ?? 'openai');
+  const [baseUrl, setBaseUrl] = useState(old?.baseUrl ?? '');
   const [apiKey, setApiKey] = useState('');
   const [models, setModels] = useState(old?.models?.join(', ') ?? '');
-  const [headers, setHeaders] = useState(pretty(old?.overrides?.headers ?? old?.headers));
-  const [body, setBody] = useState(pretty(old?.overrides?.body));
+  const [headers, setHeaders] = useState(pretty(old?.headers));
   const [error, setError] = useState<ApiError | undefined>();
   const save = async (event: Event) => {
     event.preventDefault();
     setError(undefined);
     try {
-      const overrides = {
-        headers: parseObject(headers, 'Header overrides'),
-        body: parseObject(body, 'Body overrides'),
-      };
       const provider = {
         name,
         kind,
@@ -48,7 +43,7 @@ export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => vo
           .split(',')
           .map((m) => m.trim())
           .filter(Boolean),
-        overrides: overrides.headers || overrides.body ? overrides : undefined,
+        headers: parseObject(headers, 'Headers'),
       };
       if (old) await request('PUT', `/api/providers/${encodeURIComponent(old.name)}`, provider);
       else await request('POST', '/api/providers', provider);
@@ -100,21 +95,12 @@ export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => vo
         <input value={models} onInput={(e) => setModels(e.currentTarget.value)} />
       </label>
       <label class="wide">
-        Header overrides (JSON)
+        Headers sent upstream (JSON, over the client's)
         <textarea
           rows={3}
           value={headers}
           placeholder='{ "user-agent": "…" }'
           onInput={(e) => setHeaders(e.currentTarget.value)}
-        />
-      </label>
-      <label class="wide">
-        Body overrides (JSON, merged into each request)
-        <textarea
-          rows={3}
-          value={body}
-          placeholder='{ "temperature": 0.2 }'
-          onInput={(e) => setBody(e.currentTarget.value)}
         />
       </label>
       <div class="form-end wide">

@@ -7,12 +7,6 @@ import type { ProviderInfo, ProviderTest } from '../types.ts';
 import { useApi } from '../use-api.ts';
 import { ProviderForm } from './provider-form.tsx';
 
-function breakerState(provider: ProviderInfo): string {
-  const breaker = provider.breaker;
-  if (!breaker) return 'closed';
-  return typeof breaker === 'string' ? breaker : breaker.state;
-}
-
 /** One provider: what it is, its breaker, and test / discover / edit / remove. */
 function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) {
   const { provider } = props;
@@ -21,7 +15,7 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
   const [models, setModels] = useState<string[] | 'running' | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [editing, setEditing] = useState(false);
-  const breaker = breakerState(provider);
+  const breaker = provider.breaker;
   const run = async <T,>(
     set: (value: T | 'running' | undefined) => void,
     job: () => Promise<T>,
@@ -48,7 +42,7 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
     <article class="card provider" aria-labelledby={`provider-${provider.name}`}>
       <header>
         <h2 id={`provider-${provider.name}`}>{provider.name}</h2>
-        <span class="badge">{provider.kind}</span>
+        {provider.kind && <span class="badge">{provider.kind}</span>}
         <span class="badge">{provider.source}</span>
         <span class={`badge breaker-${breaker}`} title="circuit breaker">
           breaker {breaker}
@@ -57,14 +51,14 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
       <dl class="facts">
         <dt>Base URL</dt>
         <dd>
-          <code>{provider.base_url ?? 'default'}</code>
+          <code>{provider.baseUrl ?? 'as configured'}</code>
         </dd>
         <dt>Key</dt>
         <dd>
-          <code>{provider.api_key ?? 'client key passed through'}</code>
+          <code>{provider.apiKey ?? 'none shown'}</code>
         </dd>
         <dt>Models</dt>
-        <dd>{provider.models?.length ? provider.models.join(', ') : 'any'}</dd>
+        <dd>{provider.models.length ? provider.models.join(', ') : 'any'}</dd>
       </dl>
       <div class="actions">
         <button
@@ -117,8 +111,8 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
 
 /** Providers from the config file and added at run time. */
 export function ProvidersPage() {
-  const answer = useApi<ProviderInfo[] | { providers: ProviderInfo[] }>('/api/providers');
-  const list = Array.isArray(answer.data) ? answer.data : answer.data?.providers;
+  const answer = useApi<{ providers: ProviderInfo[] }>('/api/providers');
+  const list = answer.data?.providers;
   const [adding, setAdding] = useState(false);
   return (
     <section aria-labelledby="providers-title">

@@ -12,7 +12,8 @@ import { useApi } from '../use-api.ts';
 export function RequestPage({ id }: { id: string }) {
   const answer = useApi<RequestDetail>(`/api/requests/${encodeURIComponent(id)}`);
   if (!answer.data) return <ErrorBox error={answer.error} />;
-  const { row, body } = answer.data;
+  const row = answer.data;
+  const body = row.request;
   return (
     <section aria-labelledby="request-title">
       <p>
@@ -79,14 +80,16 @@ export function RequestPage({ id }: { id: string }) {
         <>
           <div class="card">
             <h2>Conversation</h2>
-            <Conversation system={body.system} messages={body.messages} response={body.response} />
+            <Conversation system={body.system} messages={body.messages} response={row.response} />
           </div>
           <div class="card">
             <Copy label="Copy as curl" text={curlCommand(location.origin, row, body)} />
           </div>
           <details class="card">
             <summary>Stored bodies (redacted JSON)</summary>
-            <pre class="json">{JSON.stringify(body, null, 2)}</pre>
+            <pre class="json">
+              {JSON.stringify({ request: body, response: row.response }, null, 2)}
+            </pre>
           </details>
         </>
       ) : (

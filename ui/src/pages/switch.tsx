@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api.ts';
 import { Copy } from '../components/copy.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
-import { useTargets } from '../models.ts';
+import { targetsOf } from '../models.ts';
 import {
   TIERS,
   type ProviderInfo,
@@ -19,12 +19,7 @@ const TIER_HINT: Record<Tier, string> = {
 };
 
 /** Three tier inputs and an Apply button: `PUT /api/switch`, for everyone or one session. */
-function TierForm(props: {
-  current: TierTargets;
-  session?: string;
-  targets: string[];
-  onApplied: () => void;
-}) {
+function TierForm(props: { current: TierTargets; session?: string; onApplied: () => void }) {
   const [values, setValues] = useState<TierTargets>(props.current);
   const [error, setError] = useState<ApiError | undefined>();
   const [applied, setApplied] = useState(false);
@@ -80,9 +75,9 @@ function TierForm(props: {
 /** The tiers for everyone and per Claude Code session, switched live, and how to connect. */
 export function SwitchPage() {
   const state = useApi<SwitchAnswer>('/api/switch');
-  const providers = useApi<ProviderInfo[] | { providers: ProviderInfo[] }>('/api/providers');
-  const list = Array.isArray(providers.data) ? providers.data : providers.data?.providers;
-  const targets = useTargets(list);
+  const providers = useApi<{ providers: ProviderInfo[] }>('/api/providers');
+  const list = providers.data?.providers;
+  const targets = targetsOf(list);
   const [session, setSession] = useState('');
   const [model, setModel] = useState('');
   const base = location.origin;
@@ -104,9 +99,8 @@ export function SwitchPage() {
         </p>
         {state.data && (
           <TierForm
-            key={JSON.stringify(state.data)}
             current={state.data}
-            targets={targets}
+
             onApplied={state.reload}
           />
         )}
@@ -123,10 +117,10 @@ export function SwitchPage() {
               <code>{id}</code>
             </summary>
             <TierForm
-              key={JSON.stringify(tiers)}
+              key={id}
               current={tiers}
               session={id}
-              targets={targets}
+
               onApplied={state.reload}
             />
           </details>
@@ -140,7 +134,7 @@ export function SwitchPage() {
           />
         </label>
         {session && !state.data?.sessions[session] && (
-          <TierForm current={{}} session={session} targets={targets} onApplied={state.reload} />
+          <TierForm current={{}} session={session} onApplied={state.reload} />
         )}
       </div>
       <div class="card">
