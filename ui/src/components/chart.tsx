@@ -20,6 +20,8 @@ function options(data: ChartData, width: number, format: (value: number) => stri
   const grid = cssVar('--line');
   const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
     stroke: ink,
+    // Room for `$0.015` or `4.5K` on the y axis (uPlot's default clips the first characters).
+    ...(values ? { size: 64 } : {}),
     grid: { stroke: grid, width: 1 },
     ticks: { stroke: grid, width: 1 },
     ...(values ? { values } : {}),

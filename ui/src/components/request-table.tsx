@@ -43,11 +43,11 @@ export function RequestTable({
         <tbody>
           {rows.map((row) => (
             <tr class={failed(row) ? 'failed' : undefined}>
-              <td>
+              <td data-label="Time">
                 <a href={href('requests', [row.id])}>{when(row.time)}</a>
               </td>
               {showSession && (
-                <td>
+                <td data-label="Session">
                   {row.session_id ? (
                     <a
                       href={href('requests', [], { session: row.session_id })}
@@ -60,19 +60,25 @@ export function RequestTable({
                   )}
                 </td>
               )}
-              <td class="model">{routed(row)}</td>
-              <td>
+              <td class="model" data-label="Model">
+                {routed(row)}
+              </td>
+              <td data-label="Status">
                 {row.status}
                 {row.error_type ? ` ${row.error_type}` : ''}
               </td>
-              <td class="num">
+              <td class="num" data-label="Tokens in / out">
                 {tokens(
                   row.input_tokens + row.cache_read_input_tokens + row.cache_creation_input_tokens,
                 )}{' '}
                 / {tokens(row.output_tokens)}
               </td>
-              <td class="num">{money(row.cost_usd)}</td>
-              <td class="num">{ms(row.duration_ms)}</td>
+              <td class="num" data-label="Cost">
+                {money(row.cost_usd)}
+              </td>
+              <td class="num" data-label="Duration">
+                {ms(row.duration_ms)}
+              </td>
             </tr>
           ))}
         </tbody>

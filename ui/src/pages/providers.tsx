@@ -51,11 +51,19 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
       <dl class="facts">
         <dt>Base URL</dt>
         <dd>
-          <code>{provider.baseUrl ?? 'as configured'}</code>
+          {provider.baseUrl ? (
+            <code>{provider.baseUrl}</code>
+          ) : (
+            <span class="muted">the provider's default or the config file's</span>
+          )}
         </dd>
         <dt>Key</dt>
         <dd>
-          <code>{provider.apiKey ?? 'none shown'}</code>
+          {provider.apiKey ? (
+            <code>{provider.apiKey}</code>
+          ) : (
+            <span class="muted">from the config file, not shown</span>
+          )}
         </dd>
         <dt>Models</dt>
         <dd>{provider.models.length ? provider.models.join(', ') : 'any'}</dd>
