@@ -1,7 +1,7 @@
 // The env-compatible default, written out: what `npx ccproxy` runs with no config file.
 // Copy it, then compose: add providers, routes, your own plugins (see examples/ and README).
 import { defineConfig } from './core/index.ts';
-import { auth, customHeaders, modelMap, openai } from './plugins/index.ts';
+import { auth, cockpit, customHeaders, modelMap, openai } from './plugins/index.ts';
 import { boostFromEnv } from './plugins/boost/env.ts';
 
 const env = process.env;
@@ -29,5 +29,8 @@ export default defineConfig({
       small: `openai,${env.SMALL_MODEL || 'gpt-4o-mini'}`,
     }),
     boostFromEnv(env),
+    // Usage, cost, history, budgets and the admin API, stored in ~/.ccproxy/ccproxy.db.
+    // Parts go with cockpit({ history: false, budgets: false }); storage: false keeps it in memory.
+    cockpit(),
   ],
 });

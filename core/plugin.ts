@@ -8,6 +8,7 @@ import type {
   StreamEvent,
   Usage,
 } from './anthropic.ts';
+import type { ResolvedConfig } from './config/load.ts';
 import type { ProxyContext } from './context.ts';
 import type { ProxyError } from './errors.ts';
 import type { HealthCheck } from './health.ts';
@@ -97,6 +98,8 @@ export interface ProxyApp {
   readonly redis: string | undefined;
   /** The environment the config was resolved with. */
   readonly env: NodeJS.ProcessEnv;
+  /** The config in force: plugins read their top-level keys (`storage`, `history`…) here. */
+  readonly config: ResolvedConfig;
   /**
    * Registers a provider; a second one with the same name stops start-up. After start-up (a
    * provider added through the admin API) it takes effect on the next request.

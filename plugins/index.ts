@@ -27,6 +27,11 @@ export {
   type SearchQuery,
 } from './web-search/index.ts';
 export { admin, adminGuard, type AdminGuard, type AdminOptions } from './admin/index.ts';
+export { cockpit, type CockpitOptions } from './cockpit/index.ts';
+export { storage } from './storage/index.ts';
+export { usage } from './usage/index.ts';
+export { history } from './history/index.ts';
+export { budgets, type BudgetLeft, type Budgets } from './budgets/index.ts';
 export { envPreset } from './env/index.ts';
 export { ui, type UiOptions } from './ui/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';

@@ -1,4 +1,5 @@
 import type { PluginOption } from '../plugin.ts';
+import type { BudgetOptions, HistoryOptions, Price, StorageSetting } from '../storage.ts';
 
 /** Where the server listens. */
 export interface ServerConfig {
@@ -23,6 +24,17 @@ export interface UserConfig {
    * override it with their own `redis` option. Default: each instance keeps its state in memory.
    */
   redis?: string;
+  /**
+   * Where usage, history and live state are kept (the `cockpit()` plugins): `sqlite:PATH` (default
+   * `sqlite:$CCPROXY_HOME/ccproxy.db`), `postgres://…`, or `false` for memory only.
+   */
+  storage?: StorageSetting;
+  /** What is kept of each conversation. Default `{ bodies: 'full', retentionDays: 30 }`. */
+  history?: HistoryOptions;
+  /** Prices by `provider,model`, over the bundled pricing data (USD per million tokens). */
+  pricing?: Record<string, Price>;
+  /** Spending limits in USD, checked before each upstream call. */
+  budgets?: BudgetOptions;
   /** pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. Default `info`. */
   logLevel?: LogLevel;
 }

@@ -7,6 +7,7 @@ import { tsImport } from 'tsx/esm/api';
 import { ConfigError } from '../errors.ts';
 import type { PluginOption } from '../plugin.ts';
 import type { LogLevel, UserConfig, UserConfigFn } from './define.ts';
+import { cockpitSchema } from './cockpit.ts';
 import { explain, ajv } from './validate.ts';
 
 /** The config in force, every default filled in. */
@@ -17,6 +18,10 @@ export interface ResolvedConfig {
   plugins: PluginOption[];
   logLevel: LogLevel;
   redis?: string;
+  storage?: UserConfig['storage'];
+  history?: UserConfig['history'];
+  pricing?: UserConfig['pricing'];
+  budgets?: UserConfig['budgets'];
 }
 
 /** What the command line said; it beats everything else. */
@@ -60,6 +65,7 @@ const validateConfig = ajv.compile({
     plugins: { type: 'array' },
     logLevel: { enum: LEVELS },
     redis: { type: 'string', pattern: '^rediss?://' },
+    ...cockpitSchema,
   },
 });
 
@@ -101,6 +107,10 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
     plugins: user.plugins ?? [],
     logLevel,
     redis: user.redis,
+    storage: user.storage,
+    history: user.history,
+    pricing: user.pricing,
+    budgets: user.budgets,
   };
 }
 

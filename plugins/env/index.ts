@@ -1,6 +1,7 @@
 import { ConfigError, type PluginOption } from '../../core/index.ts';
 import { auth } from '../auth/index.ts';
 import { boostFromEnv } from '../boost/env.ts';
+import { cockpit } from '../cockpit/index.ts';
 import { customHeaders } from '../custom-headers/index.ts';
 import { modelMap } from '../model-map/index.ts';
 import { openai } from '../providers/openai/index.ts';
@@ -35,6 +36,8 @@ export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] 
     }),
     // ENABLE_BOOST_SUPPORT, BOOST_BASE_URL, BOOST_API_KEY, BOOST_MODEL, BOOST_WRAPPER_TEMPLATE.
     boostFromEnv(env),
+    // Usage, cost, history and the admin API, in CCPROXY_HOME/ccproxy.db (README "Cockpit").
+    cockpit(),
   ];
 }
 

@@ -21,6 +21,8 @@ export interface TestProxyOptions {
   loadConfig?: StartOptions['loadConfig'];
   /** Files whose change reloads the config. */
   watch?: string[];
+  /** Top-level config keys (`storage`, `history`, `pricing`, `budgets`). Default `storage: false`. */
+  config?: Pick<ResolvedConfig, 'storage' | 'history' | 'pricing' | 'budgets'>;
 }
 
 export interface TestProxy {
@@ -50,6 +52,9 @@ export async function startTestProxy(
     server: { host: '127.0.0.1', port: 0, allowOpen: false, ...options.server },
     plugins: options.plugins,
     logLevel: 'debug',
+    // In memory unless a test names a database: no test writes under the real HOME.
+    storage: false,
+    ...options.config,
   };
   const running = await startProxy(config, {
     env: options.env ?? {},

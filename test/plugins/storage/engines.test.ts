@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Storage } from '../../../core/storage.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { MemoryStorage } from '../../../plugins/storage/memory.ts';
+import { SqlStorage } from '../../../plugins/storage/sql.ts';
+import { SqliteDb } from '../../../plugins/storage/sqlite.ts';
 import { row } from './rows.ts';
 
 /** Each engine runs the same suite; a factory returns a fresh, empty store. */
 const engines: Array<[string, () => Promise<Storage>]> = [
   ['memory', () => Promise.resolve(new MemoryStorage())],
+  ['sqlite', () => Promise.resolve(openSqlite())],
 ];
+
+/** A SQLite file in a fresh directory, removed when the process exits. */
+function openSqlite(): Storage {
+  const dir = mkdtempSync(join(tmpdir(), 'ccproxy-sqlite-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const db = new SqliteDb(join(dir, 'test.db'));
+  db.migrate();
+  return new SqlStorage(db, { log: pino({ level: 'silent' }), redact: (text) => text });
+}
 
 for (const [engine, open] of engines) {
   describe(`storage (${engine})`, () => {

@@ -1,0 +1,34 @@
+import type { PluginOption } from '../../core/index.ts';
+import { admin, type AdminOptions } from '../admin/index.ts';
+import { budgets } from '../budgets/index.ts';
+import { history } from '../history/index.ts';
+import { storage } from '../storage/index.ts';
+import { usage } from '../usage/index.ts';
+
+/** Parts of the cockpit to leave out: each is on unless set to `false`. */
+export interface CockpitOptions {
+  /** Admin keys, besides `CCPROXY_ADMIN_KEY`; `false` leaves out `admin()` (the guard still applies). */
+  admin?: AdminOptions | false;
+  /** Request rows, cost and the usage/requests/sessions/statusline routes. */
+  usage?: boolean;
+  /** Conversations kept for search (as the top-level `history` says). */
+  history?: boolean;
+  /** The top-level `budgets`, enforced. */
+  budgets?: boolean;
+}
+
+/**
+ * What runs around the proxy (DESIGN §8): storage (the top-level `storage`, SQLite by default),
+ * usage and cost, history, budgets and the admin API. Storage is always there, as it holds the
+ * live state other parts use; `storage: false` keeps it in memory.
+ * @example cockpit({ history: false })
+ */
+export function cockpit(options: CockpitOptions = {}): PluginOption[] {
+  return [
+    options.admin !== false && admin(options.admin || {}),
+    storage(),
+    options.usage !== false && usage(),
+    options.history !== false && history(),
+    options.budgets !== false && options.usage !== false && budgets(),
+  ];
+}
