@@ -14,8 +14,10 @@ export class SqliteDb implements Db {
   readonly engine = 'sqlite';
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Statement>();
+  readonly file: string;
 
   constructor(file: string) {
+    this.file = file;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.#db = new Database(file);
     // Another instance starting or flushing at once waits for the lock instead of failing.
