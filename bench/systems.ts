@@ -160,9 +160,18 @@ export const direct: System = {
  * ccproxy as a user of the older Python proxies starts it: `node bin/ccproxy.js` and environment
  * variables. `nodeArgs` go before the script (the profiler's `--cpu-prof`).
  */
-export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
+export function ccproxy(
+  logLevel?: 'warn',
+  nodeArgs: string[] = [],
+  options: { storage?: false } = {},
+): System {
   const bin = join(REPO, 'bin', 'ccproxy.js');
-  const name = logLevel ? `ccproxy (LOG_LEVEL=${logLevel})` : 'ccproxy';
+  const name =
+    options.storage === false
+      ? 'ccproxy (storage: false)'
+      : logLevel
+        ? `ccproxy (LOG_LEVEL=${logLevel})`
+        : 'ccproxy';
   return {
     name,
     missing: () => (existsSync(bin) ? '' : 'bin/ccproxy.js not found'),
@@ -186,7 +195,15 @@ export function ccproxy(logLevel?: 'warn', nodeArgs: string[] = []): System {
         headers: CLIENT_HEADERS,
         model: CLAUDE_MODEL,
       };
-      return launch(name, env, process.execPath, [...nodeArgs, bin], vars, target, REPO);
+      const args = [...nodeArgs, bin];
+      if (options.storage === false) {
+        // The repo's config (the env default written out) with the cockpit's storage in memory.
+        const file = join(vars.HOME, 'no-storage.config.ts');
+        const base = JSON.stringify(join(REPO, 'ccproxy.config.ts'));
+        writeFileSync(file, `import c from ${base};\nexport default { ...c, storage: false };\n`);
+        args.push('--config', file);
+      }
+      return launch(name, env, process.execPath, args, vars, target, REPO);
     },
   };
 }
@@ -328,6 +345,7 @@ export const ALL_SYSTEMS: System[] = [
   direct,
   nodeFloor(),
   ccproxy(),
+  ccproxy(undefined, [], { storage: false }),
   ccproxy('warn'),
   ccr1,
   ccr3,
