@@ -1,20 +1,17 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { homePaths } from '../../cli/home.ts';
 import { ConfigError, type Plugin, type ProxyApp } from '../../core/index.ts';
 import type { Storage } from '../../core/storage.ts';
 import { MemoryStorage } from './memory.ts';
 import { createRedactor } from './redact.ts';
-
-/** `CCPROXY_HOME`, default `~/.ccproxy`: the SQLite file, PID file and leases live there. */
-export const ccproxyHome = (env: NodeJS.ProcessEnv): string =>
-  env.CCPROXY_HOME || join(env.HOME || homedir(), '.ccproxy');
 
 /** The SQLite file a `sqlite:` setting names; `~` is the home directory, relative paths are from `CCPROXY_HOME`. */
 export function sqliteFile(setting: string, env: NodeJS.ProcessEnv): string {
   const path = setting.slice('sqlite:'.length);
   if (path === ':memory:') return path;
   if (path.startsWith('~/')) return join(env.HOME || homedir(), path.slice(2));
-  return isAbsolute(path) ? path : resolve(ccproxyHome(env), path);
+  return isAbsolute(path) ? path : resolve(homePaths(env).home, path);
 }
 
 /**
@@ -40,7 +37,7 @@ export function storage(): Plugin {
 }
 
 async function open(app: ProxyApp): Promise<Storage> {
-  const setting = app.config.storage ?? `sqlite:${join(ccproxyHome(app.env), 'ccproxy.db')}`;
+  const setting = app.config.storage ?? `sqlite:${join(homePaths(app.env).home, 'ccproxy.db')}`;
   if (setting === false) return new MemoryStorage();
   const history = app.config.history ?? {};
   const options = {
