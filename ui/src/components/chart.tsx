@@ -11,13 +11,11 @@ export interface ChartData {
 // Distinguishable on light and dark backgrounds.
 const PALETTE = ['#4c7bd9', '#e07b39', '#3aa676', '#c94f7c', '#8a63d2', '#b8a02a', '#2a9fb8'];
 
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
-}
-
 function options(data: ChartData, width: number, format: (value: number) => string): uPlot.Options {
-  const ink = cssVar('--muted');
-  const grid = cssVar('--line');
+  // Mid grey, half transparent: readable on the light and the dark theme, so a chart drawn
+  // before the theme changes still reads.
+  const ink = '#8a94a3';
+  const grid = 'rgba(138, 148, 163, 0.3)';
   const axis = (values?: uPlot.Axis['values']): uPlot.Axis => ({
     stroke: ink,
     // Room for `$0.015` or `4.5K` on the y axis (uPlot's default clips the first characters).
