@@ -3,6 +3,7 @@ import { admin, type AdminOptions } from '../admin/index.ts';
 import { budgets } from '../budgets/index.ts';
 import { history } from '../history/index.ts';
 import { storage } from '../storage/index.ts';
+import { ui, type UiOptions } from '../ui/index.ts';
 import { usage } from '../usage/index.ts';
 
 /** Parts of the cockpit to leave out: each is on unless set to `false`. */
@@ -15,11 +16,13 @@ export interface CockpitOptions {
   history?: boolean;
   /** The top-level `budgets`, enforced. */
   budgets?: boolean;
+  /** The web UI at `/ui/` and its login; `false` leaves it out. */
+  ui?: UiOptions | false;
 }
 
 /**
  * What runs around the proxy (DESIGN §8): storage (the top-level `storage`, SQLite by default),
- * usage and cost, history, budgets and the admin API. Storage is always there, as it holds the
+ * usage and cost, history, budgets, the admin API and the web UI. Storage is always there, as it holds the
  * live state other parts use; `storage: false` keeps it in memory.
  * @example cockpit({ history: false })
  */
@@ -30,5 +33,6 @@ export function cockpit(options: CockpitOptions = {}): PluginOption[] {
     options.usage !== false && usage(),
     options.history !== false && history(),
     options.budgets !== false && options.usage !== false && budgets(),
+    options.ui !== false && ui(options.ui || {}),
   ];
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { banner } from '../../../cli/banner.ts';
-import { cockpit, modelMap, openai, ui } from '../../../plugins/index.ts';
+import { cockpit, modelMap, openai } from '../../../plugins/index.ts';
 import { builtUi } from '../../helpers/browser.ts';
 import { startTestProxy, type TestProxy } from '../../helpers/proxy.ts';
 import { replyJson, scriptedUpstream, type ScriptedUpstream } from '../../helpers/upstream.ts';
@@ -62,7 +62,7 @@ export async function uiFixture(t: TestContext): Promise<UiFixture> {
       pricing: { 'up,model-a': PRICE, 'up,model-b': PRICE },
     },
     plugins: [
-      cockpit(),
+      cockpit({ ui: { dir: await builtUi() } }),
       openai({
         name: 'up',
         baseUrl: `${upstream.url}/v1`,
@@ -70,7 +70,6 @@ export async function uiFixture(t: TestContext): Promise<UiFixture> {
         models: ['model-a', 'model-b'],
       }),
       modelMap({ big: 'up,model-a', middle: 'up,model-a', small: 'up,model-a' }),
-      ui({ dir: await builtUi() }),
     ],
   });
   const loginUrl = /(http:\/\/\S+\/ui\/\S*)/.exec(banner(proxy.running, 'test'))?.[1];
