@@ -10,6 +10,7 @@ export type {
   UserConfig,
   UserConfigFn,
 } from './config/define.ts';
+export type { ServerLimits } from './http/limits.ts';
 export { loadConfig, type ConfigFlags, type ResolvedConfig } from './config/load.ts';
 export { checkOptions } from './config/validate.ts';
 export { definePlugin } from './plugin.ts';

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from './config/load.ts';
 import { watchConfig } from './config/watch.ts';
 import { EventBus } from './events.ts';
 import { closeUpstreams } from './http/client.ts';
+import { applyLimits, requestStarted, serverOptions } from './http/limits.ts';
 import { createLogger } from './log.ts';
 import { Generations, type ReloadResult } from './reload.ts';
 import type { ServerOptions } from './server.ts';
@@ -66,7 +67,8 @@ export async function startProxy(
   await generations.start(config);
   // Open responses, so that close() can let them finish.
   const open = new Set<ServerResponse>();
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  const server = createServer(serverOptions(config.server.limits), (req, res) => {
+    requestStarted(req);
     open.add(res);
     res.once('close', () => {
       open.delete(res);
@@ -74,6 +76,7 @@ export async function startProxy(
     });
     generations.listener(req, res);
   });
+  applyLimits(server, config.server.limits);
   let drained: (() => void) | undefined;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

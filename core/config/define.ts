@@ -1,3 +1,4 @@
+import type { ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
 import type { BudgetOptions, HistoryOptions, Price, StorageSetting } from '../storage.ts';
 
@@ -12,6 +13,8 @@ export interface ServerConfig {
    * on a public interface, since anyone reaching it would spend your provider keys.
    */
   allowOpen?: boolean;
+  /** Timeouts and the connection cap that keep slow or idle clients from exhausting the server. */
+  limits?: ServerLimits;
 }
 
 export interface UserConfig {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
 import { tsImport } from 'tsx/esm/api';
 import { ConfigError } from '../errors.ts';
+import { limitsSchema, type ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
 import type { LogLevel, UserConfig, UserConfigFn } from './define.ts';
 import { cockpitSchema } from './cockpit.ts';
@@ -14,7 +15,7 @@ import { explain, ajv } from './validate.ts';
 export interface ResolvedConfig {
   /** The file loaded, or `null` when running on the environment defaults. */
   file: string | null;
-  server: { host: string; port: number; allowOpen: boolean };
+  server: { host: string; port: number; allowOpen: boolean; limits?: ServerLimits };
   plugins: PluginOption[];
   logLevel: LogLevel;
   redis?: string;
@@ -60,6 +61,7 @@ const validateConfig = ajv.compile({
         host: { type: 'string', minLength: 1 },
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         allowOpen: { type: 'boolean' },
+        limits: limitsSchema,
       },
     },
     plugins: { type: 'array' },
@@ -103,6 +105,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
         envBoolean(env.CCPROXY_ALLOW_OPEN) ??
         user.server?.allowOpen ??
         false,
+      limits: user.server?.limits,
     },
     plugins: user.plugins ?? [],
     logLevel,
