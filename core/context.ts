@@ -2,13 +2,24 @@ import type { Logger } from 'pino';
 import type { MessagesRequest, StopReason, Usage } from './anthropic.ts';
 import type { ProxyState, Target } from './plugin.ts';
 
+/**
+ * What an auth plugin made of the caller in `onHeaders`: `'key'`, a configured client key, which
+ * is ccproxy's own and never leaves it; `'anonymous'`, keys are configured but none was presented
+ * (on a route auth leaves open, such as `/health`); `'open'`, no key is configured and the address
+ * is served. `undefined` when no plugin decided (no auth plugin).
+ */
+export type ClientAccess = 'key' | 'anonymous' | 'open' | undefined;
+
 /** Who called: the address, the credential presented (never logged) and the raw headers. */
 export interface ClientInfo {
+  /** The peer's address, or the client's behind a trusted proxy (`server.trustProxy`). */
   readonly ip: string;
   /** From `x-api-key`, else `Authorization: Bearer`. */
   readonly key: string | undefined;
   /** Lower-case names, as Node gives them. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Set by an auth plugin's `onHeaders`. */
+  access?: ClientAccess;
 }
 
 /** `performance.now()` milliseconds; 0 until reached. */

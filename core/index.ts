@@ -16,6 +16,8 @@ export { checkOptions } from './config/validate.ts';
 export { definePlugin } from './plugin.ts';
 export type {
   EventResult,
+  OnHeaders,
+  RequestHead,
   ModelInfo,
   Next,
   OnEvent,
@@ -34,6 +36,7 @@ export type {
 } from './plugin.ts';
 export {
   ProxyContext,
+  type ClientAccess,
   type ClientInfo,
   type Endpoint,
   type ReceivedBody,
@@ -46,6 +49,7 @@ export {
   errorTypeForStatus,
   statusForErrorType,
 } from './errors.ts';
+export { addressSet, type AddressSet } from './http/address.ts';
 export { startProxy, type RunningProxy, type StartOptions } from './start.ts';
 export { isLoopback } from './net.ts';
 export { EventBus, type EventListener, type ProxyEvent } from './events.ts';

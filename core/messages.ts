@@ -24,6 +24,8 @@ export interface Exchange {
   res: ServerResponse;
   /** `req_…`: the `request-id` header and the log's id. */
   id: string;
+  /** Read from the headers before the body (and checked by `onHeaders` hooks). */
+  client: ClientInfo;
 }
 
 export interface MessagesOptions {
@@ -72,7 +74,7 @@ async function handle(
     endpoint,
     request,
     raw,
-    client: clientInfo(exchange.req),
+    client: exchange.client,
     target: explicit ?? { provider: '', model: request.model },
     route: explicit ? 'explicit' : 'default',
     log: runtime.log.child({ id: exchange.id }),
@@ -107,16 +109,6 @@ async function handle(
     controller.abort(e);
     throw e;
   }
-}
-
-function clientInfo(req: IncomingMessage): ClientInfo {
-  const headers = req.headers;
-  let key = headers['x-api-key'] as string | undefined;
-  if (!key) {
-    const match = /^bearer\s+(.+)$/i.exec(headers.authorization ?? '');
-    key = match?.[1]?.trim();
-  }
-  return { ip: req.socket.remoteAddress ?? '', key, headers };
 }
 
 /** The provider for `ctx.target`; a bare model goes to the first provider listing it, else the first. */

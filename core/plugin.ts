@@ -9,7 +9,7 @@ import type {
   Usage,
 } from './anthropic.ts';
 import type { ResolvedConfig } from './config/load.ts';
-import type { ProxyContext } from './context.ts';
+import type { ClientInfo, ProxyContext } from './context.ts';
 import type { ProxyError } from './errors.ts';
 import type { HealthCheck } from './health.ts';
 
@@ -24,6 +24,15 @@ export type Next = (request?: MessagesRequest) => AsyncIterable<StreamEvent>;
 /** What `onEvent` returns: nothing passes the event on, `null` drops it, an array expands it. */
 export type EventResult = StreamEvent | StreamEvent[] | null | undefined;
 
+/** A request as its headers describe it, before its body is read. */
+export interface RequestHead {
+  readonly method: string;
+  /** The path, without the query string. */
+  readonly path: string;
+  readonly client: ClientInfo;
+}
+
+export type OnHeaders = (head: RequestHead) => void;
 export type OnRequest = (ctx: ProxyContext) => void | Promise<void>;
 export type WrapStream = (ctx: ProxyContext, next: Next) => AsyncIterable<StreamEvent>;
 export type OnEvent = (ctx: ProxyContext, event: StreamEvent) => EventResult;
@@ -154,6 +163,13 @@ export interface Plugin {
   enforce?: 'pre' | 'post';
   /** Once at start: register providers and routes. Throwing stops start-up. */
   setup?(app: ProxyApp): void | Promise<void>;
+  /**
+   * Per request on every route, as soon as its headers have arrived and before its body is read;
+   * synchronous, top-down. Decide on the address and headers alone (and set `client.access`);
+   * throw a ProxyError to refuse: the body is then never read and the connection closes after the
+   * answer, so an unauthorised client cannot make the proxy hold a large body.
+   */
+  onHeaders?: OnHeaders;
   /** Per request, top-down: change the request, target or upstream headers; throw to reject. */
   onRequest?: OnRequest;
   /** Around the provider call, first listed outermost. Return `next()` to pass through. */

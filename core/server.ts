@@ -1,24 +1,32 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { ProxyRuntime } from './app.ts';
-import type { Endpoint } from './context.ts';
+import type { ClientInfo, Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus } from './errors.ts';
+import { addressSet } from './http/address.ts';
 import {
+  TELEMETRY_LIMIT_BYTES,
   bodyDecodingError,
+  discardBody,
   isDecodingError,
   isJson,
   isPlainJson,
   readJsonBody,
 } from './http/body.ts';
+import { clientInfo } from './http/client-info.ts';
 import { sendError } from './http/reply.ts';
 import { requestId } from './ids.ts';
-import { serveMessages, type MessagesOptions } from './messages.ts';
+import { serveMessages, type Exchange, type MessagesOptions } from './messages.ts';
 import { modelRoutes } from './routes/models.ts';
 
 export interface ServerOptions {
   /** Silence after which a `ping` event is sent on an open stream. Default 10 s (PROTOCOL B8). */
   pingIntervalMs?: number;
 }
+
+const TELEMETRY_PATH = '/api/event_logging/batch';
+/** A refused request's body up to this size is let through (discarded) to keep the connection. */
+const DISCARD_LIMIT_BYTES = 1024 * 1024;
 
 const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   '/v1/messages': 'messages',
@@ -35,46 +43,76 @@ export function createRequestListener(
   options: ServerOptions = {},
 ): RequestListener {
   const messages: MessagesOptions = { pingMs: options.pingIntervalMs ?? 10_000 };
-  const koa = createKoaApp(runtime, messages).callback();
+  const trustProxy = runtime.server.trustProxy;
+  const trusted = trustProxy?.length
+    ? addressSet(trustProxy, `${runtime.source}: server.trustProxy`)
+    : null;
+  // The Koa path reads the client that the listener worked out, rather than a second copy.
+  const clients = new WeakMap<IncomingMessage, ClientInfo>();
+  const koa = createKoaApp(runtime, messages, (req) => clients.get(req)!).callback();
   return (req, res) => {
     const query = req.url!.indexOf('?');
-    const endpoint =
-      req.method === 'POST'
-        ? ENDPOINTS[query < 0 ? req.url! : req.url!.slice(0, query)]
-        : undefined;
-    if (endpoint && isPlainJson(req)) void serveJson(runtime, req, res, endpoint, messages);
-    else void koa(req, res);
+    const path = query < 0 ? req.url! : req.url!.slice(0, query);
+    const client = clientInfo(req, trusted);
+    try {
+      runtime.pipeline.runOnHeaders({ method: req.method!, path, client });
+    } catch (error) {
+      return refuse(req, res, asProxyError(error));
+    }
+    const endpoint = req.method === 'POST' ? ENDPOINTS[path] : undefined;
+    if (endpoint && isPlainJson(req)) {
+      void serveJson(runtime, { req, res, id: requestId(), client }, endpoint, messages);
+    } else {
+      clients.set(req, client);
+      void koa(req, res);
+    }
   };
+}
+
+/**
+ * Answers a request refused on its headers. Its body is never held: Node discards what arrives.
+ * A large or unannounced body closes the connection instead, rather than being received for
+ * nothing (a client still sending may then see a reset rather than the answer).
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, error: ProxyError): void {
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (req.headers['transfer-encoding'] || !(length <= DISCARD_LIMIT_BYTES)) {
+    res.shouldKeepAlive = false;
+  }
+  sendError(res, error, requestId());
 }
 
 async function serveJson(
   runtime: ProxyRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
+  exchange: Exchange,
   endpoint: Endpoint,
   options: MessagesOptions,
 ): Promise<void> {
-  const id = requestId();
   let body;
   try {
-    body = await readJsonBody(req);
+    body = await readJsonBody(exchange.req);
   } catch (error) {
     const e = asProxyError(error);
     // The rest of a refused body is not read: the connection closes after the answer.
-    if (e.status === 413) res.shouldKeepAlive = false;
-    return sendError(res, e, id);
+    if (e.status === 413) exchange.res.shouldKeepAlive = false;
+    return sendError(exchange.res, e, exchange.id);
   }
-  await serveMessages(runtime, { req, res, id }, endpoint, body.value, body.text, options);
+  await serveMessages(runtime, exchange, endpoint, body.value, body.text, options);
 }
 
 /** The Koa application: the other routes of DESIGN §2, every failure an Anthropic error. */
-function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
+function createKoaApp(
+  runtime: ProxyRuntime,
+  messages: MessagesOptions,
+  clientOf: (req: IncomingMessage) => ClientInfo,
+): Koa {
   const app = new Koa();
   const router = runtime.http;
 
   app.use(async (http, next) => {
     const id = requestId();
     http.state.id = id;
+    http.state.client = clientOf(http.req);
     http.set('request-id', id);
     try {
       await next();
@@ -82,6 +120,8 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
     } catch (error) {
       const e = bodyError(error) ?? asProxyError(error);
       if (e.status >= 500) runtime.log.error({ err: e.cause ?? e, id }, e.message);
+      // A body refused for its size is not read further: the connection closes after the answer.
+      if (e.status === 413) http.res.shouldKeepAlive = false;
       http.status = e.status;
       http.set(e.headers);
       http.body = errorBody(e, id);
@@ -100,6 +140,12 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
       includeUnparsed: true,
     });
   app.use(async (http, next) => {
+    // Claude Code posts telemetry here; drained unbuffered and dropped, so it does not retry.
+    if (http.method === 'POST' && http.path === TELEMETRY_PATH) {
+      await discardBody(http.req, TELEMETRY_LIMIT_BYTES);
+      http.body = {};
+      return;
+    }
     if (http.method === 'POST' && isJson(http.req)) {
       const body = await readJsonBody(http.req);
       http.request.body = body.value as typeof http.request.body;
@@ -116,7 +162,12 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
   // then refuse or accept as the hot path would.
   const serve = (endpoint: Endpoint) => (http: Koa.Context) => {
     http.respond = false;
-    const exchange = { req: http.req, res: http.res, id: http.state.id as string };
+    const exchange = {
+      req: http.req,
+      res: http.res,
+      id: http.state.id as string,
+      client: http.state.client as ClientInfo,
+    };
     const { body, rawBody } = http.request;
     return serveMessages(runtime, exchange, endpoint, body, rawBody, messages);
   };
@@ -129,8 +180,6 @@ function createKoaApp(runtime: ProxyRuntime, messages: MessagesOptions): Koa {
     router.get(path, (http) => void (http.body = { name: 'ccproxy', status: 'ok' }));
   }
   runtime.health.route(router);
-  // Claude Code posts telemetry here; accepted and dropped so it does not retry.
-  router.post('/api/event_logging/batch', (http) => void (http.body = {}));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

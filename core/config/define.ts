@@ -15,6 +15,12 @@ export interface ServerConfig {
   allowOpen?: boolean;
   /** Timeouts and the connection cap that keep slow or idle clients from exhausting the server. */
   limits?: ServerLimits;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client: auth's
+   * `allowIps`, rate limits and logs then see the client's address rather than the proxy's. A peer
+   * not listed is taken as the client, whatever it forwards. Default: none.
+   */
+  trustProxy?: string[];
 }
 
 export interface UserConfig {

@@ -15,7 +15,13 @@ import { explain, ajv } from './validate.ts';
 export interface ResolvedConfig {
   /** The file loaded, or `null` when running on the environment defaults. */
   file: string | null;
-  server: { host: string; port: number; allowOpen: boolean; limits?: ServerLimits };
+  server: {
+    host: string;
+    port: number;
+    allowOpen: boolean;
+    limits?: ServerLimits;
+    trustProxy?: string[];
+  };
   plugins: PluginOption[];
   logLevel: LogLevel;
   redis?: string;
@@ -62,6 +68,7 @@ const validateConfig = ajv.compile({
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         allowOpen: { type: 'boolean' },
         limits: limitsSchema,
+        trustProxy: { type: 'array', items: { type: 'string' } },
       },
     },
     plugins: { type: 'array' },
@@ -105,7 +112,9 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
         envBoolean(env.CCPROXY_ALLOW_OPEN) ??
         user.server?.allowOpen ??
         false,
-      limits: user.server?.limits,
+      // Only when set: a resolved config lists what was configured, not every optional key.
+      ...(user.server?.limits && { limits: user.server.limits }),
+      ...(user.server?.trustProxy && { trustProxy: user.server.trustProxy }),
     },
     plugins: user.plugins ?? [],
     logLevel,

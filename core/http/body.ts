@@ -6,6 +6,9 @@ import { ProxyError } from '../errors.ts';
 /** Anthropic accepts bodies up to 32 MB (PROTOCOL §1.1); so does ccproxy, counted decoded. */
 export const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
+/** Claude Code's telemetry batches are a few kilobytes; the route that drops them takes no more. */
+export const TELEMETRY_LIMIT_BYTES = 1024 * 1024;
+
 /** A JSON body as received (kept for a byte-exact passthrough, F1) and the value parsed from it. */
 export interface JsonBody {
   text: string;
@@ -100,5 +103,29 @@ export function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
       .on('data', onData)
       .on('end', onEnd)
       .once('error', (error) => reject(bodyDecodingError(error, encoding)));
+  });
+}
+
+/**
+ * Reads a body to its end without keeping it (telemetry that is dropped): memory stays flat. Over
+ * `limit` bytes it rejects with a 413, and the caller closes the connection.
+ */
+export function discardBody(req: IncomingMessage, limit: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const tooLarge = () =>
+      new ProxyError(
+        'request_too_large',
+        413,
+        `Request exceeds the maximum size of ${limit} bytes`,
+      );
+    if (Number(req.headers['content-length'] ?? 0) > limit) return reject(tooLarge());
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return;
+      req.off('data', onData).off('end', resolve);
+      reject(tooLarge());
+    };
+    req.on('data', onData).on('end', resolve).once('error', reject);
   });
 }

@@ -1,7 +1,17 @@
 import type { MessagesRequest, StreamEvent } from '../anthropic.ts';
 import type { ProxyContext } from '../context.ts';
 import { ProxyError, asProxyError } from '../errors.ts';
-import type { Next, OnEvent, OnFinish, OnRequest, Outcome, Plugin, WrapStream } from '../plugin.ts';
+import type {
+  Next,
+  OnEvent,
+  OnFinish,
+  OnHeaders,
+  OnRequest,
+  Outcome,
+  Plugin,
+  RequestHead,
+  WrapStream,
+} from '../plugin.ts';
 import { StreamGuard } from '../stream/guard.ts';
 
 interface Named<F> {
@@ -17,6 +27,7 @@ export type Send = (ctx: ProxyContext, request: MessagesRequest) => AsyncIterabl
  * it), so a request pays only for hooks that exist.
  */
 export class Pipeline {
+  private readonly onHeaders: Named<OnHeaders>[] | null;
   private readonly onRequest: Named<OnRequest>[] | null;
   private readonly wrapStream: Named<WrapStream>[] | null;
   /** In application order: the plugin listed last runs first, so the first listed sees the final event. */
@@ -30,11 +41,25 @@ export class Pipeline {
 
   constructor(plugins: readonly Plugin[]) {
     this.plugins = plugins;
+    this.onHeaders = collect(plugins, 'onHeaders');
     this.onRequest = collect(plugins, 'onRequest');
     this.wrapStream = collect(plugins, 'wrapStream');
     this.onEvent = collect([...plugins].reverse(), 'onEvent');
     this.onFinish = collect(plugins, 'onFinish');
     this.observesEvents = this.wrapStream !== null || this.onEvent !== null;
+  }
+
+  /** Runs `onHeaders` hooks top-down, before the body is read; the first to throw refuses. */
+  runOnHeaders(head: RequestHead): void {
+    const hooks = this.onHeaders;
+    if (!hooks) return;
+    for (const hook of hooks) {
+      try {
+        hook.fn(head);
+      } catch (error) {
+        throw tag(error, hook.name, 'onHeaders');
+      }
+    }
   }
 
   /** Runs `onRequest` hooks top-down; stays synchronous until a hook returns a promise. */
@@ -117,7 +142,7 @@ export class Pipeline {
   }
 }
 
-function collect<K extends 'onRequest' | 'wrapStream' | 'onEvent' | 'onFinish'>(
+function collect<K extends 'onHeaders' | 'onRequest' | 'wrapStream' | 'onEvent' | 'onFinish'>(
   plugins: readonly Plugin[],
   key: K,
 ): Named<NonNullable<Plugin[K]>>[] | null {

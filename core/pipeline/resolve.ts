@@ -6,6 +6,7 @@ const HOOK_KEYS = new Set([
   'name',
   'enforce',
   'setup',
+  'onHeaders',
   'onRequest',
   'wrapStream',
   'onEvent',
@@ -56,6 +57,11 @@ function checkPlugins(plugins: readonly Plugin[], source: string): void {
     if (plugin.onEvent?.constructor.name === 'AsyncFunction') {
       throw new ConfigError(
         `${where} (${plugin.name}): onEvent must be synchronous; move slow work to onFinish`,
+      );
+    }
+    if (plugin.onHeaders?.constructor.name === 'AsyncFunction') {
+      throw new ConfigError(
+        `${where} (${plugin.name}): onHeaders must be synchronous; it decides on headers alone`,
       );
     }
   });

@@ -1,8 +1,8 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { Context, Next as KoaNext } from 'koa';
 import {
   ConfigError,
   ProxyError,
+  addressSet,
   checkOptions,
   isLoopback,
   type ClientInfo,
@@ -21,7 +21,16 @@ export interface AuthOptions {
    * on a non-loopback host with no key unless this (or `server.allowOpen`) is set.
    */
   allowOpen?: boolean;
+  /**
+   * Addresses and CIDR ranges (IPv4 and IPv6; `10.0.0.0/8`, `::1`) allowed to connect at all,
+   * checked before anything else on every route, probes included. Behind a reverse proxy, list it
+   * in `server.trustProxy` so that the client's own address is checked. Default: any address.
+   */
+  allowIps?: string[];
 }
+
+/** The routes whose callers must present a client key (when keys are configured). */
+const GUARDED = /^\/v1\/(messages(\/count_tokens)?|models(\/[^/]+)?)$|^\/api\/route\/explain$/;
 
 const schema = {
   type: 'object',
@@ -29,6 +38,7 @@ const schema = {
   properties: {
     keys: { type: 'array', items: { type: ['string', 'null'] } },
     allowOpen: { type: 'boolean' },
+    allowIps: { type: 'array', items: { type: 'string' } },
   },
 };
 
@@ -38,7 +48,9 @@ const digest = (key: string): Buffer => hash('sha256', key, 'buffer');
 
 /**
  * Checks client keys in constant time; 401 `authentication_error` in Anthropic's shape (A2).
- * Guards `/v1/messages`, `count_tokens` and `/v1/models`; probes (`HEAD /`) stay open.
+ * Guards `/v1/messages`, `count_tokens`, `/v1/models` and `/api/route/explain`; probes (`HEAD /`,
+ * `/health`) stay open. A verified key is marked `client.access = 'key'`: ccproxy's own, it is
+ * never sent upstream.
  * @example auth({ keys: [process.env.CCPROXY_API_KEY] })
  */
 export function auth(options: AuthOptions = {}): Plugin {
@@ -47,10 +59,15 @@ export function auth(options: AuthOptions = {}): Plugin {
   checkOptions('auth', schema, { ...options, keys });
   const digests = keys.filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
   let open = options.allowOpen ?? false;
+  const allowed = options.allowIps
+    ? addressSet(options.allowIps, 'plugins (auth): options.allowIps')
+    : null;
 
-  const check = (client: Pick<ClientInfo, 'ip' | 'key'>): void => {
+  /** Whether `client` may be served, as `ClientInfo.access`; throws the client's error if not. */
+  const check = (client: ClientInfo, guarded: boolean): ClientInfo['access'] => {
     if (digests.length === 0) {
-      if (open || isLoopback(client.ip)) return;
+      if (open || isLoopback(client.ip)) return 'open';
+      if (!guarded) return 'anonymous';
       throw new ProxyError(
         'permission_error',
         403,
@@ -58,6 +75,7 @@ export function auth(options: AuthOptions = {}): Plugin {
       );
     }
     if (client.key === undefined) {
+      if (!guarded) return 'anonymous';
       throw new ProxyError(
         'authentication_error',
         401,
@@ -68,7 +86,9 @@ export function auth(options: AuthOptions = {}): Plugin {
     // Every configured key is compared, so the time taken does not tell which one matched.
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(presented, d) || ok;
-    if (!ok) throw new ProxyError('authentication_error', 401, 'Invalid API key');
+    if (ok) return 'key';
+    if (!guarded) return 'anonymous';
+    throw new ProxyError('authentication_error', 401, 'Invalid API key');
   };
 
   return {
@@ -81,19 +101,14 @@ export function auth(options: AuthOptions = {}): Plugin {
           `server.host "${app.server.host}" is not loopback and auth has no keys; set keys, or allowOpen to serve anyone`,
         );
       }
-      app.http.use(['/v1/models', '/v1/models/:id'], (http: Context, next: KoaNext) => {
-        check(clientOf(http));
-        return next();
-      });
     },
-    onRequest(ctx) {
-      check(ctx.client);
+    // On headers alone, before any body is read: an unauthorised client cannot make the proxy
+    // receive and hold a 32 MB body.
+    onHeaders({ path, client }) {
+      if (allowed && !allowed.has(client.ip)) {
+        throw new ProxyError('permission_error', 403, 'This address is not allowed to connect');
+      }
+      client.access = check(client, GUARDED.test(path));
     },
   };
-}
-
-function clientOf(http: Context): Pick<ClientInfo, 'ip' | 'key'> {
-  const header = http.get('x-api-key');
-  const bearer = /^bearer\s+(.+)$/i.exec(http.get('authorization'))?.[1]?.trim();
-  return { ip: http.req.socket.remoteAddress ?? '', key: header || bearer };
 }
