@@ -10,7 +10,10 @@ export interface RateLimit {
 }
 
 export interface RateLimitOptions {
-  /** Per client key (or per address when the client sends none). Default: none. */
+  /**
+   * Per client key that auth verified, else per address: a key nobody checked (no keys
+   * configured) is the client's to change at will. Default: none.
+   */
   client?: RateLimit;
   /** Per provider name; a provider over budget is skipped for its fallbacks. Default: none. */
   providers?: Record<string, RateLimit>;
@@ -122,9 +125,13 @@ export class RateLimiter {
   }
 }
 
-/** Keys are hashed: a client's credential never reaches the store or its logs. */
+/**
+ * Keys are hashed: a client's credential never reaches the store or its logs. Only a key auth
+ * verified names a client: an unchecked one would give a fresh budget per random key.
+ */
 function clientKey(ctx: ProxyContext): string {
-  const who = ctx.client.key ? `key:${ctx.client.key}` : `ip:${ctx.client.ip}`;
+  const who =
+    ctx.client.access === 'key' && ctx.client.key ? `key:${ctx.client.key}` : `ip:${ctx.client.ip}`;
   return `client:${createHash('sha256').update(who).digest('base64url').slice(0, 22)}`;
 }
 

@@ -21,7 +21,7 @@ export interface WebSearchOptions {
   env?: NodeJS.ProcessEnv;
   /** Results per search. Default 5. */
   maxResults?: number;
-  /** Searches per request when the tool sets no `max_uses`. Default 5. */
+  /** Searches per request at most: a tool's `max_uses` may lower it, never raise it. Default 5. */
   maxUses?: number;
   /** Deadline of one search, in milliseconds. Default 15000. */
   timeoutMs?: number;
@@ -70,6 +70,7 @@ export function webSearch(options: WebSearchOptions = {}): Plugin {
   const backend = createBackend(chosen, options.timeoutMs ?? 15_000);
   const skip = new Set(options.skipProviders ?? ['anthropic']);
   const maxResults = options.maxResults ?? 5;
+  const ceiling = options.maxUses ?? 5;
   const citations = options.citations ?? true;
 
   return {
@@ -78,7 +79,9 @@ export function webSearch(options: WebSearchOptions = {}): Plugin {
       if (skip.has(ctx.target.provider)) return next();
       const tool = findSearchTool(ctx.request);
       if (!tool) return next();
-      const maxUses = tool.maxUses ?? options.maxUses ?? 5;
+      // The config's figure is a ceiling: a client's max_uses could otherwise buy any number of
+      // searches and model calls with the team's keys.
+      const maxUses = Math.min(tool.maxUses ?? ceiling, ceiling);
       const loop = new SearchLoop(ctx, next, { backend, tool, maxUses, maxResults, citations });
       return loop.run(toFunctionRequest(ctx.request));
     },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { router } from '../../../plugins/index.ts';
+import { auth, router } from '../../../plugins/index.ts';
 import { charge, take } from '../../../plugins/router/rate-limit.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { fakeProvider } from './fake-provider.ts';
@@ -10,7 +10,14 @@ import Anthropic from '@anthropic-ai/sdk';
 test('a client over its requests per minute gets 429 rate_limit_error with retry-after; other keys keep theirs', async (t) => {
   t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
   const a = await answering(t);
-  const { client, url } = await withOne(t, a, { rateLimits: { client: { requestsPerMinute: 2 } } });
+  // Budgets are per verified key: auth knows both.
+  const { client, url } = await startTestProxy(t, {
+    plugins: [
+      auth({ keys: ['test-key', 'another-key'] }),
+      fakeProvider('a', a.url),
+      router({ default: 'a,one', rateLimits: { client: { requestsPerMinute: 2 } } }),
+    ],
+  });
   await ask(client, 'claude-sonnet-4-6');
   await ask(client, 'claude-sonnet-4-6');
   const e = await rejection(ask(client, 'claude-sonnet-4-6'));
