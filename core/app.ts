@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
 import { Health, type HealthCheck } from './health.ts';
+import { Secrets } from './secrets.ts';
 import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
 import type { Provider, ProxyApp, ProxyServices, Target } from './plugin.ts';
@@ -17,6 +18,8 @@ export interface Requirement {
 /** The start-time registry plugins see in `setup`, plus what the server needs from it. */
 export class ProxyRuntime implements ProxyApp {
   readonly providers = new Map<string, Provider>();
+  /** Credentials plugins registered: redacted from upstream text (errors, `/health`, logs). */
+  readonly secrets = new Secrets();
   /** `provider,model` references listed by `/v1/models`, in registration order. */
   readonly models = new Set<string>();
   readonly http = new Router();
@@ -67,6 +70,10 @@ export class ProxyRuntime implements ProxyApp {
   /** Marks the runtime replaced: long-lived responses (event streams) end so that it can drain. */
   retire(): void {
     this.#retired.abort();
+  }
+
+  addSecret(value: string | undefined): void {
+    this.secrets.add(value);
   }
 
   registerProvider(provider: Provider): void {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { MessagesRequest, StopReason, Usage } from './anthropic.ts';
 import type { ProxyState, Target } from './plugin.ts';
+import { Secrets } from './secrets.ts';
 
 /**
  * What an auth plugin made of the caller in `onHeaders`: `'key'`, a configured client key, which
@@ -50,7 +51,11 @@ export interface ContextInit {
   route: string;
   log: Logger;
   signal: AbortSignal;
+  /** The running proxy's credentials, for `redact`. Default: none. */
+  secrets?: Secrets;
 }
+
+const NO_SECRETS = new Secrets();
 
 /**
  * One request's context, passed to every hook. Its constructor creates every field, so its shape
@@ -94,6 +99,7 @@ export class ProxyContext {
   readonly timings: Timings;
   /** Upstream streams of this request the stream guard had to repair (0 for a clean answer). */
   repairs: number;
+  private readonly secrets: Secrets;
 
   constructor(init: ContextInit) {
     this.id = init.id;
@@ -113,5 +119,15 @@ export class ProxyContext {
     this.stopReason = null;
     this.timings = { start: performance.now(), firstEvent: 0, end: 0 };
     this.repairs = 0;
+    this.secrets = init.secrets ?? NO_SECRETS;
+  }
+
+  /**
+   * `text` from an upstream (an error message, a search backend's answer) with every credential
+   * the proxy holds and the client's own key replaced by `[redacted]`, cut to 2 KB. Core applies it
+   * to every error a provider throws; a plugin quoting upstream text elsewhere calls it.
+   */
+  redact(text: string): string {
+    return this.secrets.redact(text, this.client.key);
   }
 }

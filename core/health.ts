@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { ClientInfo } from './context.ts';
 import { isLoopback } from './net.ts';
 
 /** How one part of the server is doing, as `GET /health` shows it. */
@@ -45,7 +46,7 @@ export class Health {
    */
   route(router: Router): void {
     router.get('/health', async (http) => {
-      const body = await this.report(isLoopback(http.req.socket.remoteAddress ?? ''));
+      const body = await this.report(showsDetail(http.state.client as ClientInfo));
       const ready = 'ready' in http.query;
       if (ready) body.ready = !this.draining && body.status !== 'unavailable';
       if (ready && this.draining) body.status = 'unavailable';
@@ -53,6 +54,16 @@ export class Health {
       http.body = body;
     });
   }
+}
+
+/**
+ * Error texts go to a caller with a verified client key; with no keys configured (or no auth
+ * plugin), to a loopback caller. Behind a reverse proxy every caller is loopback, so loopback
+ * alone is not enough once keys exist.
+ */
+function showsDetail(client: ClientInfo): boolean {
+  if (client.access === 'key') return true;
+  return client.access !== 'anonymous' && isLoopback(client.ip);
 }
 
 async function run(name: string, check: HealthCheck, detail: boolean): Promise<HealthReport> {

@@ -9,6 +9,7 @@ import { formatTarget, parseModelRef } from './models.ts';
 import type { Outcome, Provider, Relay } from './plugin.ts';
 import { MessageAccumulator } from './stream/accumulator.ts';
 import { PING, SSE_HEADERS, serializeEvent } from './stream/sse-writer.ts';
+import { redactError } from './secrets.ts';
 import { estimateInputTokens } from './tokens.ts';
 import { checkCountTokensBody, checkMessagesBody } from './validate-request.ts';
 
@@ -79,6 +80,7 @@ async function handle(
     route: explicit ? 'explicit' : 'default',
     log: runtime.log.child({ id: exchange.id }),
     signal: controller.signal,
+    secrets: runtime.secrets,
   });
   const outcome: Outcome = {
     ok: false,
@@ -103,7 +105,11 @@ async function handle(
     }
     await respond(runtime, res, ctx, outcome, pingMs);
   } catch (error) {
-    const e = fail(outcome, error);
+    // Relay and count_tokens errors come straight from the provider, not through the pipeline.
+    const e = fail(
+      outcome,
+      redactError(error, (text) => ctx.redact(text)),
+    );
     // An upstream call may be under way (a failure after its first event): it must not outlive
     // the answer.
     controller.abort(e);

@@ -114,6 +114,12 @@ export interface ProxyApp {
    * provider added through the admin API) it takes effect on the next request.
    */
   registerProvider(provider: Provider): void;
+  /**
+   * Registers a credential this plugin holds (an upstream key, a secret header value): core removes
+   * it from upstream error text before the client, the log or `/health` sees it. `undefined` and
+   * values under 8 characters are ignored.
+   */
+  addSecret(value: string | undefined): void;
   /** Removes a provider registered at run time; requests already sent to it finish. */
   unregisterProvider(name: string): boolean;
   readonly providers: ReadonlyMap<string, Provider>;

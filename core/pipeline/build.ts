@@ -12,6 +12,7 @@ import type {
   RequestHead,
   WrapStream,
 } from '../plugin.ts';
+import { redactError } from '../secrets.ts';
 import { StreamGuard } from '../stream/guard.ts';
 
 interface Named<F> {
@@ -212,16 +213,22 @@ async function* guarded(
     for (const each of applied) guard.push(each, out);
     applied.length = 0;
   };
-  for await (const event of source) {
-    if (inner) {
-      inner.push(event, checked);
-      for (const each of checked) pass(each);
-      checked.length = 0;
-    } else pass(event);
-    for (const each of out) yield each;
-    out.length = 0;
-    if (guard.finished) return;
-    if (inner?.finished) break;
+  try {
+    for await (const event of source) {
+      // An upstream's error text may echo the request's headers: keys never get past here.
+      if (event.type === 'error') event.error.message = ctx.redact(event.error.message);
+      if (inner) {
+        inner.push(event, checked);
+        for (const each of checked) pass(each);
+        checked.length = 0;
+      } else pass(event);
+      for (const each of out) yield each;
+      out.length = 0;
+      if (guard.finished) return;
+      if (inner?.finished) break;
+    }
+  } catch (error) {
+    throw redactError(error, (text) => ctx.redact(text));
   }
   if (inner) {
     if (!inner.end(checked)) throw noEvents(provider!);

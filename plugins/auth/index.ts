@@ -95,6 +95,7 @@ export function auth(options: AuthOptions = {}): Plugin {
     name: 'auth',
     enforce: 'pre',
     setup(app) {
+      for (const key of keys) app.addSecret(key ?? undefined);
       open ||= app.server.allowOpen;
       if (digests.length === 0 && !open && !isLoopback(app.server.host)) {
         throw new ConfigError(

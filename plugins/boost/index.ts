@@ -115,6 +115,7 @@ export function boost(options: BoostOptions): Plugin {
   return {
     name: 'boost',
     async setup(app) {
+      app.addSecret(settings.planner.apiKey);
       const redis = cache ? (cache.redis ?? app.redis) : undefined;
       if (!redis) return;
       shared = await redisState(redis);

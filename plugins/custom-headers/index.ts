@@ -52,6 +52,9 @@ export function customHeaders(options: CustomHeadersOptions = {}): Plugin {
   const entries = Object.entries(headers);
   return {
     name: 'custom-headers',
+    setup(app) {
+      for (const [, value] of entries) app.addSecret(value);
+    },
     onRequest(ctx) {
       for (const [name, value] of entries) ctx.upstream.headers[name] = value;
     },

@@ -34,7 +34,7 @@ declare module '../../core/index.ts' {
   }
 }
 
-/** One provider as `GET /health` shows it; the error detail only to a loopback caller. */
+/** One provider as `GET /health` shows it; the error detail only to a trusted caller. */
 export interface ProviderHealth {
   breaker: BreakerMode | 'off';
   lastError?: { message: string; at: string } | null;
@@ -75,7 +75,7 @@ export function serveEndpoints(app: ProxyApp, deps: EndpointDeps): void {
 
   app.http.post('/api/route/explain', async (http) => {
     // The explanation shows configured targets: for this machine's user (the CLI), not the network.
-    if (!isLoopback(http.req.socket.remoteAddress ?? ''))
+    if (!isLoopback((http.state.client as ClientInfo).ip))
       throw new ProxyError(
         'permission_error',
         403,

@@ -75,6 +75,9 @@ export function webSearch(options: WebSearchOptions = {}): Plugin {
 
   return {
     name: 'web-search',
+    setup(app) {
+      if (!('search' in chosen)) app.addSecret(chosen.apiKey);
+    },
     wrapStream(ctx, next) {
       if (skip.has(ctx.target.provider)) return next();
       const tool = findSearchTool(ctx.request);

@@ -9,6 +9,7 @@ import type {
 import { callUpstream } from '../../../core/index.ts';
 import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
 import {
+  addProviderSecrets,
   checkProviderOptions,
   timeoutsOf,
   trimUrl,
@@ -91,6 +92,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
   return {
     name,
     async setup(app: ProxyApp) {
+      addProviderSecrets(app, o);
       const models =
         o.models ?? (o.apiKey ? await listModels(app, `${base}/v1/models?limit=1000`, o) : []);
       app.registerProvider({

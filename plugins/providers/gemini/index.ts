@@ -8,6 +8,7 @@ import {
 } from '../../../core/index.ts';
 import { postJson, readJson, readSseJson } from '../shared/http.ts';
 import {
+  addProviderSecrets,
   checkProviderOptions,
   timeoutsOf,
   trimUrl,
@@ -107,6 +108,7 @@ export function gemini(options: GeminiOptions = {}): Plugin {
   return {
     name,
     setup(app) {
+      addProviderSecrets(app, o);
       app.registerProvider({ name, models: o.models ?? [], send, countTokens });
     },
   };

@@ -7,6 +7,7 @@ import {
 } from '../../../core/index.ts';
 import { postJson, readJson, readSseJson } from '../shared/http.ts';
 import {
+  addProviderSecrets,
   checkProviderOptions,
   timeoutsOf,
   trimUrl,
@@ -88,6 +89,7 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
   return {
     name,
     setup(app) {
+      addProviderSecrets(app, o);
       app.registerProvider({ name, models: o.models ?? [], send });
     },
   };

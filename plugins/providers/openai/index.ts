@@ -14,6 +14,7 @@ import {
 import { statusForErrorCode } from '../shared/errors.ts';
 import { readJson } from '../shared/http.ts';
 import {
+  addProviderSecrets,
   checkProviderOptions,
   timeoutsOf,
   trimUrl,
@@ -109,6 +110,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
   return {
     name,
     setup(app) {
+      addProviderSecrets(app, o);
       app.registerProvider({
         name,
         models: o.models ?? [],

@@ -1,4 +1,4 @@
-import { checkOptions, type UpstreamTimeouts } from '../../../core/index.ts';
+import { checkOptions, type ProxyApp, type UpstreamTimeouts } from '../../../core/index.ts';
 
 /** What every provider factory takes (DESIGN §4), before its own options. */
 export interface ProviderOptions {
@@ -54,3 +54,9 @@ export const timeoutsOf = (options: ProviderOptions): UpstreamTimeouts =>
 
 /** A base URL without its trailing slashes, so paths join with one. */
 export const trimUrl = (url: string): string => url.replace(/\/+$/, '');
+
+/** Registers the provider's key and header values as secrets, redacted from upstream error text. */
+export function addProviderSecrets(app: ProxyApp, options: ProviderOptions): void {
+  app.addSecret(options.apiKey);
+  for (const value of Object.values(options.headers ?? {})) app.addSecret(value);
+}
