@@ -19,6 +19,9 @@ export default defineConfig({
       name: 'openai',
       baseUrl: env.OPENAI_BASE_URL || undefined,
       apiKey: env.OPENAI_API_KEY || undefined,
+      // Unset, each client's own key goes upstream (the Python proxy's dynamic mode), never an
+      // Anthropic credential nor the key clients present to ccproxy (ANTHROPIC_API_KEY).
+      passThroughKey: !env.OPENAI_API_KEY,
       apiVersion: env.AZURE_API_VERSION || undefined, // set: Azure mode
       maxTokens: { max: int('MAX_TOKENS_LIMIT', 4096), min: int('MIN_TOKENS_LIMIT', 100) },
       timeoutMs: int('REQUEST_TIMEOUT', 90) * 1000,

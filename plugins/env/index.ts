@@ -21,6 +21,9 @@ export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] 
       name: 'openai',
       baseUrl: env.OPENAI_BASE_URL || undefined,
       apiKey: env.OPENAI_API_KEY || undefined,
+      // Unset, each client's own key goes upstream (the Python proxy's dynamic mode), never an
+      // Anthropic credential nor the key clients present to ccproxy (ANTHROPIC_API_KEY).
+      passThroughKey: !env.OPENAI_API_KEY,
       // Set, it switches to Azure: deployment URLs, `api-version`, the `api-key` header.
       apiVersion: env.AZURE_API_VERSION || undefined,
       maxTokens: {

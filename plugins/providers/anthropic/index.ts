@@ -60,11 +60,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
     requestUpstream(
       {
         url,
-        headers: anthropicHeaders(
-          ctx.client.headers,
-          { ...o.headers, ...ctx.upstream.headers },
-          o.apiKey,
-        ),
+        headers: anthropicHeaders(ctx.client, { ...o.headers, ...ctx.upstream.headers }, o.apiKey),
         body: anthropicBody(request, ctx.target.model, ctx.received),
         signal: ctx.signal,
         timeouts,

@@ -15,15 +15,13 @@ import { messageToEvents } from './response.ts';
 
 type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
 
-/** Response headers that describe one connection or one framing, not the answer. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'content-length',
-  'request-id',
-  'date',
-]);
+/**
+ * The upstream response headers a client receives (F4): the answer's type, Anthropic's own
+ * (`anthropic-ratelimit-*`…) and the SDK's retry hints. Not `set-cookie`, not a CDN's or a
+ * gateway's `x-*`, not framing or connection headers.
+ */
+const RELAYED =
+  /^anthropic-|^(content-type|cache-control|retry-after|retry-after-ms|x-should-retry)$/;
 /** The events that carry usage and the end of the message: the only ones the relay parses. */
 const WATCHED = new Set(['message_start', 'message_delta', 'message_stop', 'error']);
 
@@ -36,7 +34,7 @@ const WATCHED = new Set(['message_start', 'message_delta', 'message_stop', 'erro
 export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label: string): Relay {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name))
+    if (value !== undefined && RELAYED.test(name))
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const guard = new StreamGuard({

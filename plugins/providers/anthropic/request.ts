@@ -1,4 +1,5 @@
 import type {
+  ClientInfo,
   ContentBlock,
   MessageParam,
   MessagesRequest,
@@ -119,42 +120,47 @@ function afterColon(text: string, from: number): number {
   return i;
 }
 
-/** Hop-by-hop and body-framing headers: never copied between connections. */
-const NOT_FORWARDED = new Set([
-  'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-  'content-length',
-  // ccproxy reads the body (usage, errors), so it asks for it uncompressed.
-  'accept-encoding',
-]);
-const CREDENTIALS = ['x-api-key', 'authorization'];
+/**
+ * The client headers Anthropic's API reads: its own `anthropic-*` (version, betas, values not
+ * filtered: F2), the SDK's and Claude Code's identification. Nothing else crosses: not a cookie,
+ * not `x-forwarded-for`, not a reverse proxy's headers.
+ */
+const FORWARDED = /^(anthropic-|x-stainless-|x-claude-code-)|^(user-agent|accept|x-app)$/;
+const CREDENTIALS = ['x-api-key', 'authorization'] as const;
 
 /**
- * Headers for Anthropic (F2, F7): the client's own, all `anthropic-*` values included, minus
- * hop-by-hop ones; with a configured key the client's credential is replaced by it, else kept
- * (pass-through mode). Headers set by plugins (`ctx.upstream.headers`) win.
+ * Headers for Anthropic (F2, F7): the client's allowed ones (`FORWARDED`); with a configured key
+ * the client's credential is replaced by it, else forwarded (pass-through mode) unless it is the
+ * client key auth verified, which is ccproxy's own and never leaves. Headers set by plugins
+ * (`ctx.upstream.headers`) win.
  */
 export function anthropicHeaders(
-  client: Readonly<Record<string, string | string[] | undefined>>,
+  client: Pick<ClientInfo, 'headers' | 'key' | 'access'>,
   extra: Readonly<Record<string, string>>,
   apiKey: string | undefined,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(client)) {
-    if (value === undefined || NOT_FORWARDED.has(name)) continue;
-    if (apiKey !== undefined && CREDENTIALS.includes(name)) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(client.headers)) {
+    if (value !== undefined && FORWARDED.test(name))
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (apiKey === undefined) {
+    for (const name of CREDENTIALS) {
+      const value = client.headers[name];
+      if (typeof value === 'string' && !consumed(client, value)) headers[name] = value;
+    }
   }
   headers['content-type'] = 'application/json';
   headers['anthropic-version'] ??= '2023-06-01';
   if (apiKey !== undefined) headers['x-api-key'] = apiKey;
   return Object.assign(headers, extra);
+}
+
+/** True when `value` (`x-api-key` or `Authorization`) carries the key auth verified. */
+function consumed(client: Pick<ClientInfo, 'key' | 'access'>, value: string): boolean {
+  return (
+    client.access === 'key' &&
+    client.key !== undefined &&
+    value.replace(/^bearer\s+/i, '').trim() === client.key
+  );
 }

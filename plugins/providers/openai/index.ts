@@ -13,6 +13,7 @@ import {
 } from '../../../core/index.ts';
 import { statusForErrorCode } from '../shared/errors.ts';
 import { readJson } from '../shared/http.ts';
+import { foreignKey } from '../shared/credentials.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
@@ -40,8 +41,10 @@ export interface OpenAIOptions extends ProviderOptions {
   /** Sent as `Authorization: Bearer` (Azure: `api-key`). Absent: no credential is sent. */
   apiKey?: string;
   /**
-   * Forward the client's own key instead of `apiKey`. Default false: client credentials never
-   * reach a non-Anthropic upstream otherwise (PROTOCOL §5.3).
+   * Forward the client's own key instead of `apiKey` (the Python proxies' "dynamic mode"), except
+   * an Anthropic credential (`sk-ant-…`, an OAuth token) or the client key auth verified: those
+   * are never sent. Default false: client credentials never reach a non-Anthropic upstream
+   * otherwise (PROTOCOL §5.3).
    */
   passThroughKey?: boolean;
   /** The server's quirks profile. Default: from `baseUrl` (`azure` when `apiVersion` is set). */
@@ -139,7 +142,11 @@ function credentialOf(
 ): (ctx: ProxyContext) => Record<string, string> {
   const header = (key: string): Record<string, string> =>
     profile.auth === 'api-key' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
-  if (options.passThroughKey) return (ctx) => (ctx.client.key ? header(ctx.client.key) : {});
+  if (options.passThroughKey)
+    return (ctx) => {
+      const key = foreignKey(ctx.client);
+      return key ? header(key) : {};
+    };
   const fixed = options.apiKey ? header(options.apiKey) : {};
   return () => fixed;
 }
