@@ -83,7 +83,7 @@ export class ProxyContext {
   target: Target;
   /** Why the target was chosen (`explicit`, `tier:big`, `longContext`…), for the log. */
   route: string;
-  /** Headers added to the upstream request (custom headers, overrides). */
+  /** Headers added to the upstream request (custom headers, overrides), names in lower case. */
   readonly upstream: { headers: Record<string, string> };
   readonly state: ProxyState;
   /** Child logger carrying the request id. Secrets are redacted. */

@@ -50,6 +50,7 @@ export {
   statusForErrorType,
 } from './errors.ts';
 export { addressSet, type AddressSet } from './http/address.ts';
+export { configuredHeaders } from './http/headers.ts';
 export { startProxy, type RunningProxy, type StartOptions } from './start.ts';
 export { isLoopback } from './net.ts';
 export { EventBus, type EventListener, type ProxyEvent } from './events.ts';

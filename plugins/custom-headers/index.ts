@@ -1,4 +1,4 @@
-import { ConfigError, checkOptions, type Plugin } from '../../core/index.ts';
+import { checkOptions, configuredHeaders, type Plugin } from '../../core/index.ts';
 
 export interface CustomHeadersOptions {
   /** Where `CUSTOM_HEADER_*` variables are read. Default: `process.env`. */
@@ -8,9 +8,6 @@ export interface CustomHeadersOptions {
 }
 
 const PREFIX = 'CUSTOM_HEADER_';
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// RFC 9110 field values: no control character but tab. A line break would fail every request.
-const CONTROL = /(?!\t)\p{Cc}/u;
 const schema = {
   type: 'object',
   additionalProperties: false,
@@ -38,17 +35,12 @@ export function headersFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  */
 export function customHeaders(options: CustomHeadersOptions = {}): Plugin {
   checkOptions('custom-headers', schema, options);
-  // Checked at load: a bad header name must stop the start, not fail every request.
-  const headers = { ...headersFromEnv(options.env ?? process.env), ...options.headers };
-  for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name))
-      throw new ConfigError(`plugins (custom-headers): "${name}" is not a valid header name`);
-    if (CONTROL.test(value)) {
-      throw new ConfigError(
-        `plugins (custom-headers): the value of "${name}" contains a line break or another control character`,
-      );
-    }
-  }
+  // Checked at load: a bad header must stop the start, not fail every request. Names in lower
+  // case: CUSTOM_HEADER_AUTHORIZATION replaces the provider's authorization, not duplicates it.
+  const headers = configuredHeaders(
+    { ...headersFromEnv(options.env ?? process.env), ...options.headers },
+    'plugins (custom-headers)',
+  );
   const entries = Object.entries(headers);
   return {
     name: 'custom-headers',

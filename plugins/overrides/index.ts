@@ -1,5 +1,6 @@
 import type { MessagesRequest, StreamEvent } from '../../core/anthropic.ts';
 import {
+  configuredHeaders,
   ConfigError,
   checkOptions,
   type Next,
@@ -82,7 +83,9 @@ export function overrides(options: OverridesOptions): Plugin {
           `plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`,
         );
       }
-      Object.assign(combined.headers, preset.headers);
+      // Lower-case names: a preset's `User-Agent` replaces (or deletes) any spelling of it.
+      const where = `plugins (overrides): options.providers.${provider}[${i}].headers`;
+      Object.assign(combined.headers, configuredHeaders(preset.headers ?? {}, where));
       // Kept apart, applied in order per request: merged together, a `null` (delete) would be
       // lost, since deleting from an empty object leaves nothing to delete from the request.
       if (preset.body) combined.bodies.push(preset.body);

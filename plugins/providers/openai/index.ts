@@ -1,4 +1,5 @@
 import {
+  ProxyError,
   asProxyError,
   callUpstream,
   estimateInputTokens,
@@ -132,8 +133,22 @@ function azureUrl(baseUrl: string, apiVersion: string): (model: string) => strin
   const query = `?api-version=${encodeURIComponent(apiVersion)}`;
   if (baseUrl.includes('/openai/deployments/')) return () => `${baseUrl}/chat/completions${query}`;
   const root = baseUrl.replace(/\/openai$/, '');
-  return (model) =>
-    `${root}/openai/deployments/${encodeURIComponent(model)}/chat/completions${query}`;
+  return (model) => `${root}/openai/deployments/${deployment(model)}/chat/completions${query}`;
+}
+
+/**
+ * A model name as one path segment. `.` and `..` survive encoding and the URL would resolve them
+ * to another path on the same host, sent with the same key: refused.
+ */
+function deployment(model: string): string {
+  if (model === '.' || model === '..') {
+    throw new ProxyError(
+      'invalid_request_error',
+      400,
+      `"${model}" is not an Azure deployment name`,
+    );
+  }
+  return encodeURIComponent(model);
 }
 
 function credentialOf(

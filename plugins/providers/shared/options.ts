@@ -1,4 +1,9 @@
-import { checkOptions, type ProxyApp, type UpstreamTimeouts } from '../../../core/index.ts';
+import {
+  checkOptions,
+  configuredHeaders,
+  type ProxyApp,
+  type UpstreamTimeouts,
+} from '../../../core/index.ts';
 
 /** What every provider factory takes (DESIGN §4), before its own options. */
 export interface ProviderOptions {
@@ -45,6 +50,11 @@ export function checkProviderOptions<T extends ProviderOptions>(
     properties: { ...common, ...extra },
   };
   checkOptions(cleaned.name ?? adapter, schema, cleaned);
+  if (cleaned.headers)
+    cleaned.headers = configuredHeaders(
+      cleaned.headers,
+      `plugins (${cleaned.name ?? adapter}): options.headers`,
+    );
   return cleaned;
 }
 
