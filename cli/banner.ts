@@ -31,12 +31,28 @@ export function banner(proxy: RunningProxy, version: string): string {
     'providers:',
     ...providers,
     ...(routes.length ? ['models:', ...routes] : []),
+    ...(runtime.warnings.length ? ['warnings:', ...runtime.warnings.map((w) => `  ${w}`)] : []),
     '',
     'Use it with Claude Code:',
-    `  ANTHROPIC_BASE_URL=${proxy.url} claude`,
+    `  ANTHROPIC_AUTH_TOKEN=${tokenHint(runtime)} ANTHROPIC_BASE_URL=${proxy.url} claude`,
     ...(ui
       ? ['', 'Web UI (this link logs one browser in, once):', `  ${ui.loginUrl(proxy.url)}`]
       : []),
     '',
   ].join('\n');
+}
+
+/**
+ * The token the launch line shows: Claude Code without one asks the user to log in. Whether a
+ * client key is needed is asked of the plugins themselves (`onHeaders` for a loopback client with
+ * none), so that the banner never prints a key, nor knows which plugin checks it.
+ */
+function tokenHint(runtime: RunningProxy['runtime']): string {
+  const client = { ip: '127.0.0.1', key: undefined, headers: {} };
+  try {
+    runtime.pipeline.runOnHeaders({ method: 'POST', path: '/v1/messages', client });
+    return 'ccproxy';
+  } catch {
+    return '<your ccproxy key>';
+  }
 }

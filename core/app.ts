@@ -72,6 +72,14 @@ export class ProxyRuntime implements ProxyApp {
     this.#retired.abort();
   }
 
+  /** What plugins flagged with `warnAtStart`, for the start banner. */
+  readonly warnings: string[] = [];
+
+  warnAtStart(message: string): void {
+    this.warnings.push(message);
+    this.log.warn(message);
+  }
+
   addSecret(value: string | undefined): void {
     this.secrets.add(value);
   }

@@ -120,6 +120,12 @@ export interface ProxyApp {
    * values under 8 characters are ignored.
    */
   addSecret(value: string | undefined): void;
+  /**
+   * A setting that lets the server start but will fail requests (a cloud vendor's URL without a
+   * key): logged at warn and listed in the start banner, so the user fixes it before the first
+   * request fails.
+   */
+  warnAtStart(message: string): void;
   /** Removes a provider registered at run time; requests already sent to it finish. */
   unregisterProvider(name: string): boolean;
   readonly providers: ReadonlyMap<string, Provider>;

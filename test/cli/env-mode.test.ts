@@ -85,7 +85,10 @@ test('env mode: with only OPENAI_* set, a new user gets the banner and text, str
   assert.match(banner, /haiku → small: openai,gpt-small/);
   assert.match(banner, /sonnet → middle: openai,gpt-big/, 'MIDDLE_MODEL defaults to BIG_MODEL');
   assert.match(banner, /opus → big: openai,gpt-big/);
-  assert.ok(banner.includes(`\n  ANTHROPIC_BASE_URL=${url} claude\n`), banner);
+  assert.ok(
+    banner.includes(`\n  ANTHROPIC_AUTH_TOKEN=ccproxy ANTHROPIC_BASE_URL=${url} claude\n`),
+    banner,
+  );
 
   const streamed = await client.messages
     .stream({ model: 'claude-opus-4-6', max_tokens: 64, messages: [user('hi')] })

@@ -115,6 +115,14 @@ export function openai(options: OpenAIOptions = {}): Plugin {
     name,
     setup(app) {
       addProviderSecrets(app, o);
+      if (!o.apiKey && CLOUD.has(vendor)) {
+        const served = o.passThroughKey
+          ? '; until then only clients presenting their own key are served'
+          : '';
+        app.warnAtStart(
+          `provider "${name}": ${baseUrl} needs an API key and none is set; set its apiKey (OPENAI_API_KEY with the environment defaults)${served}`,
+        );
+      }
       app.registerProvider({
         name,
         models: o.models ?? [],
@@ -165,6 +173,16 @@ function credentialOf(
   const fixed = options.apiKey ? header(options.apiKey) : {};
   return () => fixed;
 }
+
+/** Vendors that always need a key: reaching them without one fails every request. */
+const CLOUD: ReadonlySet<Vendor> = new Set([
+  'openai',
+  'azure',
+  'deepseek',
+  'openrouter',
+  'groq',
+  'mistral',
+]);
 
 /** The provider call: only I/O around the pure converters. */
 async function* send(
