@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { openai } from '../../plugins/index.ts';
 import { runCli } from '../cli/helpers.ts';
+import { startTestProxy } from '../helpers/proxy.ts';
+import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
 
 const TEAM = 'sk-team-0123456789abcdef';
 
@@ -39,4 +42,29 @@ test('the launch line carries a token: any value without client keys, a placehol
     banner,
   );
   assert.ok(!banner.includes(TEAM) && !keyed.stdout().includes(TEAM));
+});
+
+test('an upstream 401 reaches the client naming the provider and what to set', async (t) => {
+  const upstream = await scriptedUpstream(t, (_req, res) =>
+    replyJson(res, 401, {
+      error: { message: 'Incorrect API key provided', type: 'invalid_request_error' },
+    }),
+  );
+  const { client } = await startTestProxy(t, {
+    plugins: [
+      openai({ name: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'sk-wrong-upstream' }),
+    ],
+  });
+  const error = await client.messages
+    .create({ model: 'gpt-4o', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })
+    .then(
+      () => assert.fail('expected an error'),
+      (e: unknown) => e as { status: number; message: string },
+    );
+  assert.match(error.message, /Incorrect API key provided/);
+  // The SDK quotes the JSON body: the provider's name appears with escaped quotes.
+  assert.match(
+    error.message,
+    /refused the key ccproxy sent to provider \\?"openai\\?": set that provider's apiKey/,
+  );
 });

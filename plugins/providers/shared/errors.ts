@@ -23,7 +23,11 @@ export const MAX_RETRY_AFTER_S = 60;
  * errors reworded so Claude Code compacts, `retry-after` kept or derived and capped at 60 s.
  */
 export function upstreamError(failure: UpstreamFailure): ProxyError {
-  const text = `${failure.provider}: ${failure.message || `upstream answered ${failure.status}`}`;
+  let text = `${failure.provider}: ${failure.message || `upstream answered ${failure.status}`}`;
+  // Claude Code reads a 401 as its own login failing: say whose key was refused and what to set.
+  if (failure.status === 401 || failure.status === 403) {
+    text += ` (the upstream refused the key ccproxy sent to provider "${failure.provider}": set that provider's apiKey, or the variable your config reads it from, e.g. OPENAI_API_KEY)`;
+  }
   const overflow = contextOverflow(failure.message, failure.code);
   if (overflow !== null && failure.status < 500) {
     return new ProxyError('invalid_request_error', 400, `${overflow} (${text})`);
