@@ -4,14 +4,8 @@ import { ConfigError } from '../../core/index.ts';
 import { anthropic, customHeaders, gemini, openai, overrides } from '../../plugins/index.ts';
 import { startTestProxy } from '../helpers/proxy.ts';
 import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
+import { CHAT } from './answers.ts';
 
-const CHAT = {
-  id: 'c',
-  object: 'chat.completion',
-  model: 'm',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-};
 const ask = (model: string) => ({
   model,
   max_tokens: 8,

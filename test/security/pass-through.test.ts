@@ -4,6 +4,7 @@ import { test, type TestContext } from 'node:test';
 import { anthropic, auth, envPreset, openai } from '../../plugins/index.ts';
 import { startTestProxy } from '../helpers/proxy.ts';
 import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
+import { CHAT } from './answers.ts';
 
 const TEAM = 'sk-team-0123456789abcdef';
 const MESSAGE = JSON.parse(
@@ -14,13 +15,6 @@ const body = JSON.stringify({
   max_tokens: 8,
   messages: [{ role: 'user', content: 'hi' }],
 });
-const CHAT = {
-  id: 'c',
-  object: 'chat.completion',
-  model: 'gpt-4o',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-};
 
 /** README's own example: auth with a team key in front of anthropic() without apiKey. */
 async function teamAnthropic(t: TestContext, answerHeaders: Record<string, string> = {}) {

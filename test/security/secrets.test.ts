@@ -17,15 +17,16 @@ const ask = {
 };
 
 /** Every request header the upstream saw, as an echoing server would put them in its error. */
-const echo = (headers: Record<string, unknown>) =>
-  `bad request; you sent ${JSON.stringify(headers)} ${'x'.repeat(20 * 1024 * 1024)}`;
+const echo = (headers: Record<string, unknown>, filler: number) =>
+  `bad request; you sent ${JSON.stringify(headers)} ${'x'.repeat(filler)}`;
 
 /** A proxy whose upstream refuses every request with text that repeats the request's headers. */
 async function echoingProxy(t: TestContext, answer: 'status' | 'stream-error') {
   const upstream = await scriptedUpstream(t, async (req, res) => {
-    const message = echo(req.headers);
-    if (answer === 'stream-error' && req.body.stream)
-      await replySse(res, [sseData({ error: { message, code: 'server_error' } })]);
+    // 20 MB in an error body; 1 MB in a stream event (the SSE reader refuses events over 16 MB).
+    const stream = answer === 'stream-error' && req.body.stream;
+    const message = echo(req.headers, stream ? 1024 * 1024 : 20 * 1024 * 1024);
+    if (stream) await replySse(res, [sseData({ error: { message, code: 'server_error' } })]);
     else
       replyJson(res, answer === 'status' ? 401 : 500, {
         error: { message, type: 'invalid_api_key' },

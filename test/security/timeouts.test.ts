@@ -84,7 +84,9 @@ test(
     const provider = fakeProvider('p', () => textStream('ok'));
     const { url, client } = await startTestProxy(t, {
       plugins: [provider.plugin],
-      server: { limits: { ...LIMITS, maxConnections: 20 } },
+      // Timeouts long enough that no held connection goes before the extra one is refused, even
+      // on a loaded machine.
+      server: { limits: { headersTimeoutMs: 5000, requestTimeoutMs: 10_000, maxConnections: 20 } },
     });
     const held = await Promise.all(Array.from({ length: 20 }, () => rawSocket(url)));
     const extra = await rawSocket(url);
