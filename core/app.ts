@@ -6,7 +6,7 @@ import { Health, type HealthCheck } from './health.ts';
 import { Secrets } from './secrets.ts';
 import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
-import type { Provider, ProxyApp, ProxyServices, Target } from './plugin.ts';
+import type { Plugin, Provider, ProxyApp, ProxyServices, Target } from './plugin.ts';
 
 /** A target some plugin routes to, checked once every plugin has set up. */
 export interface Requirement {
@@ -47,6 +47,10 @@ export class ProxyRuntime implements ProxyApp {
     this.requestLog = log.child({}, { redact: [] });
     this.env = env;
     this.pipeline = new Pipeline(resolvePlugins(config.plugins, this.source));
+  }
+
+  get plugins(): readonly Plugin[] {
+    return this.pipeline.plugins;
   }
 
   get server() {

@@ -105,6 +105,8 @@ export interface ProxyApp {
   readonly log: Logger;
   /** The config's `redis` URL: plugins keeping cross-instance state use it unless told otherwise. */
   readonly redis: string | undefined;
+  /** The plugins of this runtime, resolved and in order (read only). */
+  readonly plugins: readonly Plugin[];
   /** The environment the config was resolved with. */
   readonly env: NodeJS.ProcessEnv;
   /** The config in force: plugins read their top-level keys (`storage`, `history`…) here. */

@@ -110,29 +110,38 @@ export class Generations implements Reloader {
 
   private async reloadNow(): Promise<ReloadResult> {
     const started = performance.now();
-    const { log, events, loadConfig } = this.options;
+    const { log, loadConfig } = this.options;
     const old = this.current;
-    const source = old.runtime.source;
-    let result: ReloadResult;
     try {
       if (!loadConfig) throw new Error('this server was started without a config loader');
       const config = await loadConfig();
-      const next = await this.build(config);
-      this.current = next;
-      this.retire(old);
+      this.current = await this.build(config);
       const needsRestart = addressChanges(old.runtime.config, config);
-      result = { ok: true, at: '', ms: 0, source: next.runtime.source };
-      if (needsRestart.length) result.needsRestart = needsRestart;
-      log.info({ ...result, ms: elapsed(started) }, 'config reloaded');
+      const result = this.report(started, {
+        ok: true,
+        source: this.current.runtime.source,
+        ...(needsRestart.length && { needsRestart }),
+      });
+      log.info(result, 'config reloaded');
+      // After the report: subscribers of the old runtime's event streams see it before they end.
+      this.retire(old);
+      return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      result = { ok: false, at: '', ms: 0, source, error: message };
       log.error({ err: error }, `config reload failed; the running config stays: ${message}`);
+      return this.report(started, { ok: false, source: old.runtime.source, error: message });
     }
-    result.at = new Date().toISOString();
-    result.ms = elapsed(started);
+  }
+
+  /** Completes, keeps and publishes a reload's result. */
+  private report(started: number, outcome: Omit<ReloadResult, 'at' | 'ms'>): ReloadResult {
+    const result: ReloadResult = {
+      ...outcome,
+      at: new Date().toISOString(),
+      ms: elapsed(started),
+    };
     this.last = result;
-    events.publish('reload', result);
+    this.options.events.publish('reload', result);
     return result;
   }
 

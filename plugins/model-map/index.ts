@@ -1,4 +1,11 @@
-import { checkOptions, parseModelRef, type Plugin, type Target } from '../../core/index.ts';
+import {
+  checkOptions,
+  parseModelRef,
+  type Plugin,
+  type ProxyContext,
+  type Target,
+} from '../../core/index.ts';
+import { TierSwitch } from './switch.ts';
 
 /** A Claude Code model tier. */
 export type Tier = 'big' | 'middle' | 'small';
@@ -72,6 +79,17 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
   for (const [name, ref] of Object.entries(options.map ?? {}))
     exact.set(name.toLowerCase(), toTarget(ref));
   const keepRequested = options.keepRequestedModel ?? true;
+  let live: TierSwitch;
+  const route = (ctx: ProxyContext) => {
+    const tier = tierOf(ctx.requestedModel);
+    ctx.state['model-map'] = { requested: ctx.requestedModel, tier };
+    if (ctx.route === 'explicit') return;
+    const hit = exact.get(ctx.requestedModel.toLowerCase());
+    const target = hit ?? (tier ? live.resolve(tier, sessionOf(ctx)) : undefined);
+    if (!target) return;
+    ctx.target = { ...target };
+    ctx.route = hit ? 'map' : `tier:${tier}`;
+  };
 
   return {
     name: 'model-map',
@@ -84,16 +102,13 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
       for (const [name, target] of exact) {
         app.requireTarget(target, `plugins (model-map): options.map["${name}"]`, name);
       }
+      live = new TierSwitch(app, tiers);
+      app.provide('switch', live);
     },
     onRequest(ctx) {
-      const tier = tierOf(ctx.requestedModel);
-      ctx.state['model-map'] = { requested: ctx.requestedModel, tier };
-      if (ctx.route === 'explicit') return;
-      const hit = exact.get(ctx.requestedModel.toLowerCase());
-      const target = hit ?? (tier ? tiers[tier] : undefined);
-      if (!target) return;
-      ctx.target = { ...target };
-      ctx.route = hit ? 'map' : `tier:${tier}`;
+      // The stored switches are read on the first request: storage may set up after this plugin.
+      if (live.loaded) return route(ctx);
+      return live.load().then(() => route(ctx));
     },
     // D20: adapters report the model the client asked for. Only the other choice, the model this
     // attempt was sent to, needs an event hook, which turns off a native passthrough's relay.
@@ -103,6 +118,12 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
       },
     }),
   };
+}
+
+/** Claude Code's session id, the key of per-session switches. */
+function sessionOf(ctx: ProxyContext): string | undefined {
+  const id = ctx.client.headers['x-claude-code-session-id'];
+  return typeof id === 'string' ? id : undefined;
 }
 
 /** `provider,model` or `provider/model` → that target; a bare name → the provider core picks. */

@@ -130,14 +130,23 @@ function closed(now: number, lastError: BreakerState['lastError']): [BreakerStat
 /** Kept a day after the last write: long enough for `/health` to show the last error. */
 const TTL_MS = 86_400_000;
 
+/** Told when a provider's breaker changes mode (the `breaker` event of `/api/events`). */
+export type BreakerChange = (provider: string, from: BreakerMode, to: BreakerMode) => void;
+
 /** The breakers of every provider, over a shared store. */
 export class Breakers {
   private readonly settings: Settings;
   private readonly store: SharedState;
+  private readonly onChange: BreakerChange;
 
-  constructor(options: BreakerOptions | undefined, store: SharedState) {
+  constructor(
+    options: BreakerOptions | undefined,
+    store: SharedState,
+    onChange: BreakerChange = () => {},
+  ) {
     this.settings = breakerSettings(options);
     this.store = store;
+    this.onChange = onChange;
   }
 
   get openMs(): number {
@@ -145,15 +154,28 @@ export class Breakers {
   }
 
   admit(provider: string): Promise<Admission> {
-    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) =>
-      admit(this.settings, state, Date.now()),
-    );
+    return this.step(provider, (state) => admit(this.settings, state, Date.now()));
   }
 
   record(provider: string, error: string | null): Promise<BreakerMode> {
-    return this.store.update(key(provider), TTL_MS, (state: BreakerState | undefined) =>
-      record(this.settings, state, Date.now(), error),
+    return this.step(provider, (state) => record(this.settings, state, Date.now(), error));
+  }
+
+  /** Applies a transition atomically, telling `onChange` when it moved the breaker. */
+  private async step<R>(
+    provider: string,
+    transition: (state: BreakerState | undefined) => [BreakerState, R],
+  ): Promise<R> {
+    const [result, from, to] = await this.store.update(
+      key(provider),
+      TTL_MS,
+      (state: BreakerState | undefined) => {
+        const [next, result] = transition(state);
+        return [next, [result, state?.mode ?? 'closed', next.mode] as const];
+      },
     );
+    if (from !== to) this.onChange(provider, from, to);
+    return result;
   }
 
   /** The stored state, or a closed breaker for a provider never called. */

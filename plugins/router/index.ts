@@ -142,7 +142,9 @@ export function router(options: RouterOptions = {}): Plugin {
           );
         });
       }
-      r.breakers = options.breaker === false ? null : new Breakers(options.breaker, store);
+      const changed = (provider: string, from: string, to: string) =>
+        app.service('events')?.publish('breaker', { provider, from, to });
+      r.breakers = options.breaker === false ? null : new Breakers(options.breaker, store, changed);
       r.limits = options.rateLimits ? new RateLimiter(options.rateLimits, store) : null;
       for (const [where, route] of routesOf(rules)) {
         for (const target of [route.target, ...route.fallbacks])

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryStorage } from '../../../plugins/storage/memory.ts';
+import { user } from '../../helpers/proxy.ts';
+import { replyJson, scriptedUpstream } from '../../helpers/upstream.ts';
+import { api, liveProxy } from './helpers.ts';
+
+const KEY = 'sk-live-test-0123456789abcdef';
+
+async function openaiUpstream(t: Parameters<typeof scriptedUpstream>[0]) {
+  return scriptedUpstream(t, (req, res) =>
+    replyJson(res, 200, {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      model: req.body.model,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: 'from extra' }, finish_reason: 'stop' },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 2 },
+    }),
+  );
+}
+
+test('runtime providers: added, used, edited and removed through the API; the key is shown masked and sent upstream', async (t) => {
+  const upstream = await openaiUpstream(t);
+  const storage = new MemoryStorage();
+  const { url, client } = await liveProxy(t, { storage });
+  const answers: string[] = [];
+  const call = async (...args: Parameters<typeof api>) => {
+    const answer = await api(...args);
+    answers.push(answer.text);
+    return answer;
+  };
+
+  const added = await call(url, 'POST', '/api/providers', {
+    kind: 'openai',
+    name: 'extra',
+    baseUrl: `${upstream.url}/v1`,
+    apiKey: KEY,
+    models: ['m1'],
+  });
+  assert.equal(added.status, 201);
+  assert.deepEqual(added.json, {
+    name: 'extra',
+    source: 'runtime',
+    kind: 'openai',
+    baseUrl: `${upstream.url}/v1`,
+    apiKey: 'sk-…cdef',
+    models: ['m1'],
+    breaker: 'off',
+  });
+
+  const reply = await client.messages.create({
+    model: 'extra,m1',
+    max_tokens: 8,
+    messages: [user('hi')],
+  });
+  assert.deepEqual(reply.content, [{ type: 'text', text: 'from extra' }]);
+  assert.equal(upstream.requests[0]?.headers.authorization, `Bearer ${KEY}`);
+
+  const listed = await call(url, 'GET', '/api/providers');
+  assert.deepEqual(
+    listed.json.providers.map((p: { name: string; source: string }) => [p.name, p.source]),
+    [
+      ['a', 'config'],
+      ['b', 'config'],
+      ['extra', 'runtime'],
+    ],
+  );
+
+  assert.equal((await call(url, 'PUT', '/api/switch', { big: 'extra,m1' })).status, 200);
+  const refused = await call(url, 'DELETE', '/api/providers/extra');
+  assert.equal(refused.status, 400);
+  assert.match(refused.json.error.message, /switched target of big/);
+
+  const edited = await call(url, 'PUT', '/api/providers/extra', {
+    kind: 'openai',
+    baseUrl: `${upstream.url}/v1`,
+    apiKey: KEY,
+    models: ['m1', 'm2'],
+  });
+  assert.deepEqual(edited.json.models, ['m1', 'm2']);
+  const models = await call(url, 'GET', '/v1/models?limit=1000');
+  assert.ok(models.json.data.some((m: { id: string }) => m.id === 'extra,m2'));
+  await call(url, 'GET', '/api/providers/extra');
+  await call(url, 'GET', '/api/config');
+
+  // Persisted: another instance on the same storage serves it.
+  const second = await liveProxy(t, { storage });
+  const there = await call(second.url, 'GET', '/api/providers/extra');
+  assert.equal(there.json.apiKey, 'sk-…cdef');
+
+  await call(url, 'PUT', '/api/switch', { big: null });
+  assert.equal((await call(url, 'DELETE', '/api/providers/extra')).status, 204);
+  await assert.rejects(
+    client.messages.create({ model: 'extra,m1', max_tokens: 8, messages: [user('hi')] }),
+    /Unknown provider .{0,2}extra/,
+  );
+  for (const text of answers)
+    assert.ok(!text.includes(KEY), `a route answered the full key: ${text}`);
+});
+
+for (const c of [
+  {
+    body: { kind: 'grpc', name: 'x' },
+    status: 400,
+    error: /kind: expected one of openai, anthropic, gemini, openai-responses/,
+  },
+  {
+    body: { kind: 'openai', name: 'x', baseUrl: 'ftp://x' },
+    status: 400,
+    error: /options\.baseUrl: expected a string matching/,
+  },
+  {
+    body: { kind: 'openai', name: 'x', models: 'gpt' },
+    status: 400,
+    error: /options\.models: expected an array/,
+  },
+  {
+    body: { kind: 'openai', name: 'x', vendr: 'groq' },
+    status: 400,
+    error: /unknown option "vendr"; did you mean "vendor"/,
+  },
+  { body: { kind: 'openai' }, status: 400, error: /name: expected the provider name/ },
+  { body: { kind: 'openai', name: 'a' }, status: 400, error: /name: a provider named "a" exists/ },
+]) {
+  test(`POST /api/providers ${JSON.stringify(c.body)} → ${c.status}, nothing added`, async (t) => {
+    const { url } = await liveProxy(t);
+    const answer = await api(url, 'POST', '/api/providers', c.body);
+    assert.equal(answer.status, c.status);
+    assert.match(answer.json.error.message, c.error);
+    const names = (await api(url, 'GET', '/api/providers')).json.providers.map(
+      (p: { name: string }) => p.name,
+    );
+    assert.deepEqual(names, ['a', 'b']);
+  });
+}
+
+test('config providers are read-only through the API', async (t) => {
+  const { url } = await liveProxy(t);
+  const edit = await api(url, 'PUT', '/api/providers/a', { kind: 'openai' });
+  assert.equal(edit.status, 403);
+  assert.match(edit.json.error.message, /comes from the config file/);
+  assert.equal((await api(url, 'DELETE', '/api/providers/a')).status, 403);
+  assert.equal((await api(url, 'DELETE', '/api/providers/zzz')).status, 404);
+});
