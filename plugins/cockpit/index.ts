@@ -2,8 +2,10 @@ import type { PluginOption } from '../../core/index.ts';
 import { admin, type AdminOptions } from '../admin/index.ts';
 import { budgets } from '../budgets/index.ts';
 import { history } from '../history/index.ts';
+import { metrics, type MetricsOptions } from '../metrics/index.ts';
 import { storage } from '../storage/index.ts';
 import { ui, type UiOptions } from '../ui/index.ts';
+import { tracing, type TracingOptions } from '../tracing/index.ts';
 import { usage } from '../usage/index.ts';
 
 /** Parts of the cockpit to leave out: each is on unless set to `false`. */
@@ -18,11 +20,16 @@ export interface CockpitOptions {
   budgets?: boolean;
   /** The web UI at `/ui/` and its login; `false` leaves it out. */
   ui?: UiOptions | false;
+  /** Prometheus metrics at `/metrics`. */
+  metrics?: MetricsOptions | false;
+  /** OpenTelemetry spans, exported only when an OTLP endpoint is set. */
+  tracing?: TracingOptions | false;
 }
 
 /**
  * What runs around the proxy (DESIGN §8): storage (the top-level `storage`, SQLite by default),
- * usage and cost, history, budgets, the admin API and the web UI. Storage is always there, as it holds the
+ * usage and cost, history, budgets, the admin API, the web UI, Prometheus metrics and OpenTelemetry
+ * traces. Storage is always there, as it holds the
  * live state other parts use; `storage: false` keeps it in memory.
  * @example cockpit({ history: false })
  */
@@ -34,5 +41,8 @@ export function cockpit(options: CockpitOptions = {}): PluginOption[] {
     options.history !== false && history(),
     options.budgets !== false && options.usage !== false && budgets(),
     options.ui !== false && ui(options.ui || {}),
+    // After usage: a request's cost is on its row when metrics count it.
+    options.metrics !== false && metrics(options.metrics || {}),
+    options.tracing !== false && tracing(options.tracing || {}),
   ];
 }

@@ -80,6 +80,9 @@ function record(s: Series, models: BoundedLabel, ctx: ProxyContext, outcome: Out
   addTokens(s, provider, model, 'output', usage.output_tokens);
   addTokens(s, provider, model, 'cache_read', usage.cache_read_input_tokens);
   addTokens(s, provider, model, 'cache_write', usage.cache_creation_input_tokens);
+  // Priced by usage(), which finishes first in cockpit(); unpriced models add nothing.
+  const cost = ctx.state.usage?.cost_usd;
+  if (cost) s.cost.inc(target, cost);
   if (ctx.repairs > 0) s.repairs.inc({ provider });
   const attempts = ctx.state.router?.attempts ?? [];
   for (let i = 1; i < attempts.length; i++) {

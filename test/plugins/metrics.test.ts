@@ -7,6 +7,7 @@ import { startTestProxy } from '../helpers/proxy.ts';
 import { replySse, scriptedUpstream } from '../helpers/upstream.ts';
 import { fakeProvider, textStream } from './router/fake-provider.ts';
 import { answering, ask, failing, rejection } from './router/setup.ts';
+import { startCockpit } from './storage/cockpit-helpers.ts';
 
 /** `/metrics`, read by a strict parser of the Prometheus text format: family name → family. */
 async function scrape(url: string, headers: Record<string, string> = {}) {
@@ -169,4 +170,24 @@ test('every series the Grafana dashboard in examples/ queries is one /metrics ex
   const exported = await scrape(url);
   assert.ok(queried.size >= 10);
   for (const name of queried) assert.ok(exported.has(name), `${name} is not exported`);
+});
+
+test('in cockpit(), each priced request adds its cost to ccproxy_cost_usd_total', async (t) => {
+  const { client, url } = await startCockpit(t, {
+    config: {
+      storage: false,
+      pricing: { 'openai,gpt-4o': { input: 2, output: 10 } },
+    },
+  });
+  await client.messages.create({
+    model: 'openai,gpt-4o',
+    max_tokens: 16,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+  // 120 prompt tokens (20 of them cached, priced as input here) at $2/M, 7 output at $10/M.
+  const cost = valueOf((await scrape(url)).get('ccproxy_cost_usd_total'), {
+    provider: 'openai',
+    model: 'gpt-4o',
+  });
+  assert.ok(Math.abs(cost - (120 * 2 + 7 * 10) / 1e6) < 1e-9, `cost ${cost}`);
 });
