@@ -86,7 +86,7 @@ function ratesOf(model: string, providerId: string | undefined): Rates | null | 
         : Object.keys(prices).every(
               (k) => USED.has(k) || k === 'cache_write_1h_mtok' || !TOKEN_KEYS.test(k),
             )
-          ? (prices)
+          ? prices
           : 'other';
     ratesByModel.set(key, rates);
   }
