@@ -52,7 +52,8 @@ test('the web UI, page by page, against a running ccproxy with stored requests',
       assert.equal(await kpi('Success rate').textContent(), '100%');
       // The system's dark theme is followed.
       await page.emulateMedia({ colorScheme: 'dark' });
-      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+      // The page follows the media query's change event, which fires after emulateMedia returns.
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
       await screenshot(page, 'overview-dark');
       await page.emulateMedia({ colorScheme: 'light' });
       const byModel = page.locator('.table-card', { hasText: 'By model' });
