@@ -15,9 +15,13 @@ export const BIN = join(ROOT, 'bin', 'ccproxy.js');
 /** A fresh directory removed by `t.after`: a working directory or a HOME with no config in it. */
 export function tempDir(t: TestContext, prefix = 'ccproxy-cli-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => removeDir(dir));
   return dir;
 }
+
+/** Removes a test folder; retried, since a process killed a moment ago may still be closing files in it. */
+const removeDir = (dir: string) =>
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 
 export interface CliOptions {
   args?: string[];
@@ -42,9 +46,14 @@ export interface Cli {
   listening(): Promise<string>;
 }
 
-/** Spawns the CLI; killed by `t.after` if still running. */
+/**
+ * Spawns the CLI; at the end of the test it is killed if still running and awaited, and only then
+ * is its own temp folder removed (removing first races the server's writes to `.ccproxy`, and a
+ * failing hook would leave the child alive and the test file hanging).
+ */
 export function runCli(t: TestContext, options: CliOptions = {}): Cli {
-  const cwd = options.cwd ?? tempDir(t);
+  const ownDir = options.cwd === undefined ? mkdtempSync(join(tmpdir(), 'ccproxy-cli-')) : undefined;
+  const cwd = options.cwd ?? ownDir!;
   const child = spawn(process.execPath, [options.bin ?? BIN, ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH, HOME: cwd, ...options.env },
@@ -55,8 +64,13 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
   const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  t.after(async () => {
+    // 'exit', not 'close': a background server it started may still hold its pipes.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    if (ownDir) removeDir(ownDir);
   });
   const waitFor = async (name: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> => {
     const read = () => pattern.exec(name === 'stdout' ? out : err);
@@ -127,10 +141,11 @@ export const alive = isAlive;
  */
 export function serverHome(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'ccproxy-cli-'));
-  t.after(() => {
+  t.after(async () => {
     const record = pidFile(dir);
     if (record && alive(record.pid)) process.kill(record.pid, 'SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    if (record) await exitOf(record.pid);
+    removeDir(dir);
   });
   return dir;
 }
