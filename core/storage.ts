@@ -152,6 +152,20 @@ export interface SettingsStore {
   list<T>(prefix: string): Promise<Array<[string, T]>>;
 }
 
+/** The write path's state, for `/health`. */
+export interface StorageHealth {
+  /** False when the database does not answer (or the last write failed). */
+  reachable: boolean;
+  /** Rows waiting to be written. */
+  queued: number;
+  /** Writes that failed since start (each retried). */
+  failedFlushes: number;
+  /** Rows given up because the queue was full while the database failed. */
+  dropped: number;
+  /** Why the database is unreachable. */
+  error?: string;
+}
+
 /** Usage, history and live state; provided as the service `'storage'`. */
 export interface Storage {
   /** `memory`, `sqlite` or `postgres`. */
@@ -167,6 +181,8 @@ export interface Storage {
   session(id: string): Promise<SessionSummary | undefined>;
   /** USD spent (priced requests) in a scope since a time, for budgets. */
   spent(scope: SpendScope): Promise<number>;
+  /** Whether the database answers, and what is queued. */
+  health(): Promise<StorageHealth>;
   /** Flushes, then releases the database. */
   close(): Promise<void>;
 }

@@ -27,8 +27,19 @@ export function storage(): Plugin {
     // Before the plugins that use the service (usage, budgets, live control).
     enforce: 'pre',
     async setup(app) {
-      store = await open(app);
-      app.provide('storage', store);
+      const opened = (store = await open(app));
+      app.provide('storage', opened);
+      app.addHealthCheck('storage', async (detail) => {
+        const { error, ...health } = await opened.health();
+        return {
+          status: health.reachable ? 'ok' : 'degraded',
+          storage: {
+            engine: opened.engine,
+            ...health,
+            ...(error && { error: detail ? error : 'unreachable' }),
+          },
+        };
+      });
     },
     async close() {
       await store?.close();
@@ -57,8 +68,26 @@ async function open(app: ProxyApp): Promise<Storage> {
     app.log.debug({ file }, 'storage: SQLite');
     return new SqlStorage(db, options);
   }
+  if (/^postgres(ql)?:\/\//.test(setting)) {
+    const [{ PostgresDb }, { SqlStorage }] = await Promise.all([
+      import('./postgres.ts'),
+      import('./sql.ts'),
+    ]);
+    const db = new PostgresDb(setting, app.log);
+    try {
+      await db.migrate();
+    } catch (error) {
+      await db.close();
+      throw new Error(
+        `storage: cannot open PostgreSQL at ${redactUrl(setting)}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    app.log.debug({ url: redactUrl(setting) }, 'storage: PostgreSQL');
+    return new SqlStorage(db, options);
+  }
   throw new ConfigError(
-    `storage: "${redactUrl(setting)}" is not supported yet; use sqlite:PATH or false`,
+    `storage: expected sqlite:PATH, postgres://… or false, got "${redactUrl(setting)}"`,
   );
 }
 

@@ -9,6 +9,7 @@ import type {
   SettingsStore,
   SpendScope,
   Storage,
+  StorageHealth,
   UsageQuery,
   UsageReport,
   UsageTotals,
@@ -94,7 +95,8 @@ export class MemoryStorage implements Storage {
 
   requests(query: RequestQuery): Promise<RequestPage> {
     const before = query.cursor === undefined ? Infinity : decodeCursor(query.cursor)!;
-    const q = query.q?.toLowerCase();
+    // Every word required, as the databases' full-text search does.
+    const words = query.q?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
     const items: Stored[] = [];
     for (let i = this.#rows.length - 1; i >= 0 && items.length <= query.limit; i--) {
       const stored = this.#rows[i]!;
@@ -111,7 +113,7 @@ export class MemoryStorage implements Storage {
       if (query.status !== undefined && row.status !== query.status) continue;
       if (query.from && row.time < query.from.toISOString()) continue;
       if (query.to && row.time >= query.to.toISOString()) continue;
-      if (q && !stored.text.includes(q)) continue;
+      if (!words.every((word) => stored.text.includes(word))) continue;
       items.push(stored);
     }
     const more = items.length > query.limit;
@@ -140,6 +142,10 @@ export class MemoryStorage implements Storage {
       sum += row.cost_usd ?? 0;
     }
     return Promise.resolve(sum);
+  }
+
+  health(): Promise<StorageHealth> {
+    return Promise.resolve({ reachable: true, queued: 0, failedFlushes: 0, dropped: 0 });
   }
 
   close(): Promise<void> {

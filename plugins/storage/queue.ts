@@ -13,6 +13,8 @@ export interface QueueStats {
   written: number;
   failedFlushes: number;
   dropped: number;
+  /** The last write's error while it keeps failing; undefined once a write succeeds. */
+  lastError?: string;
 }
 
 /**
@@ -38,6 +40,11 @@ export class WriteQueue {
     this.#log = log;
     this.#flushMs = options.flushMs ?? 1000;
     this.#maxPending = options.maxPending ?? 10_000;
+  }
+
+  /** Entries waiting for the next write (including a failed batch kept for a retry). */
+  get pending(): number {
+    return this.#pending.length;
   }
 
   push(entry: RequestEntry): void {
@@ -70,9 +77,18 @@ export class WriteQueue {
     try {
       await this.#write(batch);
       this.stats.written += batch.length;
+      if (this.stats.lastError !== undefined)
+        this.#log.info(
+          { rows: this.stats.written },
+          'storage: writing again; the queued rows are stored',
+        );
+      this.stats.lastError = undefined;
     } catch (error) {
       this.stats.failedFlushes++;
-      this.#log.error(
+      // Retried every flush interval while the database is down: logged once per outage.
+      const level = this.stats.lastError === undefined ? 'error' : 'debug';
+      this.stats.lastError = error instanceof Error ? error.message : String(error);
+      this.#log[level](
         { err: error, rows: batch.length, failedFlushes: this.stats.failedFlushes },
         'storage: write failed; the rows stay queued and are retried',
       );

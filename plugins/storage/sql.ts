@@ -9,6 +9,7 @@ import type {
   SettingsStore,
   SpendScope,
   Storage,
+  StorageHealth,
   UsageGroup,
   UsageQuery,
   UsageReport,
@@ -331,6 +332,26 @@ export class SqlStorage implements Storage {
       where.params,
     );
     return Number(r?.spent ?? 0);
+  }
+
+  async health(): Promise<StorageHealth> {
+    const { failedFlushes, dropped, lastError } = this.queue.stats;
+    const state = { queued: this.queue.pending, failedFlushes, dropped };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // Under /health's own one-second limit, so the answer says why rather than "no answer".
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer in 700 ms')), 700);
+      });
+      await Promise.race([this.#db.query('SELECT 1'), late]);
+    } catch (error) {
+      return { reachable: false, ...state, error: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
+    return lastError === undefined
+      ? { reachable: true, ...state }
+      : { reachable: false, ...state, error: lastError };
   }
 
   /** Deletes bodies past retention; rows (usage) are kept. */

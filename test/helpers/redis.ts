@@ -1,21 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { TestContext } from 'node:test';
+import { freePort } from './port.ts';
 
 export interface TestRedis {
   /** `redis://127.0.0.1:PORT` */
   url: string;
   stop(): Promise<void>;
-}
-
-/** A port free right now on 127.0.0.1 (the OS picks it; redis-server cannot take port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

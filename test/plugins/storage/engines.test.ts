@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { Storage } from '../../../core/storage.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,14 +7,28 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { MemoryStorage } from '../../../plugins/storage/memory.ts';
 import { SqlStorage } from '../../../plugins/storage/sql.ts';
+import { PostgresDb } from '../../../plugins/storage/postgres.ts';
 import { SqliteDb } from '../../../plugins/storage/sqlite.ts';
+import { startTestPostgres } from '../../helpers/postgres.ts';
 import { row } from './rows.ts';
 
 /** Each engine runs the same suite; a factory returns a fresh, empty store. */
 const engines: Array<[string, () => Promise<Storage>]> = [
   ['memory', () => Promise.resolve(new MemoryStorage())],
   ['sqlite', () => Promise.resolve(openSqlite())],
+  ['postgres', openPostgres],
 ];
+
+const silent = pino({ level: 'silent' });
+/** One private PostgreSQL 15 cluster for this file, stopped after its tests. */
+const cluster = startTestPostgres({ after });
+
+/** A fresh database on the file's cluster, migrated as at start. */
+async function openPostgres(): Promise<Storage> {
+  const db = new PostgresDb(await (await cluster).database(), silent);
+  await db.migrate();
+  return new SqlStorage(db, { log: silent, redact: (text) => text });
+}
 
 /** A SQLite file in a fresh directory, removed when the process exits. */
 function openSqlite(): Storage {
@@ -22,7 +36,7 @@ function openSqlite(): Storage {
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const db = new SqliteDb(join(dir, 'test.db'));
   db.migrate();
-  return new SqlStorage(db, { log: pino({ level: 'silent' }), redact: (text) => text });
+  return new SqlStorage(db, { log: silent, redact: (text) => text });
 }
 
 for (const [engine, open] of engines) {
@@ -119,6 +133,31 @@ for (const [engine, open] of engines) {
       assert.equal(await store.session('nope'), undefined);
       assert.equal(await store.spent({ key_id: 'k2', since: new Date(0) }), 5);
       assert.equal(await store.spent({ key_id: 'k2', since: new Date(Date.parse(b.time) + 1) }), 0);
+    });
+
+    test('history: a body round-trips whole; search finds prompt and answer words only', async (t) => {
+      const store = await open();
+      t.after(() => store.close());
+      const body = {
+        system: 'You are terse.',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'where do aardvarks sleep' }] }],
+        response: {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'in burrows, said zebra' }],
+        },
+      };
+      const kept = row();
+      store.record({ row: kept, body });
+      store.record({ row: row() });
+      await store.flush();
+      assert.deepEqual((await store.request(kept.id))?.body, body);
+      for (const q of ['aardvarks', 'zebra', 'burrows zebra'])
+        assert.deepEqual(
+          (await store.requests({ q, limit: 10 })).items.map((r) => r.id),
+          [kept.id],
+          q,
+        );
+      assert.deepEqual((await store.requests({ q: 'giraffe', limit: 10 })).items, []);
     });
   });
 }

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import pino from 'pino';
+import type { RequestRow } from '../../../core/storage.ts';
+import { PostgresDb } from '../../../plugins/storage/postgres.ts';
+import { startTestPostgres } from '../../helpers/postgres.ts';
+import { user } from '../../helpers/proxy.ts';
+import { startCockpit } from './cockpit-helpers.ts';
+
+/** One private PostgreSQL 15 cluster for this file; tests that stop it start it again. */
+const cluster = await startTestPostgres({ after });
+const ask = { model: 'claude-sonnet-4-5', max_tokens: 16, messages: [user('hi')] };
+
+test('postgres: instances starting together migrate once, under the advisory lock', async () => {
+  const url = await cluster.database();
+  const instances = Array.from({ length: 4 }, () => new PostgresDb(url, pino({ level: 'silent' })));
+  try {
+    await Promise.all(instances.map((db) => db.migrate()));
+  } finally {
+    await Promise.all(instances.map((db) => db.close()));
+  }
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT version FROM migrations');
+    assert.deepEqual(rows, [{ version: 1 }]);
+  } finally {
+    await client.end();
+  }
+});
+
+test('postgres: with the database down requests are served, /health says so, and the queued rows are written when it returns', async (t) => {
+  const { client, storage, admin, url } = await startCockpit(t, {
+    config: { storage: await cluster.database() },
+  });
+  const health = async () => {
+    const response = await fetch(`${url}/health`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  assert.deepEqual((await health()).body.storage, {
+    engine: 'postgres',
+    reachable: true,
+    queued: 0,
+    failedFlushes: 0,
+    dropped: 0,
+  });
+
+  await cluster.stop();
+  t.after(() => cluster.start().catch(() => undefined)); // a failing assertion leaves it up
+  const answered = await Promise.all([1, 2, 3].map(() => client.messages.create(ask)));
+  assert.equal(answered.length, 3);
+  await storage.flush(); // fails: the rows stay queued
+  const down = await health();
+  assert.equal(down.status, 200);
+  assert.equal(down.body.status, 'degraded');
+  const state = down.body.storage as { reachable: boolean; queued: number; failedFlushes: number };
+  assert.equal(state.reachable, false);
+  assert.equal(state.queued, 3);
+  assert.ok(state.failedFlushes >= 1);
+
+  await cluster.start();
+  await storage.flush();
+  const page = await admin<{ items: RequestRow[] }>('/api/requests');
+  assert.deepEqual(
+    page.body.items.map((r) => r.status),
+    [200, 200, 200],
+  );
+  const up = await health();
+  assert.equal(up.body.status, 'ok');
+  assert.equal((up.body.storage as { queued: number }).queued, 0);
+});
