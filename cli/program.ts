@@ -76,6 +76,17 @@ export function program(): Command {
     (await import('./commands/route.ts')).route(flags.explain, flags),
   );
 
+  const statusline = cli
+    .command('statusline')
+    .description(
+      "for Claude Code's statusLine: reads its JSON on stdin, prints requested → routed model, session cost, savings, budget left",
+    )
+    .action(async () => (await import('./commands/statusline.ts')).statusline());
+  statusline
+    .command('install')
+    .description('add it to ~/.claude/settings.json (backup first; a second run changes nothing)')
+    .action(async () => (await import('./commands/statusline-install.ts')).statuslineInstall());
+
   return cli;
 }
 

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ export interface CliOptions {
   cwd?: string;
   /** The command to run; default the repo's bin, the way `npx ccproxy` runs it. */
   bin?: string;
+  /** Written to its stdin, which is then closed; default: no stdin. */
+  input?: string;
 }
 
 /** A ccproxy child process, its output collected as it arrives. */
@@ -52,13 +55,15 @@ export interface Cli {
  * failing hook would leave the child alive and the test file hanging).
  */
 export function runCli(t: TestContext, options: CliOptions = {}): Cli {
-  const ownDir = options.cwd === undefined ? mkdtempSync(join(tmpdir(), 'ccproxy-cli-')) : undefined;
+  const ownDir =
+    options.cwd === undefined ? mkdtempSync(join(tmpdir(), 'ccproxy-cli-')) : undefined;
   const cwd = options.cwd ?? ownDir!;
   const child = spawn(process.execPath, [options.bin ?? BIN, ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH, HOME: cwd, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+  child.stdin?.end(options.input);
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
