@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import type { InitFlags } from './commands/init.ts';
 import type { StartFlags } from './commands/start.ts';
 import { withServerFlags, type ServerFlags } from './options.ts';
 import { version } from './version.ts';
@@ -75,6 +76,20 @@ export function program(): Command {
   ).action(async (flags: ServerFlags & { explain: string }) =>
     (await import('./commands/route.ts')).route(flags.explain, flags),
   );
+
+  cli
+    .command('init')
+    .description('write a ccproxy.config.ts from flags, or from questions in a terminal')
+    .option('--provider <name>', 'openai, anthropic, gemini, openrouter, deepseek, groq or ollama')
+    .option('--base-url <url>', "the provider's address (default: its usual one)")
+    .option('--api-key-env <name>', 'the environment variable holding its key')
+    .option('--big <model>', 'the model for opus requests')
+    .option('--middle <model>', 'the model for sonnet requests')
+    .option('--small <model>', 'the model for haiku requests and background tasks')
+    .option('-y, --yes', 'ask nothing: defaults for what the flags leave out')
+    .option('--force', 'overwrite an existing file')
+    .option('-o, --out <file>', 'where to write', 'ccproxy.config.ts')
+    .action(async (flags: InitFlags) => (await import('./commands/init.ts')).init(flags));
 
   const statusline = cli
     .command('statusline')
