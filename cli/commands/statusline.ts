@@ -9,24 +9,24 @@ interface ClaudeStatus {
 }
 
 /**
- * `GET /api/statusline?session=` (DESIGN §8.4): this session's figures, as the server knows them.
- * Every field is optional: the line shows what the server gives.
+ * `GET /api/statusline?session=` (DESIGN §8.4, served by the usage plugin): this session's figures.
+ * The line shows what the answer holds.
  */
 export interface StatuslineInfo {
   /** The model Claude Code asked for on the session's last request. */
-  requested_model?: string;
+  requested_model?: string | null;
   /** Where it went, `provider,model`. */
-  routed_model?: string;
+  routed?: string | null;
   /** The session's cost at the real provider's price; null when unpriced. */
   cost_usd?: number | null;
   /** The Anthropic list price of the requested models minus `cost_usd`. */
   saved_usd?: number | null;
-  /** What the tightest budget has left, in USD; absent without budgets. */
-  budget_left_usd?: number | null;
+  /** The tightest budget's remainder; null without budgets. */
+  budget?: { left_usd: number } | null;
   /** The last request was served by a fallback. */
   fallback?: boolean;
-  /** A provider's breaker is open. */
-  breaker_open?: boolean;
+  /** The last request failed with this Anthropic error type (an open breaker: overloaded_error). */
+  error_type?: string | null;
 }
 
 /**
@@ -86,21 +86,20 @@ const COLOUR = { dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 };
 
 const usd = (value: number) => `$${value < 10 ? value.toFixed(4) : value.toFixed(2)}`;
 
-/** `opus → openai,gpt-4o · $0.0123 · saved $0.2100 · $4.99 budget left · ⚠ fallback` */
+/** `opus → openai,gpt-4o · $0.0123 · saved $0.2100 · $4.9900 budget left · ⚠ fallback` */
 export function formatLine(info: StatuslineInfo, paint: Paint): string {
   const parts: string[] = [];
-  const model = [info.requested_model, info.routed_model].filter(Boolean).join(' → ');
+  const model = [info.requested_model, info.routed].filter(Boolean).join(' → ');
   if (model) parts.push(paint(COLOUR.cyan, model));
-  if (info.cost_usd !== undefined)
+  if (model && info.cost_usd !== undefined)
     parts.push(info.cost_usd === null ? 'unpriced' : paint(COLOUR.green, usd(info.cost_usd)));
   if (typeof info.saved_usd === 'number' && info.saved_usd > 0)
     parts.push(paint(COLOUR.dim, `saved ${usd(info.saved_usd)}`));
-  if (typeof info.budget_left_usd === 'number')
-    parts.push(paint(COLOUR.yellow, `${usd(info.budget_left_usd)} budget left`));
-  const warnings = [info.fallback && 'fallback', info.breaker_open && 'breaker open'];
-  const marker = warnings.filter(Boolean).join(', ');
+  if (info.budget)
+    parts.push(paint(COLOUR.yellow, `${usd(Math.max(0, info.budget.left_usd))} budget left`));
+  const marker = [info.fallback && 'fallback', info.error_type].filter(Boolean).join(', ');
   if (marker) parts.push(paint(COLOUR.red, `⚠ ${marker}`));
-  return parts.length ? parts.join(' · ') : 'ccproxy';
+  return parts.length ? parts.join(' · ') : 'ccproxy: no requests yet';
 }
 
 /** The short line when the server is down, or has no statusline route (no cockpit). */

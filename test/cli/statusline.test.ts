@@ -15,10 +15,10 @@ const claudeStatus = JSON.stringify({
 
 const figures = {
   requested_model: 'claude-opus-4-6',
-  routed_model: 'openai,gpt-4o',
+  routed: 'openai,gpt-4o',
   cost_usd: 0.0123,
   saved_usd: 0.21,
-  budget_left_usd: 4.99,
+  budget: { left_usd: 4.99 },
   fallback: true,
 };
 
