@@ -61,6 +61,7 @@ test('an upstream 401 reaches the client naming the provider and what to set', a
       () => assert.fail('expected an error'),
       (e: unknown) => e as { status: number; message: string },
     );
+  assert.equal(error.status, 403); // ccproxy's key, not the client's login: shown at once
   assert.match(error.message, /Incorrect API key provided/);
   // The SDK quotes the JSON body: the provider's name appears with escaped quotes.
   assert.match(

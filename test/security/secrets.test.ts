@@ -83,7 +83,7 @@ test('the SDK client sees the redacted upstream words, capped', async (t) => {
     () => assert.fail('expected an error'),
     (e: unknown) => e as InstanceType<typeof Anthropic.APIError>,
   );
-  assert.equal(error.status, 401);
+  assert.equal(error.status, 403);
   assertNoCanary('the SDK error', error.message);
   assert.ok(error.message.length < 4096);
 });

@@ -12,9 +12,10 @@ export function chatHttpError(
   status: number,
   text: string,
   headers: Record<string, string | string[] | undefined>,
+  clientKey = false,
 ): ProxyError {
   const { message, code } = readErrorBody(text);
-  return upstreamError({ provider, status, message, code, headers });
+  return upstreamError({ provider, status, message, code, headers, clientKey });
 }
 
 /** The message and code of an error body, whatever its shape. */

@@ -76,6 +76,8 @@ interface Adapter {
   profile: VendorProfile;
   url: (model: string) => string;
   credential: (ctx: ProxyContext) => Record<string, string>;
+  /** Whether `credential` sends the client's own key (`passThroughKey`), which decides a 401's status. */
+  sendsClientKey: (ctx: ProxyContext) => boolean;
   headers: Record<string, string>;
   timeouts: UpstreamTimeouts;
   maxTokens?: { max?: number; min?: number };
@@ -106,6 +108,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
         ? azureUrl(baseUrl, o.apiVersion ?? AZURE_API_VERSION)
         : () => `${baseUrl}/chat/completions`,
     credential: credentialOf(profile, o),
+    sendsClientKey: o.passThroughKey ? (ctx) => foreignKey(ctx.client) !== undefined : () => false,
     headers: o.headers ?? {},
     timeouts: timeoutsOf(o),
     maxTokens: o.maxTokens,
@@ -311,7 +314,13 @@ async function post(
       adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
       continue;
     }
-    throw chatHttpError(adapter.name, response.statusCode, text, response.headers);
+    throw chatHttpError(
+      adapter.name,
+      response.statusCode,
+      text,
+      response.headers,
+      adapter.sendsClientKey(ctx),
+    );
   }
 }
 

@@ -12,6 +12,8 @@ export interface UpstreamFailure {
   code?: string;
   /** The upstream response headers (`retry-after`, `x-ratelimit-reset-*`). */
   headers?: Record<string, string | string[] | undefined>;
+  /** The key the upstream refused was the client's own (`passThroughKey`), not ccproxy's. */
+  clientKey?: boolean;
 }
 
 /** Claude Code gives up at once on a `retry-after` above 60 s (PROTOCOL §4): never send more. */
@@ -19,14 +21,17 @@ export const MAX_RETRY_AFTER_S = 60;
 
 /**
  * The client's error for an upstream refusal (PROTOCOL §4, §7.6; checklist E1–E7, E14): the
- * Anthropic type and status, the upstream's text prefixed with the provider's name, context-length
+ * Anthropic type and status (a refused configured key as 403, see `classify`), the upstream's text
+ * prefixed with the provider's name, context-length
  * errors reworded so Claude Code compacts, `retry-after` kept or derived and capped at 60 s.
  */
 export function upstreamError(failure: UpstreamFailure): ProxyError {
   let text = `${failure.provider}: ${failure.message || `upstream answered ${failure.status}`}`;
   // Claude Code reads a 401 as its own login failing: say whose key was refused and what to set.
   if (failure.status === 401 || failure.status === 403) {
-    text += ` (the upstream refused the key ccproxy sent to provider "${failure.provider}": set that provider's apiKey, or the variable your config reads it from, e.g. OPENAI_API_KEY)`;
+    text += failure.clientKey
+      ? ` (the upstream refused the key your client sent through provider "${failure.provider}")`
+      : ` (the upstream refused the key ccproxy sent to provider "${failure.provider}": set that provider's apiKey, or the variable your config reads it from, e.g. OPENAI_API_KEY)`;
   }
   const overflow = contextOverflow(failure.message, failure.code);
   if (overflow !== null && failure.status < 500) {
@@ -42,7 +47,10 @@ export function upstreamError(failure: UpstreamFailure): ProxyError {
   return new ProxyError(type, status, text, { headers });
 }
 
-function classify({ status, code, message }: UpstreamFailure): [ErrorType, number] {
+function classify({ status, code, message, clientKey }: UpstreamFailure): [ErrorType, number] {
+  // A key from ccproxy's config is no login the client can fix: Claude Code 2.1.330 retries a 401
+  // for three minutes (11 requests) before showing it, and shows a 403 at once (one request).
+  if (status === 401 && !clientKey) return ['permission_error', 403];
   if (status === 402 || code === 'insufficient_quota') return ['billing_error', 402];
   if (status === 408) return ['timeout_error', 504];
   if (status === 503 || status === 529 || /overloaded/i.test(message))

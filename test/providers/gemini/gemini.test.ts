@@ -361,10 +361,11 @@ test('I10: SSE with \\r\\n\\r\\n separators and no [DONE] is parsed fully and en
   }
 });
 
-test('I11: RESOURCE_EXHAUSTED with retryDelay 31s → 429 retry-after 31; API_KEY_INVALID → 401', async (t) => {
+test('I11: RESOURCE_EXHAUSTED with retryDelay 31s → 429 retry-after 31; API_KEY_INVALID → 403 (ccproxy\'s key, E1)', async (t) => {
   const cases = [
     ['error-resource-exhausted.json', 429, 429, 'rate_limit_error', '31'],
-    ['error-api-key-invalid.json', 400, 401, 'authentication_error', null],
+    // ccproxy's configured key refused: 403, shown by Claude Code at once (see upstreamError).
+    ['error-api-key-invalid.json', 400, 403, 'permission_error', null],
   ] as const;
   for (const [file, upstreamStatus, status, type, retryAfter] of cases) {
     const { client, model } = await setup(t, (_req, res) =>

@@ -272,7 +272,7 @@ test('tools, tool_choice and parallel calls map to the Responses shapes', async 
   assert.equal(body.parallel_tool_calls, false);
 });
 
-test('E2: a 429 keeps its retry-after; E1: 401 stays 401', async (t) => {
+test('E2: a 429 keeps its retry-after; E1: a refused configured key is 403 permission_error', async (t) => {
   const { client, model } = await setup(t, [
     (_req, res) =>
       replyJson(
@@ -298,7 +298,7 @@ test('E2: a 429 keeps its retry-after; E1: 401 stays 401', async (t) => {
   const denied = (await client.messages
     .create({ model, max_tokens: 5, messages: [user('hi')] })
     .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
-  assert.equal(denied.status, 401);
+  assert.equal(denied.status, 403);
   assert.match(denied.message, /Incorrect API key/);
 });
 

@@ -26,10 +26,11 @@ const openaiError = (message: string, type: string, code: string | null = null) 
   error: { message, type, param: null, code },
 });
 
-test('E1, E6: upstream 400/401/403/404 keep their meaning and the upstream text', async (t) => {
+test('E1, E6: upstream 400/401/403/404 keep their meaning and the upstream text; a refused configured key is 403', async (t) => {
   const cases: [number, number, string][] = [
     [400, 400, 'invalid_request_error'],
-    [401, 401, 'authentication_error'],
+    // ccproxy's own key was refused: not the client's login (Claude Code retries a 401 for minutes).
+    [401, 403, 'permission_error'],
     [403, 403, 'permission_error'],
     [404, 404, 'not_found_error'],
     [422, 400, 'invalid_request_error'],
@@ -45,6 +46,20 @@ test('E1, E6: upstream 400/401/403/404 keep their meaning and the upstream text'
     assert.equal((error.error as { error: { type: string } }).error.type, type);
     assert.match(error.message, new RegExp(`openai: upstream says ${status}`));
   }
+});
+
+test("E1: with passThroughKey the refused key is the client's own: 401 authentication_error, saying so", async (t) => {
+  const { proxy } = await setup(
+    t,
+    (_req, res) =>
+      replyJson(res, 401, openaiError('Incorrect API key provided', 'invalid_request_error')),
+    { apiKey: undefined, passThroughKey: true },
+  );
+  const error = await proxy.client.messages.create(hi).catch((e: unknown) => e);
+  assert.ok(error instanceof Anthropic.APIError);
+  assert.equal(error.status, 401);
+  assert.equal((error.error as { error: { type: string } }).error.type, 'authentication_error');
+  assert.match(error.message, /refused the key your client sent through provider \\?"openai\\?"/);
 });
 
 test('E2, E14: 429 keeps retry-after, capped at 60 s; derived from retry-after-ms and x-ratelimit-reset', async (t) => {
