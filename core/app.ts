@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
 import { Health, type HealthCheck } from './health.ts';
+import { readBody } from './http/read-body.ts';
 import { Secrets } from './secrets.ts';
 import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
@@ -23,6 +24,7 @@ export class ProxyRuntime implements ProxyApp {
   /** `provider,model` references listed by `/v1/models`, in registration order. */
   readonly models = new Set<string>();
   readonly http = new Router();
+  readonly readBody = readBody;
   readonly pipeline: Pipeline;
   /** Targets plugins declared, for the start-up check and the banner. */
   readonly requirements: Requirement[] = [];

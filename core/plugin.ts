@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type {
   CountTokensRequest,
@@ -139,6 +140,12 @@ export interface ProxyApp {
   requireTarget(target: Target, where: string, label?: string): void;
   /** The HTTP router, for plugins that serve their own endpoints (`/api/*`, `/metrics`). */
   readonly http: Router;
+  /**
+   * The body reader for `http` routes that take one: list it after the route's guard
+   * (`app.http.put(path, guard.write, app.readBody, handler)`), so that a refused request's body
+   * is never buffered. Bodies are not read otherwise.
+   */
+  readonly readBody: Middleware;
   /**
    * Adds a part to `GET /health` (providers' breakers, the storage): its fields are merged into the
    * body and the worst status wins; `unavailable` turns the answer into a 503.

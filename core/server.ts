@@ -9,10 +9,10 @@ import {
   bodyDecodingError,
   discardBody,
   isDecodingError,
-  isJson,
   isPlainJson,
   readJsonBody,
 } from './http/body.ts';
+import { readBody } from './http/read-body.ts';
 import { clientInfo } from './http/client-info.ts';
 import { sendError } from './http/reply.ts';
 import { requestId } from './ids.ts';
@@ -75,11 +75,17 @@ export function createRequestListener(
  * nothing (a client still sending may then see a reset rather than the answer).
  */
 function refuse(req: IncomingMessage, res: ServerResponse, error: ProxyError): void {
+  closeIfUnread(req, res);
+  sendError(res, error, requestId());
+}
+
+/** A large or unannounced body left unread closes the connection after the answer. */
+function closeIfUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
   const length = Number(req.headers['content-length'] ?? 0);
   if (req.headers['transfer-encoding'] || !(length <= DISCARD_LIMIT_BYTES)) {
     res.shouldKeepAlive = false;
   }
-  sendError(res, error, requestId());
 }
 
 async function serveJson(
@@ -120,42 +126,18 @@ function createKoaApp(
     } catch (error) {
       const e = bodyError(error) ?? asProxyError(error);
       if (e.status >= 500) runtime.log.error({ err: e.cause ?? e, id }, e.message);
-      // A body refused for its size is not read further: the connection closes after the answer.
+      // A body refused for its size, or before it was read (a guard), is not read further.
       if (e.status === 413) http.res.shouldKeepAlive = false;
+      else closeIfUnread(http.req, http.res);
       http.status = e.status;
       http.set(e.headers);
       http.body = errorBody(e, id);
     }
   });
-  // koa-body (and the form and multipart parsers it brings) loads on the first body that needs it:
-  // its import costs a tenth of a second of start-up, and Claude Code never sends such a body.
-  let parseBody: Promise<Koa.Middleware> | undefined;
-  const loadParser = async (): Promise<Koa.Middleware> =>
-    (await import('koa-body')).koaBody({
-      jsonLimit: '32mb',
-      textLimit: '32mb',
-      formLimit: '1mb',
-      encoding: 'utf-8',
-      patchKoa: true,
-      includeUnparsed: true,
-    });
-  app.use(async (http, next) => {
-    // Claude Code posts telemetry here; drained unbuffered and dropped, so it does not retry.
-    if (http.method === 'POST' && http.path === TELEMETRY_PATH) {
-      await discardBody(http.req, TELEMETRY_LIMIT_BYTES);
-      http.body = {};
-      return;
-    }
-    if (http.method === 'POST' && isJson(http.req)) {
-      const body = await readJsonBody(http.req);
-      http.request.body = body.value as typeof http.request.body;
-      http.request.rawBody = body.text;
-      await next();
-      return;
-    }
-    await (
-      await (parseBody ??= loadParser())
-    )(http, next);
+  // Claude Code posts telemetry here; drained unbuffered and dropped, so it does not retry.
+  router.post(TELEMETRY_PATH, async (http) => {
+    await discardBody(http.req, TELEMETRY_LIMIT_BYTES);
+    http.body = {};
   });
 
   // The messages endpoints reached through Koa: compressed or non-JSON bodies, which the checks
@@ -171,8 +153,8 @@ function createKoaApp(
     const { body, rawBody } = http.request;
     return serveMessages(runtime, exchange, endpoint, body, rawBody, messages);
   };
-  router.post('/v1/messages', serve('messages'));
-  router.post('/v1/messages/count_tokens', serve('count_tokens'));
+  router.post('/v1/messages', readBody, serve('messages'));
+  router.post('/v1/messages/count_tokens', readBody, serve('count_tokens'));
   modelRoutes(runtime, router);
   // Claude Code probes these before its first request (PROTOCOL §5.3): no auth, no upstream call.
   for (const path of ['/', '/api/hello']) {

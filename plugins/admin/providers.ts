@@ -31,11 +31,11 @@ export function providerRoutes(
       })),
     };
   });
-  app.http.post('/api/providers', guard.write, async (http) => {
+  app.http.post('/api/providers', guard.write, app.readBody, async (http) => {
     http.status = 201;
     http.body = await withBreaker(await providers.put(http.request.body));
   });
-  app.http.put('/api/providers/:name', guard.write, async (http) => {
+  app.http.put('/api/providers/:name', guard.write, app.readBody, async (http) => {
     http.body = await withBreaker(await providers.put(http.request.body, http.params.name));
   });
   app.http.delete('/api/providers/:name', guard.write, async (http) => {

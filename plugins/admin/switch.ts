@@ -13,7 +13,7 @@ export function switchRoutes(app: ProxyApp, guard: AdminGuard): void {
     await live.load();
     http.body = live.view();
   });
-  app.http.put('/api/switch', guard.write, async (http) => {
+  app.http.put('/api/switch', guard.write, app.readBody, async (http) => {
     const live = tierSwitch(app);
     const change = parseSwitchChange(http.request.body, app);
     http.body = await live.apply(change);

@@ -73,7 +73,7 @@ export function serveEndpoints(app: ProxyApp, deps: EndpointDeps): void {
     return { status, store: deps.store().kind, providers };
   });
 
-  app.http.post('/api/route/explain', async (http) => {
+  const loopbackOnly: Koa.Middleware = (http, next) => {
     // The explanation shows configured targets: for this machine's user (the CLI), not the network.
     if (!isLoopback((http.state.client as ClientInfo).ip))
       throw new ProxyError(
@@ -81,6 +81,9 @@ export function serveEndpoints(app: ProxyApp, deps: EndpointDeps): void {
         403,
         'Route explanations are served to loopback callers only',
       );
+    return next();
+  };
+  app.http.post('/api/route/explain', loopbackOnly, app.readBody, async (http) => {
     const request = http.request.body as MessagesRequest | undefined;
     if (typeof request?.model !== 'string' || !Array.isArray(request.messages)) {
       throw new ProxyError(

@@ -83,7 +83,7 @@ export function ui(options: UiOptions = {}): Plugin {
       app.provide('ui', {
         loginUrl: (base) => `${base}/ui/${token ? `#login=${token}` : ''}`,
       });
-      sessionRoutes(app.http, guard, sessions);
+      sessionRoutes(app.http, app.readBody, guard, sessions);
 
       // One route for `/ui` and everything under it: the router also matches `/ui` to `/ui/`.
       app.http.get('/ui{/*path}', (http) => {

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { ProxyError } from '../../core/index.ts';
 import { refuseCrossSite, type AdminGuard } from '../admin/guard.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS, type UiSessions } from './sessions.ts';
@@ -32,14 +32,22 @@ function credentialOf(body: unknown): { key: string } | { token: string } {
  * `DELETE /ui/session` (log out). Login and logout refuse cross-site requests like every admin
  * write: no other site can log a browser in or out.
  */
-export function sessionRoutes(router: Router, guard: AdminGuard, sessions: UiSessions): void {
+export function sessionRoutes(
+  router: Router,
+  readBody: Middleware,
+  guard: AdminGuard,
+  sessions: UiSessions,
+): void {
   router.get('/ui/session', async (http) => {
     http.set('cache-control', 'no-store');
     http.body = await state(guard, http);
   });
 
-  router.post('/ui/session', async (http) => {
+  const sameSite: Middleware = (http, next) => {
     refuseCrossSite(http);
+    return next();
+  };
+  router.post('/ui/session', sameSite, readBody, async (http) => {
     http.set('cache-control', 'no-store');
     if (!guard.hasKeys) {
       // No admin key is set: there is nothing to log in to; loopback browsers are served as they are.

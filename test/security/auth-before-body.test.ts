@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { auth } from '../../plugins/index.ts';
+import { admin, auth } from '../../plugins/index.ts';
+import { liveProxy } from '../plugins/live/helpers.ts';
 import { runCli } from '../cli/helpers.ts';
 import { fakeProvider, textStream } from '../helpers/events.ts';
 import { startTestProxy } from '../helpers/proxy.ts';
@@ -39,6 +40,27 @@ for (const c of [
       assert.match(text, /^HTTP\/1\.1 401 /);
       assert.match(text, /"type":"authentication_error"/);
       assert.match(text, /connection: close/i);
+    },
+  );
+}
+
+for (const [method, path] of [
+  ['PUT', '/api/switch'],
+  ['POST', '/api/providers'],
+  ['PUT', '/api/providers/a'],
+] as const) {
+  test(
+    `an admin ${method} ${path} without the admin key is refused before its body is read`,
+    { timeout: 30_000 },
+    async (t) => {
+      const { url } = await liveProxy(t, { extra: [admin({ keys: ['sk-admin-0123456789'] })] });
+      const socket = await rawSocket(url);
+      const answer = received(socket);
+      // 30 MB announced, not one byte sent: a guard running after the body would never answer.
+      socket.write(head(path, 30 * MB).replace('POST', method));
+      const text = await answer;
+      assert.match(text, /^HTTP\/1\.1 401 /);
+      assert.match(text, /"type":"authentication_error"[^]*Missing admin key/);
     },
   );
 }

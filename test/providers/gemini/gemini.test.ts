@@ -361,7 +361,7 @@ test('I10: SSE with \\r\\n\\r\\n separators and no [DONE] is parsed fully and en
   }
 });
 
-test('I11: RESOURCE_EXHAUSTED with retryDelay 31s → 429 retry-after 31; API_KEY_INVALID → 403 (ccproxy\'s key, E1)', async (t) => {
+test("I11: RESOURCE_EXHAUSTED with retryDelay 31s → 429 retry-after 31; API_KEY_INVALID → 403 (ccproxy's key, E1)", async (t) => {
   const cases = [
     ['error-resource-exhausted.json', 429, 429, 'rate_limit_error', '31'],
     // ccproxy's configured key refused: 403, shown by Claude Code at once (see upstreamError).
