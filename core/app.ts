@@ -4,6 +4,7 @@ import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
 import { Health, type HealthCheck } from './health.ts';
 import { readBody } from './http/read-body.ts';
+import { instanceId } from './ids.ts';
 import { Secrets } from './secrets.ts';
 import { Pipeline } from './pipeline/build.ts';
 import { resolvePlugins, suggest } from './pipeline/resolve.ts';
@@ -40,6 +41,7 @@ export class ProxyRuntime implements ProxyApp {
    */
   readonly requestLog: Logger;
   readonly env: NodeJS.ProcessEnv;
+  readonly instance: string;
   readonly #services = new Map<keyof ProxyServices, unknown>();
   readonly #retired = new AbortController();
 
@@ -48,6 +50,7 @@ export class ProxyRuntime implements ProxyApp {
     this.log = log;
     this.requestLog = log.child({}, { redact: [] });
     this.env = env;
+    this.instance = instanceId(env);
     this.pipeline = new Pipeline(resolvePlugins(config.plugins, this.source));
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 
 // Ids come from a pooled random buffer: one getrandom call per 4 KB instead of one per id.
 const POOL_SIZE = 4096;
@@ -20,3 +21,10 @@ export function randomId(length = 24): string {
 export const requestId = (): string => `req_${randomId()}`;
 export const messageId = (): string => `msg_${randomId()}`;
 export const toolUseId = (): string => `toolu_${randomId()}`;
+
+/**
+ * This process's name among several instances (metrics, request rows, logs): `CCPROXY_INSTANCE_ID`,
+ * else `host-pid`. Stable across config reloads.
+ */
+export const instanceId = (env: NodeJS.ProcessEnv): string =>
+  env.CCPROXY_INSTANCE_ID || `${hostname()}-${process.pid}`;

@@ -106,6 +106,8 @@ export interface ProxyApp {
   readonly log: Logger;
   /** The config's `redis` URL: plugins keeping cross-instance state use it unless told otherwise. */
   readonly redis: string | undefined;
+  /** This instance's id (`CCPROXY_INSTANCE_ID`, else `host-pid`): in metrics, rows and logs. */
+  readonly instance: string;
   /** The plugins of this runtime, resolved and in order (read only). */
   readonly plugins: readonly Plugin[];
   /** The environment the config was resolved with. */

@@ -50,6 +50,8 @@ export interface RequestRow {
   saved_usd: number | null;
   /** Where the price came from: `config` or the pricing package and version; null when unpriced. */
   price_source: string | null;
+  /** The ccproxy instance that served it (`CCPROXY_INSTANCE_ID`, else `host-pid`). */
+  instance: string | null;
 }
 
 /** A request's conversation as stored: secrets already redacted. */

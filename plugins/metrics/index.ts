@@ -10,7 +10,7 @@ export interface MetricsOptions {
   processMetrics?: boolean;
   /** Distinct model names kept as label values; later ones are counted as `other`. Default 100. */
   maxModels?: number;
-  /** Labels added to every series, e.g. `{ instance: 'eu-1' }`. Default: none. */
+  /** Labels added to every series, e.g. `{ region: 'eu-1' }`, besides `instance_id`. Default: none. */
   labels?: Record<string, string>;
 }
 
@@ -27,7 +27,7 @@ const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
  * Prometheus metrics at `GET /metrics` (DESIGN §8.5): requests, latency and time to first token,
  * tokens, cost, fallbacks, breaker state, stream repairs, active streams, and Node's process
  * metrics. Recorded in `onFinish`, after the response; the request path only counts open streams.
- * @example metrics({ labels: { instance: process.env.HOSTNAME ?? 'local' } })
+ * @example metrics({ labels: { region: 'eu-1' } })
  */
 export function metrics(options: MetricsOptions = {}): Plugin {
   const models = new BoundedLabel(options.maxModels ?? 100);
@@ -37,7 +37,8 @@ export function metrics(options: MetricsOptions = {}): Plugin {
     setup(app) {
       const s = createSeries({
         processMetrics: options.processMetrics ?? true,
-        labels: options.labels ?? {},
+        // instance_id, not instance: Prometheus sets `instance` itself, to the scraped address.
+        labels: { instance_id: app.instance, ...options.labels },
         async collectBreakers(gauge) {
           gauge.reset();
           const states = await app.service('breakers')?.states();

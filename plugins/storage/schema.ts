@@ -62,4 +62,10 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    // Several instances share one database: each row says which one served it.
+    version: 2,
+    sqlite: 'ALTER TABLE requests ADD COLUMN instance TEXT;',
+    postgres: 'ALTER TABLE requests ADD COLUMN instance TEXT;',
+  },
 ];

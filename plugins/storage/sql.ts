@@ -51,6 +51,7 @@ const COLUMNS = [
   'cost_usd',
   'saved_usd',
   'price_source',
+  'instance',
 ] as const;
 const INSERT_ROW = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (id) DO NOTHING RETURNING seq`;
@@ -90,6 +91,7 @@ function toRow(r: DbRow): RequestRow {
     cost_usd: nullable(r.cost_usd),
     saved_usd: nullable(r.saved_usd),
     price_source: r.price_source as string | null,
+    instance: r.instance as string | null,
   };
 }
 
@@ -166,6 +168,7 @@ export class SqlStorage implements Storage {
           r.cost_usd,
           r.saved_usd,
           r.price_source,
+          r.instance,
         ]);
         if (!inserted[0] || !body) continue;
         const seq = Number(inserted[0].seq);

@@ -32,7 +32,7 @@ export function usage(): Plugin {
     },
     onFinish(ctx, outcome) {
       if (ctx.endpoint !== 'messages') return;
-      const row = buildRow(ctx, outcome, pricer);
+      const row = buildRow(ctx, outcome, pricer, app!.instance);
       ctx.state.usage = row;
       const answer = ctx.state.history;
       let body: HistoryBody | undefined;

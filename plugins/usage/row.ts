@@ -35,8 +35,13 @@ export function sessionOf(ctx: ProxyContext): string | null {
 
 const round = (usd: number): number => Math.round(usd * 1e9) / 1e9;
 
-/** The request row of a finished request (DESIGN §8.2). */
-export function buildRow(ctx: ProxyContext, outcome: Outcome, pricer: Pricer): RequestRow {
+/** The request row of a finished request (DESIGN §8.2), written by `instance`. */
+export function buildRow(
+  ctx: ProxyContext,
+  outcome: Outcome,
+  pricer: Pricer,
+  instance: string,
+): RequestRow {
   const usage = outcome.usage;
   const { provider, model } = ctx.target;
   const cost = pricer.cost(provider, model, usage);
@@ -67,5 +72,6 @@ export function buildRow(ctx: ProxyContext, outcome: Outcome, pricer: Pricer): R
     cost_usd: cost.usd === null ? null : round(cost.usd),
     saved_usd: list === null || cost.usd === null ? null : round(list - cost.usd),
     price_source: cost.source,
+    instance,
   };
 }

@@ -141,15 +141,17 @@ test('/metrics is guarded like the admin API: an admin key, never a client key',
   assert.doesNotMatch(body, /admin-secret/);
 });
 
-test('labels given in the options are on every series', async (t) => {
+test('labels given in the options and the instance id are on every series', async (t) => {
   const b = await answering(t);
   const { client, url } = await startTestProxy(t, {
     plugins: [fakeProvider('b', b.url), metrics({ labels: { region: 'eu-1' } })],
+    env: { CCPROXY_INSTANCE_ID: 'eu-1-a' },
   });
   await ask(client, 'b,two');
   const m = await scrape(url);
-  assert.equal(valueOf(m.get('ccproxy_requests_total'), { region: 'eu-1', provider: 'b' }), 1);
-  assert.equal(valueOf(m.get('ccproxy_active_streams'), { region: 'eu-1' }), 0);
+  const labels = { region: 'eu-1', instance_id: 'eu-1-a' };
+  assert.equal(valueOf(m.get('ccproxy_requests_total'), { ...labels, provider: 'b' }), 1);
+  assert.equal(valueOf(m.get('ccproxy_active_streams'), labels), 0);
 });
 
 test('every series the Grafana dashboard in examples/ queries is one /metrics exports', async (t) => {

@@ -23,8 +23,8 @@ test('postgres: instances starting together migrate once, under the advisory loc
   const client = new pg.Client(url);
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT version FROM migrations');
-    assert.deepEqual(rows, [{ version: 1 }]);
+    const { rows } = await client.query('SELECT version FROM migrations ORDER BY version');
+    assert.deepEqual(rows, [{ version: 1 }, { version: 2 }]);
   } finally {
     await client.end();
   }

@@ -28,6 +28,7 @@ export function row(fields: Partial<RequestRow> = {}): RequestRow {
     cost_usd: 0.001,
     saved_usd: 0.002,
     price_source: 'test',
+    instance: 'test-1',
     ...fields,
   };
 }
