@@ -64,6 +64,7 @@ export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
 export { SseParser, readSse, type SseMessage } from './stream/sse-reader.ts';
 export { serializeEvent } from './stream/sse-writer.ts';
 export { messageStartEvent } from './stream/events.ts';
+export { failureFields } from './log.ts';
 export {
   callUpstream,
   transportError,

@@ -5,6 +5,7 @@ import type { ProxyRuntime } from './app.ts';
 import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
 import { ProxyError, asProxyError, statusForErrorType } from './errors.ts';
 import { sendError, sendJson } from './http/reply.ts';
+import { failureFields, logFailure } from './log.ts';
 import { formatTarget, parseModelRef } from './models.ts';
 import type { Outcome, Provider, Relay } from './plugin.ts';
 import { MessageAccumulator } from './stream/accumulator.ts';
@@ -47,7 +48,7 @@ export async function serveMessages(
     await handle(runtime, exchange, endpoint, body, raw, options.pingMs);
   } catch (error) {
     const e = asProxyError(error);
-    if (e.status >= 500) runtime.log.error({ err: e.cause ?? e, id: exchange.id }, e.message);
+    logFailure(runtime.log, e, { id: exchange.id });
     if (!exchange.res.headersSent) sendError(exchange.res, e, exchange.id);
     else exchange.res.end();
   }
@@ -211,7 +212,7 @@ async function writeSse(
     const e = outcome.error!;
     if (!ctx.signal.aborted) {
       ctx.log.warn(
-        { err: e.cause ?? e, plugin: e.plugin, hook: e.hook },
+        { ...failureFields(ctx.log, e.cause ?? e), plugin: e.plugin, hook: e.hook },
         `stream failed: ${e.message}`,
       );
       res.write(serializeEvent({ type: 'error', error: { type: e.type, message: e.message } }));

@@ -16,6 +16,7 @@ import { readBody } from './http/read-body.ts';
 import { clientInfo } from './http/client-info.ts';
 import { sendError } from './http/reply.ts';
 import { requestId } from './ids.ts';
+import { logFailure } from './log.ts';
 import { serveMessages, type Exchange, type MessagesOptions } from './messages.ts';
 import { modelRoutes } from './routes/models.ts';
 
@@ -125,7 +126,7 @@ function createKoaApp(
       if (!http.body && http.respond !== false) unanswered(http);
     } catch (error) {
       const e = bodyError(error) ?? asProxyError(error);
-      if (e.status >= 500) runtime.log.error({ err: e.cause ?? e, id }, e.message);
+      logFailure(runtime.log, e, { id });
       // A body refused for its size, or before it was read (a guard), is not read further.
       if (e.status === 413) http.res.shouldKeepAlive = false;
       else closeIfUnread(http.req, http.res);

@@ -43,11 +43,12 @@ const LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): Promise<void> {
   const config = await loadServerConfig(flags, 'start');
-  const [{ startProxy }, { banner }, { createLogger }] = await Promise.all([
-    import('../../core/index.ts'),
-    import('../banner.ts'),
-    import('../../core/log.ts'),
-  ]);
+  const [{ startProxy }, { banner }, { consoleDestination, createLogger, logFormat }] =
+    await Promise.all([
+      import('../../core/index.ts'),
+      import('../banner.ts'),
+      import('../../core/log.ts'),
+    ]);
   const background = owner !== 'foreground';
   // A background server writes its own log file, so that it can reopen it after a rotation.
   const destination = background
@@ -55,12 +56,16 @@ async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): 
     : undefined;
   // Ready before anything may exit: pino cannot flush a file it has not opened yet.
   if (destination) await once(destination, 'ready');
-  const logger = createLogger({ level: config.logLevel, destination });
+  const logs =
+    destination ?? (await consoleDestination(logFormat(process.env, process.stdout.isTTY)));
+  const logger = createLogger({ level: config.logLevel, destination: logs });
   // The config file and the .env in the working directory are watched: a save reloads them.
   const watch = [config.file, resolve('.env')].filter((file) => file !== null);
   const reload = () => loadServerConfig(flags, 'start');
   const proxy = await startProxy(config, { logger, loadConfig: reload, watch });
-  process.stderr.write(banner(proxy, version));
+  // On the logs' stream, so that a terminal, a pipe or the log file shows it in order with them.
+  if (destination) destination.write(banner(proxy, version));
+  else process.stdout.write(banner(proxy, version));
   // A second foreground server (another port) leaves the first one's PID file alone.
   const recorded = background || readServer(paths).state !== 'running';
   if (recorded) {

@@ -2,6 +2,7 @@ import {
   ProxyError,
   asProxyError,
   estimateInputTokens,
+  failureFields,
   formatTarget,
   statusForErrorType,
   type Next,
@@ -204,7 +205,10 @@ async function record(
   if (!r.breakers) return;
   const mode = await r.safely(ctx, () => r.breakers!.record(target.provider, error), null);
   if (mode === 'open' && error !== null)
-    ctx.log.warn({ provider: target.provider, err: error }, 'circuit breaker open');
+    ctx.log.warn(
+      { provider: target.provider, ...failureFields(ctx.log, error) },
+      'circuit breaker open',
+    );
 }
 
 function eventError(event: StreamEvent & { type: 'error' }): ProxyError {

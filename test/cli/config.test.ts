@@ -20,8 +20,8 @@ test('--config: a TypeScript config in another folder is loaded, named in the ba
   );
   const cli = runCli(t, { args: ['start', '--config', join(dir, 'team.config.ts')] });
   const url = await cli.listening();
-  assert.match(cli.stderr(), /config .*team\.config\.ts/);
-  assert.match(cli.stderr(), /sonnet → middle: acme,acme-large/);
+  assert.match(cli.stdout(), /config .*team\.config\.ts/);
+  assert.match(cli.stdout(), /sonnet → middle: acme,acme-large/);
   const message = await clientFor(url).messages.create({
     model: 'claude-sonnet-4-6',
     max_tokens: 16,
@@ -39,8 +39,8 @@ test('a ccproxy.config.ts in the working directory is found without --config', a
   );
   const cli = runCli(t, { cwd: dir });
   await cli.listening();
-  assert.match(cli.stderr(), /config \S*ccproxy\.config\.ts\n/);
-  assert.match(cli.stderr(), /providers:\n {2}local/);
+  assert.match(cli.stdout(), /config \S*ccproxy\.config\.ts\n/);
+  assert.match(cli.stdout(), /providers:\n {2}local/);
 });
 
 // Each mistake stops start-up with exit code 1 and a message naming the file, the path and what was expected.

@@ -78,7 +78,7 @@ test('env mode: with only OPENAI_* set, a new user gets the banner and text, str
   assert.deepEqual(message.content, [{ type: 'text', text: 'Hello' }]);
   assert.equal(message.model, 'claude-sonnet-4-6', 'the client sees the model it asked for');
 
-  const banner = cli.stderr();
+  const banner = cli.stdout();
   assert.match(banner, new RegExp(`listening on ${url}`));
   assert.match(banner, /no config file: running on the environment defaults/);
   assert.match(banner, /providers:\n {2}openai/);

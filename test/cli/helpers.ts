@@ -89,7 +89,7 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
     }
     return read()!;
   };
-  const listening = async () => (await waitFor('stderr', /listening on (http:\/\/\S+)/))[1]!;
+  const listening = async () => (await waitFor('stdout', /listening on (http:\/\/\S+)/))[1]!;
   return { child, stdout: () => out, stderr: () => err, exited, waitFor, listening };
 }
 

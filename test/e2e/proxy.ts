@@ -13,7 +13,7 @@ export const cliPath = process.env.CCPROXY_E2E_CLI ?? join(root, 'bin', 'ccproxy
 /** ccproxy running as its own process, started the way a user starts it. */
 export interface ProxyProcess {
   url: string;
-  /** Everything it wrote (pino lines on stdout, the banner and failures on stderr). */
+  /** Everything it wrote (the banner and pino lines on stdout, failures on stderr). */
   output(): string;
   stop(): Promise<void>;
 }

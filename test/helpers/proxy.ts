@@ -17,6 +17,8 @@ export interface TestProxyOptions {
   /** The key the SDK client presents. Default `test-key`. */
   apiKey?: string;
   pingIntervalMs?: number;
+  /** The log level. Default `debug`. */
+  logLevel?: 'info' | 'debug';
   /** Loads the config anew on `reload()` (hot reload tests). */
   loadConfig?: StartOptions['loadConfig'];
   /** Files whose change reloads the config. */
@@ -51,14 +53,14 @@ export async function startTestProxy(
     file: 'test.config.ts',
     server: { host: '127.0.0.1', port: 0, allowOpen: false, ...options.server },
     plugins: options.plugins,
-    logLevel: 'debug',
+    logLevel: options.logLevel ?? 'debug',
     // In memory unless a test names a database: no test writes under the real HOME.
     storage: false,
     ...options.config,
   };
   const running = await startProxy(config, {
     env: options.env ?? {},
-    logger: pino({ level: 'debug', base: undefined }, sink),
+    logger: pino({ level: options.logLevel ?? 'debug', base: undefined }, sink),
     pingIntervalMs: options.pingIntervalMs,
     loadConfig: options.loadConfig,
     watch: options.watch,

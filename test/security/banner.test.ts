@@ -10,7 +10,7 @@ const TEAM = 'sk-team-0123456789abcdef';
 test('a cloud vendor URL without a key is flagged in the start banner', async (t) => {
   const cli = runCli(t, { env: { PORT: '0' } }); // OPENAI_BASE_URL defaults to api.openai.com
   await cli.listening();
-  const banner = cli.stderr();
+  const banner = cli.stdout();
   assert.match(
     banner,
     /warnings:\n {2}provider "openai": https:\/\/api\.openai\.com\/v1 needs an API key and none is set; set its apiKey \(OPENAI_API_KEY/,
@@ -20,28 +20,28 @@ test('a cloud vendor URL without a key is flagged in the start banner', async (t
 test('a local server without a key is not flagged', async (t) => {
   const cli = runCli(t, { env: { PORT: '0', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' } });
   await cli.listening();
-  assert.doesNotMatch(cli.stderr(), /warnings:/);
+  assert.doesNotMatch(cli.stdout(), /warnings:/);
 });
 
 test('the launch line carries a token: any value without client keys, a placeholder (never the key) with them', async (t) => {
   const open = runCli(t, { env: { PORT: '0', OPENAI_API_KEY: 'sk-upstream' } });
   const openUrl = await open.listening();
   assert.ok(
-    open.stderr().includes(`ANTHROPIC_AUTH_TOKEN=ccproxy ANTHROPIC_BASE_URL=${openUrl} claude`),
-    open.stderr(),
+    open.stdout().includes(`ANTHROPIC_AUTH_TOKEN=ccproxy ANTHROPIC_BASE_URL=${openUrl} claude`),
+    open.stdout(),
   );
   const keyed = runCli(t, {
     env: { PORT: '0', OPENAI_API_KEY: 'sk-upstream', ANTHROPIC_API_KEY: TEAM },
   });
   const keyedUrl = await keyed.listening();
-  const banner = keyed.stderr();
+  const banner = keyed.stdout();
   assert.ok(
     banner.includes(
       `ANTHROPIC_AUTH_TOKEN=<your ccproxy key> ANTHROPIC_BASE_URL=${keyedUrl} claude`,
     ),
     banner,
   );
-  assert.ok(!banner.includes(TEAM) && !keyed.stdout().includes(TEAM));
+  assert.ok(!banner.includes(TEAM) && !keyed.stderr().includes(TEAM));
 });
 
 test('an upstream 401 reaches the client naming the provider and what to set', async (t) => {

@@ -6,7 +6,7 @@ import type {
   StreamEvent,
   Message,
 } from '../../../core/index.ts';
-import { callUpstream } from '../../../core/index.ts';
+import { callUpstream, failureFields } from '../../../core/index.ts';
 import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
 import {
   addProviderSecrets,
@@ -131,8 +131,9 @@ async function listModels(app: ProxyApp, url: string, o: AnthropicOptions): Prom
       throw new Error(`HTTP ${response.statusCode}`);
     return body.data.flatMap((model) => (typeof model.id === 'string' ? [model.id] : []));
   } catch (error) {
+    // Routine (a key without the models scope, an offline gateway): one line, the stack at debug.
     app.log.warn(
-      { err: error, provider: o.name ?? 'anthropic' },
+      { ...failureFields(app.log, error), provider: o.name ?? 'anthropic' },
       'could not list the upstream models; set models to list them',
     );
     return [];
