@@ -54,6 +54,7 @@ export { configuredHeaders } from './http/headers.ts';
 export { startProxy, type RunningProxy, type StartOptions } from './start.ts';
 export { isLoopback } from './net.ts';
 export { EventBus, type EventListener, type ProxyEvent } from './events.ts';
+export { Lasting } from './lasting.ts';
 export type { ReloadResult, Reloader } from './reload.ts';
 export type { HealthCheck, HealthReport } from './health.ts';
 export { messageId, toolUseId } from './ids.ts';

@@ -4,6 +4,7 @@ import { ProxyRuntime } from './app.ts';
 import type { ResolvedConfig } from './config/load.ts';
 import { ConfigError } from './errors.ts';
 import type { EventBus } from './events.ts';
+import { Lasting } from './lasting.ts';
 import { isLoopback } from './net.ts';
 import { createRequestListener, type ServerOptions } from './server.ts';
 
@@ -71,6 +72,7 @@ export class Generations implements Reloader {
   private readonly retiring = new Set<Generation>();
   private readonly options: GenerationsOptions;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly lasting = new Lasting();
   last: ReloadResult | null = null;
 
   constructor(options: GenerationsOptions) {
@@ -156,6 +158,7 @@ export class Generations implements Reloader {
     const runtime = new ProxyRuntime(config, log, env);
     runtime.provide('events', events);
     runtime.provide('reloader', this);
+    runtime.provide('lasting', this.lasting);
     try {
       await runtime.setup();
       checkExposure(runtime);

@@ -1,4 +1,10 @@
-import type { Outcome, Plugin, ProxyContext } from '../../core/index.ts';
+import {
+  Lasting,
+  type Outcome,
+  type Plugin,
+  type ProxyApp,
+  type ProxyContext,
+} from '../../core/index.ts';
 import { adminGuard } from '../admin/guard.ts';
 import { BoundedLabel } from './labels.ts';
 import { createSeries, type Series } from './series.ts';
@@ -30,23 +36,42 @@ const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
  * @example metrics({ labels: { region: 'eu-1' } })
  */
 export function metrics(options: MetricsOptions = {}): Plugin {
-  const models = new BoundedLabel(options.maxModels ?? 100);
   let series: Series | undefined;
+  let models: BoundedLabel | undefined;
   return {
     name: 'metrics',
     setup(app) {
-      const s = createSeries({
-        processMetrics: options.processMetrics ?? true,
-        // instance_id, not instance: Prometheus sets `instance` itself, to the scraped address.
-        labels: { instance_id: app.instance, ...options.labels },
-        async collectBreakers(gauge) {
-          gauge.reset();
-          const states = await app.service('breakers')?.states();
-          for (const [provider, mode] of Object.entries(states ?? {}))
-            gauge.set({ provider }, BREAKER_VALUE[mode]);
+      const processMetrics = options.processMetrics ?? true;
+      // instance_id, not instance: Prometheus sets `instance` itself, to the scraped address.
+      const labels = { instance_id: app.instance, ...options.labels };
+      const maxModels = options.maxModels ?? 100;
+      // A reload finds the same series again: counters go on rather than reset under Prometheus.
+      // The breakers are read from whichever runtime set up last, the one serving.
+      const kept = (app.service('lasting') ?? new Lasting()).get(
+        `metrics ${JSON.stringify([processMetrics, labels, maxModels])}`,
+        () => {
+          const holder = { app, models: new BoundedLabel(maxModels) } as {
+            app: ProxyApp;
+            models: BoundedLabel;
+            series: Series;
+          };
+          holder.series = createSeries({
+            processMetrics,
+            labels,
+            async collectBreakers(gauge) {
+              gauge.reset();
+              const states = await holder.app.service('breakers')?.states();
+              for (const [provider, mode] of Object.entries(states ?? {}))
+                gauge.set({ provider }, BREAKER_VALUE[mode]);
+            },
+          });
+          return holder;
         },
-      });
-      series = s;
+      );
+      kept.app = app;
+      series = kept.series;
+      models = kept.models;
+      const s = series;
       const guard = adminGuard(app);
       app.http.get(options.path ?? '/metrics', guard.read, async (http) => {
         http.type = s.registry.contentType;
@@ -61,7 +86,7 @@ export function metrics(options: MetricsOptions = {}): Plugin {
     onFinish(ctx, outcome) {
       if (ctx.endpoint !== 'messages') return;
       if (ctx.state.metrics?.streaming) series!.activeStreams.dec();
-      record(series!, models, ctx, outcome);
+      record(series!, models!, ctx, outcome);
     },
   };
 }

@@ -5,7 +5,7 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 
 /** Seconds until the first event reached the client. */
 const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
 
-/** The series of DESIGN §8.5, in one registry of their own (a reloaded config gets fresh ones). */
+/** The series of DESIGN §8.5, in one registry of their own (kept across reloads, see `metrics`). */
 export interface Series {
   readonly registry: Registry;
   readonly requests: Counter<'provider' | 'model' | 'route' | 'status'>;

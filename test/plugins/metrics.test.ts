@@ -123,6 +123,27 @@ test('model labels stay bounded: names past maxModels are counted as "other"', a
   assert.equal(valueOf(requests, { model: 'other' }), 2);
 });
 
+test('a config reload keeps the counters going: Prometheus sees no reset', async (t) => {
+  const b = await answering(t);
+  const plugins = () => [fakeProvider('b', b.url), metrics({ processMetrics: false })];
+  const { client, url, running } = await startTestProxy(t, {
+    plugins: plugins(),
+    loadConfig: () =>
+      Promise.resolve({
+        file: 'test.config.ts',
+        server: { host: '127.0.0.1', port: 0, allowOpen: false },
+        plugins: plugins(),
+        logLevel: 'debug' as const,
+        storage: false as const,
+      }),
+  });
+  await ask(client, 'b,two');
+  assert.equal((await running.reload()).ok, true);
+  await ask(client, 'b,two');
+  const requests = (await scrape(url)).get('ccproxy_requests_total');
+  assert.equal(valueOf(requests, { provider: 'b', model: 'two', status: '200' }), 2);
+});
+
 test('/metrics is guarded like the admin API: an admin key, never a client key', async (t) => {
   const b = await answering(t);
   const { url } = await startTestProxy(t, {
