@@ -93,6 +93,10 @@ export class ProxyRuntime implements ProxyApp {
     this.secrets.add(value);
   }
 
+  redact(text: string): string {
+    return this.secrets.redact(text);
+  }
+
   registerProvider(provider: Provider): void {
     if (this.providers.has(provider.name)) {
       throw new ConfigError(`two providers are named "${provider.name}"; give each a unique name`);

@@ -15,6 +15,7 @@ export { loadConfig, type ConfigFlags, type ResolvedConfig } from './config/load
 export { checkOptions } from './config/validate.ts';
 export { definePlugin } from './plugin.ts';
 export type {
+  DiscoveredModel,
   EventResult,
   OnHeaders,
   RequestHead,
@@ -58,7 +59,7 @@ export { Lasting } from './lasting.ts';
 export type { ReloadResult, Reloader } from './reload.ts';
 export type { HealthCheck, HealthReport } from './health.ts';
 export { messageId, toolUseId } from './ids.ts';
-export { parseModelRef, formatTarget } from './models.ts';
+export { parseModelRef, formatTarget, pickerAlias } from './models.ts';
 export { estimateInputTokens, estimateTextTokens } from './tokens.ts';
 export { StreamGuard } from './stream/guard.ts';
 export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';

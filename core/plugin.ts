@@ -97,6 +97,20 @@ export interface Provider {
   relay?(ctx: ProxyContext, request: MessagesRequest): Promise<Relay>;
   /** The provider's own token count, when it has one. Default: a local estimate. */
   countTokens?(ctx: ProxyContext, request: CountTokensRequest): Promise<number>;
+  /**
+   * The upstream's own model list (its models endpoint), asked on demand by model discovery
+   * (`GET /api/providers/{name}/models`). Throws a ProxyError naming the provider when the upstream
+   * refuses or is unreachable. Default: the provider cannot list its models.
+   */
+  listModels?(signal: AbortSignal): Promise<DiscoveredModel[]>;
+}
+
+/** One model in a provider's own list. */
+export interface DiscoveredModel {
+  /** The id requests use after `provider,`. */
+  id: string;
+  /** The upstream's human name, when it gives one. */
+  display_name?: string;
 }
 
 /** What a plugin's `setup` can reach. */
@@ -125,6 +139,11 @@ export interface ProxyApp {
    * values under 8 characters are ignored.
    */
   addSecret(value: string | undefined): void;
+  /**
+   * `text` with every registered credential replaced and cut to 2 KB: upstream text a plugin shows
+   * outside a request (a provider test's error in the admin API).
+   */
+  redact(text: string): string;
   /**
    * A setting that lets the server start but will fail requests (a cloud vendor's URL without a
    * key): logged at warn and listed in the start banner, so the user fixes it before the first

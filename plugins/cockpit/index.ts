@@ -2,6 +2,7 @@ import type { PluginOption } from '../../core/index.ts';
 import { admin, type AdminOptions } from '../admin/index.ts';
 import { budgets } from '../budgets/index.ts';
 import { history } from '../history/index.ts';
+import { live } from '../live/index.ts';
 import { metrics, type MetricsOptions } from '../metrics/index.ts';
 import { storage } from '../storage/index.ts';
 import { ui, type UiOptions } from '../ui/index.ts';
@@ -18,6 +19,8 @@ export interface CockpitOptions {
   history?: boolean;
   /** The top-level `budgets`, enforced. */
   budgets?: boolean;
+  /** Live control: tier switch, runtime providers, discovery and tests, events, config reload. */
+  live?: boolean;
   /** The web UI at `/ui/` and its login; `false` leaves it out. */
   ui?: UiOptions | false;
   /** Prometheus metrics at `/metrics`. */
@@ -28,7 +31,7 @@ export interface CockpitOptions {
 
 /**
  * What runs around the proxy (DESIGN §8): storage (the top-level `storage`, SQLite by default),
- * usage and cost, history, budgets, the admin API, the web UI, Prometheus metrics and OpenTelemetry
+ * usage and cost, history, budgets, the admin API, live control, the web UI, Prometheus metrics and OpenTelemetry
  * traces. Storage is always there, as it holds the
  * live state other parts use; `storage: false` keeps it in memory.
  * @example cockpit({ history: false })
@@ -40,6 +43,7 @@ export function cockpit(options: CockpitOptions = {}): PluginOption[] {
     options.usage !== false && usage(),
     options.history !== false && history(),
     options.budgets !== false && options.usage !== false && budgets(),
+    options.live !== false && live(),
     options.ui !== false && ui(options.ui || {}),
     // After usage: a request's cost is on its row when metrics count it.
     options.metrics !== false && metrics(options.metrics || {}),

@@ -3,12 +3,13 @@ import { eventRoutes } from '../admin/events.ts';
 import { adminGuard } from '../admin/guard.ts';
 import { switchRoutes } from '../admin/switch.ts';
 import { configRoutes, maskUrl, type ConfigSummary } from '../admin/config.ts';
+import { discoveryRoutes } from '../admin/discovery.ts';
 import { providerRoutes } from '../admin/providers.ts';
 import { RuntimeProviders } from './providers.ts';
 
 /**
- * Live control (DESIGN §8.3–8.4): the admin routes that switch tiers, stream events, manage
- * runtime providers and reload the config, behind the admin guard. Runs after the config's own
+ * Live control (DESIGN §8.3–8.4): the admin routes that switch tiers, stream events, manage,
+ * test and discover providers and reload the config, behind the admin guard. Runs after the config's own
  * plugins (`post`), so that their providers are registered and storage is provided.
  * @example live()
  */
@@ -30,6 +31,7 @@ export function live(): Plugin {
       switchRoutes(app, guard);
       eventRoutes(app, guard);
       providerRoutes(app, guard, providers);
+      discoveryRoutes(app, guard);
       configRoutes(app, guard, () => summary(app, providers));
     },
   };

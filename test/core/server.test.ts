@@ -336,26 +336,26 @@ test('G1: count_tokens uses the provider counter when it has one', async (t) => 
 test('G3, G4, G5: /v1/models lists configured models in Anthropic shape, honours limit, 404s unknown ids', async (t) => {
   const provider = fakeProvider('p', () => textStream('x'), ['m1', 'm2', 'm3']);
   const { url } = await startTestProxy(t, { plugins: [provider.plugin] });
-  const list = (await (await request(`${url}/v1/models?limit=2`)).body.json()) as Record<
+  const list = (await (await request(`${url}/v1/models?limit=4`)).body.json()) as Record<
     string,
     any
   >;
   assert.deepEqual(
     list.data.map((m: { id: string }) => m.id),
-    ['p,m1', 'p,m2'],
+    // Each followed by its picker alias (Claude Code keeps only ids naming Claude).
+    ['p,m1', 'claude-via/p/m1', 'p,m2', 'claude-via/p/m2'],
   );
   assert.equal(list.has_more, true);
   assert.equal(list.first_id, 'p,m1');
-  assert.equal(list.last_id, 'p,m2');
+  assert.equal(list.last_id, 'claude-via/p/m2');
   for (const model of list.data)
     assert.deepEqual(Object.keys(model).slice(0, 4), ['type', 'id', 'display_name', 'created_at']);
-  const next = (await (await request(`${url}/v1/models?after_id=p,m2`)).body.json()) as Record<
-    string,
-    any
-  >;
+  const next = (await (
+    await request(`${url}/v1/models?after_id=claude-via/p/m2`)
+  ).body.json()) as Record<string, any>;
   assert.deepEqual(
     next.data.map((m: { id: string }) => m.id),
-    ['p,m3'],
+    ['p,m3', 'claude-via/p/m3'],
   );
   const one = await request(`${url}/v1/models/p,m3`);
   assert.equal(((await one.body.json()) as { id: string }).id, 'p,m3');

@@ -360,10 +360,14 @@ test('G3: /v1/models lists the models of every configured provider', async (t) =
     ],
   });
   const ids = (await client.models.list({ limit: 1000 })).data.map((m) => m.id);
+  // An id naming no Claude model is followed by its alias for Claude Code's /model picker.
   assert.deepEqual(ids, [
     'anthropic,claude-opus-4-8',
     'gemini,gemini-2.5-pro',
+    'claude-via/gemini/gemini-2.5-pro',
     'openai,gpt-4o',
+    'claude-via/openai/gpt-4o',
     'responses,gpt-5-codex',
+    'claude-via/responses/gpt-5-codex',
   ]);
 });

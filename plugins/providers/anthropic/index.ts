@@ -1,4 +1,5 @@
 import type {
+  DiscoveredModel,
   Plugin,
   ProxyApp,
   ProxyContext,
@@ -6,8 +7,9 @@ import type {
   StreamEvent,
   Message,
 } from '../../../core/index.ts';
-import { callUpstream, failureFields } from '../../../core/index.ts';
+import { failureFields } from '../../../core/index.ts';
 import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
+import { listDataModels } from '../shared/models.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
@@ -69,6 +71,19 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
       toError,
     );
 
+  const listModels = (signal: AbortSignal): Promise<DiscoveredModel[]> =>
+    listDataModels({
+      provider: name,
+      url: `${base}/v1/models?limit=1000`,
+      headers: {
+        ...(o.apiKey && { 'x-api-key': o.apiKey }),
+        'anthropic-version': '2023-06-01',
+        ...o.headers,
+      },
+      signal,
+      toError,
+    });
+
   async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
     const response = await call(ctx, messagesUrl, request);
     const rename = renamedModel(ctx);
@@ -89,12 +104,12 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
     name,
     async setup(app: ProxyApp) {
       addProviderSecrets(app, o);
-      const models =
-        o.models ?? (o.apiKey ? await listModels(app, `${base}/v1/models?limit=1000`, o) : []);
+      const models = o.models ?? (o.apiKey ? await modelsAtStart(app, name, listModels) : []);
       app.registerProvider({
         name,
         models,
         send,
+        listModels,
         relay: async (ctx, request) =>
           relayAnswer(ctx, await call(ctx, messagesUrl, request), label),
         async countTokens(ctx, request) {
@@ -114,26 +129,18 @@ function appendPath(url: string, suffix: string): string {
   return parsed.toString();
 }
 
-/** The upstream's model ids (`GET /v1/models`), for `/v1/models`; none if it cannot say quickly. */
-async function listModels(app: ProxyApp, url: string, o: AnthropicOptions): Promise<string[]> {
+/** The upstream's model ids, for `/v1/models`; none if it cannot say quickly. */
+async function modelsAtStart(
+  app: ProxyApp,
+  name: string,
+  listModels: (signal: AbortSignal) => Promise<DiscoveredModel[]>,
+): Promise<string[]> {
   try {
-    const response = await callUpstream(
-      {
-        url,
-        method: 'GET',
-        headers: { 'x-api-key': o.apiKey!, 'anthropic-version': '2023-06-01', ...o.headers },
-        signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
-      },
-      o.name ?? 'anthropic',
-    );
-    const body = (await response.body.json()) as { data?: { id?: unknown }[] };
-    if (response.statusCode >= 300 || !Array.isArray(body.data))
-      throw new Error(`HTTP ${response.statusCode}`);
-    return body.data.flatMap((model) => (typeof model.id === 'string' ? [model.id] : []));
+    return (await listModels(AbortSignal.timeout(LIST_TIMEOUT_MS))).map((model) => model.id);
   } catch (error) {
     // Routine (a key without the models scope, an offline gateway): one line, the stack at debug.
     app.log.warn(
-      { ...failureFields(app.log, error), provider: o.name ?? 'anthropic' },
+      { ...failureFields(app.log, error), provider: name },
       'could not list the upstream models; set models to list them',
     );
     return [];

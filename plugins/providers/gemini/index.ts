@@ -6,7 +6,7 @@ import {
   type ProxyContext,
   type StreamEvent,
 } from '../../../core/index.ts';
-import { postJson, readJson, readSseJson } from '../shared/http.ts';
+import { getJson, postJson, readJson, readSseJson } from '../shared/http.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
@@ -15,6 +15,7 @@ import {
   type ProviderOptions,
 } from '../shared/options.ts';
 import { geminiErrorFromBody } from './errors.ts';
+import { geminiModels } from './models.ts';
 import { geminiRequest } from './request.ts';
 import { chunkToEvents, endEvents, newGeminiState } from './stream.ts';
 import type { GenerateContentResponse } from './types.ts';
@@ -109,7 +110,26 @@ export function gemini(options: GeminiOptions = {}): Plugin {
     name,
     setup(app) {
       addProviderSecrets(app, o);
-      app.registerProvider({ name, models: o.models ?? [], send, countTokens });
+      app.registerProvider({
+        name,
+        models: o.models ?? [],
+        send,
+        countTokens,
+        // Vertex lists publisher models elsewhere, without the generation methods to filter by.
+        ...(!vertex && {
+          listModels: async (signal: AbortSignal) =>
+            geminiModels(
+              name,
+              await getJson({
+                provider: name,
+                url: `${root}/models?pageSize=1000`,
+                headers: { ...credential, ...o.headers },
+                signal,
+                toError,
+              }),
+            ),
+        }),
+      });
     },
   };
 }

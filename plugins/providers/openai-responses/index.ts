@@ -13,6 +13,7 @@ import {
   trimUrl,
   type ProviderOptions,
 } from '../shared/options.ts';
+import { listDataModels } from '../shared/models.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { responsesHttpError } from './errors.ts';
 import { isReasoningModel, responsesRequest } from './request.ts';
@@ -38,7 +39,8 @@ export interface OpenAIResponsesOptions extends ProviderOptions {
 export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
   const o = checkProviderOptions('responses', options, { reasoning: { type: 'boolean' } });
   const name = o.name ?? 'responses';
-  const url = `${trimUrl(o.baseUrl ?? 'https://api.openai.com/v1')}/responses`;
+  const base = trimUrl(o.baseUrl ?? 'https://api.openai.com/v1');
+  const url = `${base}/responses`;
   const timeouts = timeoutsOf(o);
   const credential: Record<string, string> = o.apiKey
     ? { authorization: `Bearer ${o.apiKey}` }
@@ -90,7 +92,19 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
     name,
     setup(app) {
       addProviderSecrets(app, o);
-      app.registerProvider({ name, models: o.models ?? [], send });
+      app.registerProvider({
+        name,
+        models: o.models ?? [],
+        send,
+        listModels: (signal) =>
+          listDataModels({
+            provider: name,
+            url: `${base}/models`,
+            headers: { ...credential, ...o.headers },
+            signal,
+            toError,
+          }),
+      });
     },
   };
 }

@@ -15,6 +15,7 @@ import {
 import { statusForErrorCode } from '../shared/errors.ts';
 import { readJson } from '../shared/http.ts';
 import { foreignKey } from '../shared/credentials.ts';
+import { listDataModels } from '../shared/models.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
@@ -126,10 +127,21 @@ export function openai(options: OpenAIOptions = {}): Plugin {
           `provider "${name}": ${baseUrl} needs an API key and none is set; set its apiKey (OPENAI_API_KEY with the environment defaults)${served}`,
         );
       }
+      const modelsUrl = modelsUrlOf(baseUrl, vendor);
       app.registerProvider({
         name,
         models: o.models ?? [],
         send: (ctx, request) => send(adapter, ctx, request),
+        ...(modelsUrl && {
+          listModels: (signal) =>
+            listDataModels({
+              provider: name,
+              url: modelsUrl,
+              headers: { ...(o.apiKey && keyHeader(profile, o.apiKey)), ...o.headers },
+              signal,
+              toError: (status, text, headers) => chatHttpError(name, status, text, headers),
+            }),
+        }),
       });
     },
   };
@@ -162,18 +174,28 @@ function deployment(model: string): string {
   return encodeURIComponent(model);
 }
 
+/**
+ * Where the server lists its models: `{baseUrl}/models`. Azure lists them only on its v1 URL; its
+ * deployment URLs have no list of deployments to ask.
+ */
+function modelsUrlOf(baseUrl: string, vendor: Vendor): string | null {
+  if (vendor === 'azure' && !/\/openai\/v1$/.test(baseUrl)) return null;
+  return `${baseUrl}/models`;
+}
+
+const keyHeader = (profile: VendorProfile, key: string): Record<string, string> =>
+  profile.auth === 'api-key' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
+
 function credentialOf(
   profile: VendorProfile,
   options: OpenAIOptions,
 ): (ctx: ProxyContext) => Record<string, string> {
-  const header = (key: string): Record<string, string> =>
-    profile.auth === 'api-key' ? { 'api-key': key } : { authorization: `Bearer ${key}` };
   if (options.passThroughKey)
     return (ctx) => {
       const key = foreignKey(ctx.client);
-      return key ? header(key) : {};
+      return key ? keyHeader(profile, key) : {};
     };
-  const fixed = options.apiKey ? header(options.apiKey) : {};
+  const fixed = options.apiKey ? keyHeader(profile, options.apiKey) : {};
   return () => fixed;
 }
 

@@ -135,3 +135,24 @@ export const header = (headers: UpstreamResponse['headers'], name: string): stri
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
+
+/** A GET of one JSON document (a model list): an error status mapped as the provider maps it. */
+export interface JsonGet {
+  provider: string;
+  url: string;
+  /** The credential and the provider's configured headers. */
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  toError: ErrorMapper;
+}
+
+/** GETs a JSON document upstream; throws the mapped error for a non-2xx answer. */
+export async function getJson(get: JsonGet): Promise<unknown> {
+  const call = {
+    url: get.url,
+    method: 'GET' as const,
+    headers: { accept: 'application/json', ...get.headers },
+    signal: get.signal,
+  };
+  return readJson(await requestUpstream(call, get.provider, get.toError), get.provider);
+}
