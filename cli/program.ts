@@ -1,6 +1,11 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { InitFlags } from './commands/init.ts';
+import type { LogsFlags } from './commands/logs.ts';
+import type { ModelsFlags } from './commands/models.ts';
 import type { StartFlags } from './commands/start.ts';
+import type { SwitchFlags } from './commands/switch.ts';
+import type { Tier } from '../plugins/model-map/index.ts';
+import type { UsageFlags } from './commands/usage.ts';
 import { withServerFlags, type ServerFlags } from './options.ts';
 import { version } from './version.ts';
 
@@ -102,7 +107,75 @@ export function program(): Command {
     .description('add it to ~/.claude/settings.json (backup first; a second run changes nothing)')
     .action(async () => (await import('./commands/statusline-install.ts')).statuslineInstall());
 
+  withAdminFlags(
+    cli
+      .command('models')
+      .description('the models each provider of the running server serves, as provider,model')
+      .argument('[provider]', 'only this provider'),
+  ).action(async (provider: string | undefined, flags: ModelsFlags) =>
+    (await import('./commands/models.ts')).models(provider, flags),
+  );
+
+  withAdminFlags(
+    cli
+      .command('switch')
+      .description(
+        'show the live tier targets, or switch a tier on the running server (next request, no restart)',
+      )
+      .addArgument(new Argument('[tier]', 'the tier to switch').choices(['big', 'middle', 'small']))
+      .argument('[target]', "provider,model, or default to go back to the config's")
+      .option('--session <id>', 'only for this Claude Code session'),
+  ).action(
+    async (
+      tier: Tier | undefined,
+      target: string | undefined,
+      flags: SwitchFlags,
+      command: Command,
+    ) => {
+      if (tier && !target)
+        command.error(`ccproxy: switch ${tier}: expected a target (provider,model or default)`);
+      await (await import('./commands/switch.ts')).switchTier(tier, target, flags);
+    },
+  );
+
+  withAdminFlags(
+    cli
+      .command('usage')
+      .description('requests, tokens, cost and savings from the running server, grouped')
+      .addOption(
+        new Option('--by <group>', 'one row per')
+          .choices(['model', 'provider', 'session', 'key', 'day'])
+          .default('model'),
+      )
+      .option('--since <when>', 'a span back (30m, 24h, 7d), today, or a date (default: all)'),
+  ).action(async (flags: UsageFlags) => (await import('./commands/usage.ts')).usage(flags));
+
+  withAdminFlags(
+    cli
+      .command('logs')
+      .description('the last requests as they finished (route, status, tokens, cost); -f follows')
+      .option('-f, --follow', 'then each request as it finishes, until Ctrl-C')
+      .option('-n, --lines <n>', 'how many past requests (1 to 500)', lineCount, 20),
+  ).action(async (flags: LogsFlags) => (await import('./commands/logs.ts')).logs(flags));
+
   return cli;
+}
+
+/** `--url` and `--json`: the flags of the commands that read the running server's admin API. */
+function withAdminFlags(command: Command): Command {
+  return command
+    .option(
+      '--url <url>',
+      'the server (default: CCPROXY_URL, else the running one in CCPROXY_HOME)',
+    )
+    .option('--json', 'as JSON');
+}
+
+function lineCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new InvalidArgumentError('expected an integer from 1 to 500.');
+  return n;
 }
 
 /**

@@ -1,6 +1,5 @@
-import { readServer } from '../server-record.ts';
-import { homePaths } from '../home.ts';
-import { adminGet } from '../admin-client.ts';
+import { adminGet, serverUrl } from '../admin-client.ts';
+import { usd } from '../table.ts';
 
 /** What Claude Code writes on the statusline command's stdin (the fields read here). */
 interface ClaudeStatus {
@@ -38,7 +37,7 @@ const answerMs = (env: NodeJS.ProcessEnv) => Number(env.CCPROXY_STATUSLINE_TIMEO
 /** `ccproxy statusline`: one line for Claude Code's status line; always exits 0. */
 export async function statusline(): Promise<void> {
   const input = parseStatus(await readStdin());
-  const url = serverUrl();
+  const url = runningServer();
   const answer = url
     ? await adminGet<StatuslineInfo>(
         url,
@@ -53,10 +52,12 @@ export async function statusline(): Promise<void> {
 }
 
 /** Under `ccproxy code`, Claude Code (and so this command) has the server's URL in its env. */
-function serverUrl(): string | undefined {
-  if (process.env.ANTHROPIC_BASE_URL) return process.env.ANTHROPIC_BASE_URL.replace(/\/+$/, '');
-  const current = readServer(homePaths());
-  return current.state === 'running' ? current.record.url : undefined;
+function runningServer(): string | undefined {
+  try {
+    return serverUrl(process.env.ANTHROPIC_BASE_URL);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readStdin(): Promise<string> {
@@ -83,8 +84,6 @@ const painter =
     colour ? `\x1b[${code}m${text}\x1b[0m` : text;
 
 const COLOUR = { dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 };
-
-const usd = (value: number) => `$${value < 10 ? value.toFixed(4) : value.toFixed(2)}`;
 
 /** `opus → openai,gpt-4o · $0.0123 · saved $0.2100 · $4.9900 budget left · ⚠ fallback` */
 export function formatLine(info: StatuslineInfo, paint: Paint): string {
