@@ -110,8 +110,11 @@ export function program(): Command {
   withAdminFlags(
     cli
       .command('models')
-      .description('the models each provider of the running server serves, as provider,model')
-      .argument('[provider]', 'only this provider'),
+      .description(
+        "each provider's models as provider,model, from its own models endpoint (else the configured ones)",
+      )
+      .argument('[provider]', 'only this provider')
+      .option('--refresh', 'ask the providers again (the server keeps their lists 10 minutes)'),
   ).action(async (provider: string | undefined, flags: ModelsFlags) =>
     (await import('./commands/models.ts')).models(provider, flags),
   );

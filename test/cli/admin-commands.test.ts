@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { scriptedUpstream } from '../helpers/upstream.ts';
+import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
 import { chunk, completion, openaiReply, usageChunk } from '../providers/openai/helpers.ts';
 import { clientFor, runCli, runToExit, serverHome, writeConfig } from './helpers.ts';
 
@@ -17,22 +17,28 @@ async function closedPort(): Promise<number> {
 }
 
 const ADMIN_KEY = 'admin-key-for-tests';
+/** What the upstream's own models endpoint lists. */
+const UPSTREAM_MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3'];
 
 /**
  * A foreground ccproxy in a fresh HOME (its PID file is how the commands find it), with the usage
  * rows and live control the commands read, in memory, and an admin key.
  */
 async function server(t: TestContext) {
-  const upstream = await scriptedUpstream(
-    t,
-    openaiReply(
-      [chunk({ role: 'assistant', content: 'hi' }), chunk({}, 'stop'), usageChunk(1200, 30)],
-      completion({ role: 'assistant', content: 'hi' }, 'stop', {
-        prompt_tokens: 1200,
-        completion_tokens: 30,
-      }),
-    ),
+  const reply = openaiReply(
+    [chunk({ role: 'assistant', content: 'hi' }), chunk({}, 'stop'), usageChunk(1200, 30)],
+    completion({ role: 'assistant', content: 'hi' }, 'stop', {
+      prompt_tokens: 1200,
+      completion_tokens: 30,
+    }),
   );
+  const list = { object: 'list', data: UPSTREAM_MODELS.map((id) => ({ id, object: 'model' })) };
+  const upstream = await scriptedUpstream(t, (req, res, http) =>
+    req.method === 'GET' && req.url === '/v1/models'
+      ? replyJson(res, 200, list)
+      : reply(req, res, http),
+  );
+  const down = await closedPort();
   const home = serverHome(t);
   writeConfig(
     home,
@@ -40,6 +46,7 @@ async function server(t: TestContext) {
       storage: false,
       plugins: [
         p.openai({ baseUrl: '${upstream.url}/v1', apiKey: 'sk-up', models: ['gpt-4o', 'gpt-4o-mini'] }),
+        p.openai({ name: 'down', baseUrl: 'http://127.0.0.1:${down}/v1', apiKey: 'sk-down', models: ['m1'] }),
         p.modelMap({ big: 'openai,gpt-4o', middle: 'openai,gpt-4o', small: 'openai,gpt-4o-mini' }),
         p.admin(), p.storage(), p.usage(), p.live(),
       ],
@@ -140,4 +147,25 @@ test('the admin commands say what to do when the server is down or refuses the k
     gone.stderr,
     `ccproxy: the server at http://127.0.0.1:${closed} does not answer (ECONNREFUSED); \`ccproxy status\` says whether it runs\n`,
   );
+});
+
+test("models lists each provider's own models, and the configured ones with the reason when it cannot", async (t) => {
+  const { run } = await server(t);
+  const listed = await run(['models']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(
+    listed.stdout,
+    /^openai: 3 discovered\n {2}openai,gpt-4o\n {2}openai,gpt-4o-mini\n {2}openai,o3\n/,
+  );
+  assert.match(
+    listed.stdout,
+    /^down: 1 configured \(provider "down" did not list its models: .*\)\n {2}down,m1\n$/m,
+  );
+  const one = JSON.parse((await run(['models', 'openai', '--refresh', '--json'])).stdout);
+  assert.deepEqual(one, [
+    { provider: 'openai', source: 'discovered', models: UPSTREAM_MODELS, error: null },
+  ]);
+  const unknown = await run(['models', 'nope']);
+  assert.equal(unknown.code, 1);
+  assert.equal(unknown.stderr, 'ccproxy: no provider named "nope"; the server has openai, down\n');
 });
