@@ -163,15 +163,17 @@ export const direct: System = {
 export function ccproxy(
   logLevel?: 'warn',
   nodeArgs: string[] = [],
-  options: { storage?: false } = {},
+  options: { storage?: false; metrics?: false } = {},
 ): System {
   const bin = join(REPO, 'bin', 'ccproxy.js');
   const name =
     options.storage === false
       ? 'ccproxy (storage: false)'
-      : logLevel
-        ? `ccproxy (LOG_LEVEL=${logLevel})`
-        : 'ccproxy';
+      : options.metrics === false
+        ? 'ccproxy (no metrics)'
+        : logLevel
+          ? `ccproxy (LOG_LEVEL=${logLevel})`
+          : 'ccproxy';
   return {
     name,
     missing: () => (existsSync(bin) ? '' : 'bin/ccproxy.js not found'),
@@ -196,11 +198,19 @@ export function ccproxy(
         model: CLAUDE_MODEL,
       };
       const args = [...nodeArgs, bin];
-      if (options.storage === false) {
-        // The repo's config (the env default written out) with the cockpit's storage in memory.
-        const file = join(vars.HOME, 'no-storage.config.ts');
-        const base = JSON.stringify(join(REPO, 'ccproxy.config.ts'));
-        writeFileSync(file, `import c from ${base};\nexport default { ...c, storage: false };\n`);
+      // The repo's config (the env default written out) with the cockpit's storage in memory, or
+      // without the metrics plugin: what each part of the cockpit costs per request.
+      const base = JSON.stringify(join(REPO, 'ccproxy.config.ts'));
+      const variant =
+        options.storage === false
+          ? `import c from ${base};\nexport default { ...c, storage: false };\n`
+          : options.metrics === false
+            ? `import c from ${base};\nconst flat = (p) => (Array.isArray(p) ? p.flatMap(flat) : p ? [p] : []);\n` +
+              `export default { ...c, plugins: flat(c.plugins).filter((p) => p.name !== 'metrics') };\n`
+            : undefined;
+      if (variant) {
+        const file = join(vars.HOME, 'variant.config.ts');
+        writeFileSync(file, variant);
         args.push('--config', file);
       }
       return launch(name, env, process.execPath, args, vars, target, REPO);
@@ -346,6 +356,7 @@ export const ALL_SYSTEMS: System[] = [
   nodeFloor(),
   ccproxy(),
   ccproxy(undefined, [], { storage: false }),
+  ccproxy(undefined, [], { metrics: false }),
   ccproxy('warn'),
   ccr1,
   ccr3,
