@@ -1,4 +1,5 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import type { DoctorFlags } from './commands/doctor.ts';
 import type { InitFlags } from './commands/init.ts';
 import type { LogsFlags } from './commands/logs.ts';
 import type { ModelsFlags } from './commands/models.ts';
@@ -106,6 +107,15 @@ export function program(): Command {
     .command('install')
     .description('add it to ~/.claude/settings.json (backup first; a second run changes nothing)')
     .action(async () => (await import('./commands/statusline-install.ts')).statuslineInstall());
+
+  withServerFlags(
+    cli
+      .command('doctor')
+      .description(
+        'check Node, the config, keys, storage, each provider (a one-token call), the port and Claude Code',
+      )
+      .option('--json', 'as JSON'),
+  ).action(async (flags: DoctorFlags) => (await import('./commands/doctor.ts')).doctor(flags));
 
   withAdminFlags(
     cli

@@ -58,7 +58,7 @@ export function discoveryRoutes(app: ProxyApp, guard: AdminGuard): void {
   app.http.post('/api/providers/:name/test', guard.write, app.readBody, async (http) => {
     const provider = providerNamed(app, http.params.name!);
     const model = modelToTest(provider, http.request.body, cache.get(provider));
-    http.body = await testCall(app, provider, model);
+    http.body = await testProvider(app, provider, model);
   });
 }
 
@@ -110,7 +110,11 @@ function modelToTest(provider: Provider, body: unknown, found: Discovery | undef
  * One `max_tokens: 1` request through the provider alone (no router, fallback or breaker), so
  * the answer is about this provider; the time is until its whole answer arrived.
  */
-async function testCall(app: ProxyApp, provider: Provider, model: string): Promise<ProviderTest> {
+export async function testProvider(
+  app: ProxyApp,
+  provider: Provider,
+  model: string,
+): Promise<ProviderTest> {
   const request: MessagesRequest = {
     model: `${provider.name},${model}`,
     max_tokens: 1,

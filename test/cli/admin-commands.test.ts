@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
 import { chunk, completion, openaiReply, usageChunk } from '../providers/openai/helpers.ts';
-import { clientFor, runCli, runToExit, serverHome, writeConfig } from './helpers.ts';
-
-/** A loopback port nothing listens on (one the OS gave and took back). */
-async function closedPort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
+import { clientFor, closedPort, runCli, runToExit, serverHome, writeConfig } from './helpers.ts';
 
 const ADMIN_KEY = 'admin-key-for-tests';
 /** What the upstream's own models endpoint lists. */

@@ -1,5 +1,5 @@
 /**
- * Claude Code end to end: every release of claude-versions.json × every adapter × every scenario.
+ * Claude Code end to end: every release of cli/claude-versions.ts × every adapter × every scenario.
  * The real `claude -p` runs in a scratch workspace against `ccproxy` started as a user starts it
  * (a config file, or only the Python proxies' variables), in front of a scripted model speaking
  * the vendor's wire format. Install the releases first: `node --import tsx test/e2e/install.ts`.

@@ -1,5 +1,5 @@
 /**
- * Installs every Claude Code release of `claude-versions.json` side by side, and finds each one's
+ * Installs every Claude Code release of `cli/claude-versions.ts` side by side, and finds each one's
  * native binary. Run as a script before the suite (`npm run test:e2e` does); idempotent, and
  * offline once npm's cache holds the packages.
  */
@@ -8,15 +8,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testedClaudeVersions } from '../../cli/claude-versions.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const PACKAGE = '@anthropic-ai/claude-code';
 
 /** The releases under test, newest first. */
-export const versions: string[] = (
-  JSON.parse(readFileSync(join(here, 'claude-versions.json'), 'utf8')) as { versions: string[] }
-).versions;
+export const versions: readonly string[] = testedClaudeVersions;
 
 /** Where older releases go: under node_modules, so they are ignored by git and go with it. */
 export const cacheDir =
@@ -113,7 +112,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const devDependency = installedVersion(root);
   if (devDependency !== versions[0]) {
     process.stderr.write(
-      `note: package.json has ${PACKAGE} ${devDependency}, claude-versions.json starts with ${versions[0]}\n`,
+      `note: package.json has ${PACKAGE} ${devDependency}, cli/claude-versions.ts starts with ${versions[0]}\n`,
     );
   }
   for (const version of versions)
