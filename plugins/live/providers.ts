@@ -94,7 +94,11 @@ export class RuntimeProviders {
     };
   }
 
-  /** Adds (`name` absent) or replaces a runtime provider; effective on the next request. */
+  /**
+   * Adds (`name` absent) or replaces a runtime provider; effective on the next request. A
+   * replacement without `apiKey` or `headers` keeps the stored ones: no route shows them whole,
+   * so an editor cannot send them back.
+   */
   async put(body: unknown, name?: string): Promise<ProviderEntry> {
     const entry = parseProvider(body, name);
     const taken = this.app.providers.has(entry.options.name);
@@ -102,7 +106,10 @@ export class RuntimeProviders {
       throw invalid(
         `name: a provider named "${entry.options.name}" exists; PUT /api/providers/${entry.options.name} edits it`,
       );
-    if (name !== undefined) this.assertRuntime(name);
+    if (name !== undefined) {
+      this.assertRuntime(name);
+      keepSecrets(entry, this.stored.get(name)!);
+    }
     await this.settings().set(PREFIX + entry.options.name, entry);
     const previous = this.app.providers.get(entry.options.name);
     if (previous) this.app.unregisterProvider(previous.name);
@@ -190,6 +197,15 @@ function build(entry: StoredProvider): Plugin {
       throw invalid(error.message.replace(/^plugins \(([^)]*)\): /, ''));
     throw error;
   }
+}
+
+/** The stored key and headers, where the edit `entry` does not give them. */
+function keepSecrets(entry: StoredProvider, stored: StoredProvider): void {
+  const { options } = entry;
+  if (options.apiKey === undefined && stored.options.apiKey !== undefined)
+    options.apiKey = stored.options.apiKey;
+  if (options.headers === undefined && stored.options.headers !== undefined)
+    options.headers = stored.options.headers;
 }
 
 /** `sk-proj-abcdef…` → `sk-…cdef`: enough to tell two keys apart, never enough to use one. */

@@ -116,12 +116,13 @@ export interface ProviderInfo {
   models: readonly string[];
   /** The router's breaker: `closed`, `half-open`, `open`, or `off`. */
   breaker: string;
-  headers?: Record<string, string>;
 }
 
 /** `POST /api/providers/{name}/test` */
 export interface ProviderTest {
   ok: boolean;
+  /** The model the one-token call went to. */
+  model: string;
   latency_ms: number | null;
   error: string | null;
 }

@@ -144,3 +144,21 @@ test('config providers are read-only through the API', async (t) => {
   assert.equal((await api(url, 'DELETE', '/api/providers/a')).status, 403);
   assert.equal((await api(url, 'DELETE', '/api/providers/zzz')).status, 404);
 });
+
+test('runtime providers: an edit without apiKey or headers keeps the stored ones (no route shows them to send back)', async (t) => {
+  const upstream = await openaiUpstream(t);
+  const { url, client } = await liveProxy(t);
+  const provider = { kind: 'openai', baseUrl: `${upstream.url}/v1`, models: ['m1'] };
+  await api(url, 'POST', '/api/providers', {
+    ...provider,
+    name: 'extra',
+    apiKey: KEY,
+    headers: { 'x-team': 'blue' },
+  });
+  const edited = await api(url, 'PUT', '/api/providers/extra', { ...provider, models: ['m2'] });
+  assert.equal(edited.status, 200, edited.text);
+  assert.equal(edited.json.apiKey, 'sk-…cdef');
+  await client.messages.create({ model: 'extra,m2', max_tokens: 8, messages: [user('hi')] });
+  assert.equal(upstream.requests[0]?.headers.authorization, `Bearer ${KEY}`);
+  assert.equal(upstream.requests[0]?.headers['x-team'], 'blue');
+});

@@ -55,22 +55,34 @@ export async function uiFixture(t: TestContext): Promise<UiFixture> {
     });
   });
   let upstreamCount = 0;
+  const ui = await builtUi();
+  const config = {
+    storage: `sqlite:${join(home, 'ccproxy.db')}`,
+    pricing: { 'up,model-a': PRICE, 'up,model-b': PRICE },
+  };
+  // A fresh set for each load: a reload builds new plugins, as loading the file again does.
+  const plugins = () => [
+    cockpit({ ui: { dir: ui } }),
+    openai({
+      name: 'up',
+      baseUrl: `${upstream.url}/v1`,
+      apiKey: 'upstream-key',
+      models: ['model-a', 'model-b'],
+    }),
+    modelMap({ big: 'up,model-a', middle: 'up,model-a', small: 'up,model-a' }),
+  ];
   const proxy = await startTestProxy(t, {
     env: { CCPROXY_ADMIN_KEY: ADMIN_KEY, CCPROXY_HOME: home },
-    config: {
-      storage: `sqlite:${join(home, 'ccproxy.db')}`,
-      pricing: { 'up,model-a': PRICE, 'up,model-b': PRICE },
-    },
-    plugins: [
-      cockpit({ ui: { dir: await builtUi() } }),
-      openai({
-        name: 'up',
-        baseUrl: `${upstream.url}/v1`,
-        apiKey: 'upstream-key',
-        models: ['model-a', 'model-b'],
+    config,
+    plugins: plugins(),
+    loadConfig: () =>
+      Promise.resolve({
+        file: 'test.config.ts',
+        server: { host: '127.0.0.1', port: 0, allowOpen: false },
+        plugins: plugins(),
+        logLevel: 'debug' as const,
+        ...config,
       }),
-      modelMap({ big: 'up,model-a', middle: 'up,model-a', small: 'up,model-a' }),
-    ],
   });
   const loginUrl = /(http:\/\/\S+\/ui\/\S*)/.exec(banner(proxy.running, 'test'))?.[1];
   if (!loginUrl) throw new Error('the start banner prints no UI URL');

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api.ts';
 import { ErrorBox } from '../components/error-box.tsx';
-import { when } from '../format.ts';
+import { ms, when } from '../format.ts';
 import type { ConfigAnswer } from '../types.ts';
 import { useApi } from '../use-api.ts';
 
@@ -43,7 +43,7 @@ export function ConfigPage() {
               <p class={last.ok ? 'ok' : 'error'} role="status">
                 Last reload {when(last.at)}:{' '}
                 {last.ok
-                  ? `applied in ${last.ms} ms`
+                  ? `applied in ${ms(last.ms)}`
                   : `refused, the running config was kept: ${last.error ?? ''}`}
               </p>
             ) : (

@@ -15,11 +15,9 @@ function parseObject(text: string, what: string): Record<string, unknown> | unde
   return value as Record<string, unknown>;
 }
 
-const pretty = (value: unknown) => (value ? JSON.stringify(value, null, 2) : '');
-
 /**
  * Adds (`POST /api/providers`) or edits (`PUT /api/providers/{name}`) a runtime provider. The key
- * field is empty when editing: left empty, the stored key stays.
+ * and headers are empty when editing (no route shows them): left empty, the stored ones stay.
  */
 export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => void }) {
   const old = props.existing;
@@ -28,7 +26,7 @@ export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => vo
   const [baseUrl, setBaseUrl] = useState(old?.baseUrl ?? '');
   const [apiKey, setApiKey] = useState('');
   const [models, setModels] = useState(old?.models?.join(', ') ?? '');
-  const [headers, setHeaders] = useState(pretty(old?.headers));
+  const [headers, setHeaders] = useState('');
   const [error, setError] = useState<ApiError | undefined>();
   const save = async (event: Event) => {
     event.preventDefault();
@@ -99,7 +97,7 @@ export function ProviderForm(props: { existing?: ProviderInfo; onSaved: () => vo
         <textarea
           rows={3}
           value={headers}
-          placeholder='{ "user-agent": "…" }'
+          placeholder={old ? 'unchanged' : '{ "user-agent": "…" }'}
           onInput={(e) => setHeaders(e.currentTarget.value)}
         />
       </label>

@@ -93,8 +93,8 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
         {test && test !== 'running' && (
           <p class={test.ok ? 'ok' : 'error'}>
             {test.ok
-              ? `Answered in ${ms(test.latency_ms)}.`
-              : `Failed: ${test.error ?? 'no detail'}`}
+              ? `Answered in ${ms(test.latency_ms)} (${test.model}).`
+              : `${test.model} failed: ${test.error ?? 'no detail'}`}
           </p>
         )}
         {Array.isArray(models) && (

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { screenshot, startBrowser } from '../../helpers/browser.ts';
+import { user } from '../../helpers/proxy.ts';
+import { uiFixture } from './fixture.ts';
+
+const RUNTIME_KEY = 'sk-runtime-provider-key-0123456789';
+
+test('the web UI drives live control: live tail, switch, providers, config', async (t) => {
+  const proxy = await uiFixture(t);
+  const browser = await startBrowser(t);
+  const ask = (model: string, text = 'hello') =>
+    proxy.client.messages.create(
+      { model, max_tokens: 16, messages: [user(text)] },
+      { headers: { 'x-claude-code-session-id': 'session-0123456789abcdef' } },
+    );
+  const page = await browser.page(1440);
+  await page.goto(proxy.loginUrl);
+  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+
+  /** Opens a page at both widths (a screenshot each), ending at 1440 px. */
+  async function open(hash: string, ready: (page: Page) => Promise<void>, name: string) {
+    for (const width of [390, 1440]) {
+      await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+      await page.goto(`${proxy.url}/ui/${hash}`);
+      await ready(page);
+      await screenshot(page, name);
+    }
+  }
+
+  await t.test('the live tail shows a request as it finishes', async () => {
+    await open('#/live', (p) => p.getByText('connected', { exact: true }).waitFor(), 'live');
+    await ask('claude-sonnet-4-5', 'a request to watch');
+    const line = page.locator('ol.tail li', { hasText: 'up,model-a' }).first();
+    await line.waitFor();
+    assert.match(await line.innerText(), /200/);
+    await screenshot(page, 'live-row');
+  });
+
+  await t.test('a tier switched in the UI routes the next request', async () => {
+    await open('#/switch', (p) => p.getByLabel(/^middle/).waitFor(), 'switch');
+    const everyone = page.locator('.card', {
+      has: page.getByRole('heading', { name: 'Everyone' }),
+    });
+    await everyone.getByLabel(/^middle/).fill('up,model-b');
+    await everyone.getByRole('button', { name: 'Apply' }).click();
+    await everyone.getByText('Applied: the next request uses it.').waitFor();
+    const before = proxy.upstream.requests.length;
+    await ask('claude-sonnet-4-5');
+    assert.equal(proxy.upstream.requests[before]?.body.model, 'model-b');
+    // Reopened, the page shows the switch in force.
+    await page.reload();
+    assert.equal(await everyone.getByLabel(/^middle/).inputValue(), 'up,model-b');
+  });
+
+  await t.test('providers: discover and test the config provider, add a runtime one', async () => {
+    await open('#/providers', (p) => p.locator('article.provider').first().waitFor(), 'providers');
+    const up = page.locator('article.provider', { has: page.getByRole('heading', { name: 'up' }) });
+    await up.getByRole('button', { name: 'Discover models' }).click();
+    await up.getByText('2 models:').waitFor();
+    assert.match(await up.getByRole('status').innerText(), /model-a, model-b/);
+    await up.getByRole('button', { name: 'Test' }).click();
+    await up.getByText(/^Answered in/).waitFor();
+
+    await page.getByRole('button', { name: 'Add a provider' }).click();
+    const form = page.locator('form.provider-form');
+    await form.getByLabel('Name').fill('extra');
+    await form.getByLabel('Base URL').fill(`${proxy.upstream.url}/v1`);
+    await form.getByLabel('API key').fill(RUNTIME_KEY);
+    await form.getByLabel('Models (comma separated)').fill('model-x');
+    await form.getByRole('button', { name: 'Add' }).click();
+    const extra = page.locator('article.provider', {
+      has: page.getByRole('heading', { name: 'extra' }),
+    });
+    await extra.waitFor();
+    const card = await extra.innerText();
+    assert.match(card, /sk-…6789/);
+    assert.ok(!(await page.content()).includes(RUNTIME_KEY), 'the key is never on the page');
+    await screenshot(page, 'providers-added');
+
+    // The new provider serves the next request that names it, with its key.
+    const before = proxy.upstream.requests.length;
+    await ask('extra,model-x');
+    assert.equal(proxy.upstream.requests[before]?.headers.authorization, `Bearer ${RUNTIME_KEY}`);
+
+    // Edited without retyping the key, it keeps the key.
+    await extra.getByRole('button', { name: 'Edit' }).click();
+    await extra.getByLabel('Models (comma separated)').fill('model-x, model-y');
+    await extra.getByRole('button', { name: 'Save' }).click();
+    await extra.getByText('model-x, model-y').waitFor();
+    await ask('extra,model-y');
+    assert.equal(proxy.upstream.requests.at(-1)?.headers.authorization, `Bearer ${RUNTIME_KEY}`);
+  });
+
+  await t.test('the config page shows the effective config and reloads it', async () => {
+    await open(
+      '#/config',
+      (p) => p.getByRole('heading', { name: 'Effective config' }).waitFor(),
+      'config',
+    );
+    const effective = await page.locator('pre.json').innerText();
+    assert.match(effective, /"name": "up"/);
+    assert.ok(!effective.includes('upstream-key'), 'the provider key is not shown');
+    await page.getByRole('button', { name: 'Reload the config file' }).click();
+    await page.getByText(/^Last reload .*: applied in \d+ ms/).waitFor();
+  });
+
+  assert.deepEqual(browser.errors, [], 'no console errors');
+});
