@@ -3,9 +3,14 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { screenshot, startBrowser } from '../../helpers/browser.ts';
 import { user } from '../../helpers/proxy.ts';
-import { uiFixture } from './fixture.ts';
+import { ADMIN_KEY, uiFixture } from './fixture.ts';
 
 const RUNTIME_KEY = 'sk-runtime-provider-key-0123456789';
+// Names that would become elements (and run script) if a page put them into HTML. A provider
+// name holds no space, comma or slash, so it can only open tags.
+const HOSTILE_NAME = '<b>evil<i>';
+const HOSTILE_MODEL =
+  '<img src=x onerror="window.__injected=1"><script>window.__injected=2</script>';
 
 test('the web UI drives live control: live tail, switch, providers, config', async (t) => {
   const proxy = await uiFixture(t);
@@ -104,6 +109,38 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     assert.ok(!effective.includes('upstream-key'), 'the provider key is not shown');
     await page.getByRole('button', { name: 'Reload the config file' }).click();
     await page.getByText(/^Last reload .*: applied in \d+ ms/).waitFor();
+  });
+
+  await t.test('provider and model names holding HTML render as text on every page', async () => {
+    const added = await fetch(`${proxy.url}/api/providers`, {
+      method: 'POST',
+      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'openai',
+        name: HOSTILE_NAME,
+        baseUrl: `${proxy.upstream.url}/v1`,
+        models: [HOSTILE_MODEL],
+      }),
+    });
+    assert.equal(added.status, 201, await added.text());
+    await ask(`${HOSTILE_NAME},${HOSTILE_MODEL}`);
+    await proxy.flush();
+    for (const [hash, name] of [
+      ['#/providers', 'providers-hostile'],
+      ['#/switch', 'switch-hostile'],
+      ['#/config', 'config-hostile'],
+      ['#/requests', 'requests-hostile'],
+    ] as const) {
+      await page.goto(`${proxy.url}/ui/${hash}`);
+      // Shown as typed (config shows it inside JSON, where the model's quotes are escaped).
+      await page.getByText(HOSTILE_NAME).first().waitFor({ state: 'attached' });
+      await screenshot(page, name);
+      assert.equal(await page.locator('main :is(img, script, b, i)').count(), 0, hash);
+    }
+    assert.equal(
+      await page.evaluate(() => (window as { __injected?: number }).__injected),
+      undefined,
+    );
   });
 
   assert.deepEqual(browser.errors, [], 'no console errors');

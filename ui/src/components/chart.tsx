@@ -27,7 +27,9 @@ function options(data: ChartData, width: number, format: (value: number) => stri
   return {
     width,
     height: 220,
-    legend: { show: true },
+    // A key of the series, not uPlot's live readout: away from the cursor that reads "Time: --"
+    // and "–" for every series; the tables under the charts give the figures.
+    legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true } },
     axes: [axis(), axis((_u, splits) => splits.map((value) => format(value)))],
@@ -38,7 +40,6 @@ function options(data: ChartData, width: number, format: (value: number) => stri
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
         points: { show: data.x.length < 40 },
-        value: (_u: uPlot, value: number | null) => (value === null ? '–' : format(value)),
       })),
     ],
   };

@@ -12,6 +12,14 @@ export function routed(row: RequestRow): string {
 
 export const failed = (row: RequestRow) => row.status >= 400 || Boolean(row.error_type);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A session id short enough for a table cell: a UUID (Claude Code's) by its first 8 characters,
+ * which tell sessions apart; any other id whole, since its start may be shared (`session-…`).
+ */
+export const shortSession = (id: string): string => (UUID.test(id) ? id.slice(0, 8) : id);
+
 /** Request rows, each linking to its view. */
 export function RequestTable({
   rows,
@@ -50,10 +58,11 @@ export function RequestTable({
                 <td data-label="Session">
                   {row.session_id ? (
                     <a
+                      class="session-id"
                       href={href('requests', [], { session: row.session_id })}
                       title={row.session_id}
                     >
-                      {row.session_id.slice(0, 8)}
+                      {shortSession(row.session_id)}
                     </a>
                   ) : (
                     <span class="muted">–</span>

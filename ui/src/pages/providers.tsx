@@ -62,7 +62,9 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
           {provider.apiKey ? (
             <code>{provider.apiKey}</code>
           ) : (
-            <span class="muted">from the config file, not shown</span>
+            <span class="muted">
+              {provider.source === 'runtime' ? 'none' : 'from the config file, not shown'}
+            </span>
           )}
         </dd>
         <dt>Models</dt>
