@@ -1,5 +1,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { DoctorFlags } from './commands/doctor.ts';
+import type { ImportFlags, ImportFormat } from './commands/import.ts';
 import type { InitFlags } from './commands/init.ts';
 import type { LogsFlags } from './commands/logs.ts';
 import type { ModelsFlags } from './commands/models.ts';
@@ -107,6 +108,19 @@ export function program(): Command {
     .command('install')
     .description('add it to ~/.claude/settings.json (backup first; a second run changes nothing)')
     .action(async () => (await import('./commands/statusline-install.ts')).statuslineInstall());
+
+  cli
+    .command('import')
+    .description(
+      "write a ccproxy.config.ts from another proxy's config: ccr (claude-code-router's config.json) or env (a Python proxy's .env)",
+    )
+    .addArgument(new Argument('<format>', "the file's kind").choices(['ccr', 'env']))
+    .argument('<file>', 'the file to read')
+    .option('-o, --out <file>', 'where to write', 'ccproxy.config.ts')
+    .option('--force', 'overwrite an existing file')
+    .action(async (format: ImportFormat, file: string, flags: ImportFlags) =>
+      (await import('./commands/import.ts')).importConfig(format, file, flags),
+    );
 
   withServerFlags(
     cli

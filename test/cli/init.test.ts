@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { user } from '../helpers/proxy.ts';
 import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
 import { completion } from '../providers/openai/helpers.ts';
-import { ROOT, clientFor, runCli, runToExit, tempDir } from './helpers.ts';
-
-/** A project folder with ccproxy installed in its node_modules, as `npm install` leaves it. */
-export function projectDir(t: Parameters<typeof tempDir>[0]): string {
-  const dir = tempDir(t);
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'ccproxy'));
-  return dir;
-}
+import { clientFor, projectDir, runCli, runToExit } from './helpers.ts';
 
 test('init writes a config from flags that starts as is and routes as answered', async (t) => {
   const upstream = await scriptedUpstream(t, (_req, res) =>
