@@ -61,6 +61,11 @@ export interface HistoryBody {
   messages: unknown[];
   /** The answer: the accumulated assistant message, or null when none came. */
   response: unknown;
+  /**
+   * The request body's text as received, when `system`, `tools` and `messages` are the received
+   * ones: storage finds parts it holds by hashing their text instead of serialising them again.
+   */
+  raw?: string;
 }
 
 /** What `record` queues: the row, and the body unless `history.bodies` is not `full`. */

@@ -66,10 +66,12 @@ export class MemoryStorage implements Storage {
 
   record(entry: RequestEntry): void {
     const text = entry.body ? JSON.stringify([entry.body.messages, entry.body.response]) : '';
+    // The received text only serves hashing in the SQL stores: not kept, not shown.
+    const { raw: _raw, ...body } = entry.body ?? { messages: [], response: null };
     this.#rows.push({
       seq: ++this.#seq,
       row: entry.row,
-      body: entry.body,
+      body: entry.body && body,
       text: text.toLowerCase(),
     });
     if (this.#rows.length > this.#limit) this.#rows.splice(0, this.#rows.length - this.#limit);

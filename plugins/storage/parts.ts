@@ -1,12 +1,16 @@
 import { hash } from 'node:crypto';
 import type { HistoryBody } from '../../core/storage.ts';
+import { rawParts } from './raw-json.ts';
 
 /** A piece of a stored conversation: a message, the system prompt, the tools or the answer. */
 export interface Part {
   /** 128 bits of SHA-256 over `json`: the part's key, shared by every request that sends it. */
   hash: string;
-  /** The part as JSON, unredacted, without `cache_control` markers. */
-  json: string;
+  /**
+   * The part as JSON, unredacted, without `cache_control` markers. Serialised on first read: a
+   * part found through its received text (`PartAliases`) is usually stored already and never is.
+   */
+  readonly json: string;
   /** Whether its words go into the full-text index (messages and the answer). */
   searchable: boolean;
 }
@@ -19,29 +23,90 @@ export interface Manifest {
   r?: string;
 }
 
+/**
+ * The hash of a part's text as a client sent it → the part's own hash. Claude Code resends the
+ * whole conversation every turn: hashing the received text of a message finds its part without
+ * serialising the message again. Bounded: cleared when full, which costs one serialisation each.
+ */
+export class PartAliases {
+  readonly #map = new Map<string, string>();
+  readonly #max: number;
+  constructor(max = 50_000) {
+    this.#max = max;
+  }
+  get(raw: string): string | undefined {
+    return this.#map.get(digest(raw));
+  }
+  set(raw: string, hash: string): void {
+    if (this.#map.size >= this.#max) this.#map.clear();
+    this.#map.set(digest(raw), hash);
+  }
+}
+
 // Claude Code moves its cache breakpoints every turn; without the marker a message resent in the
 // next request is byte-equal to the one stored, and is not stored again.
 const CACHE_CONTROL = /,"cache_control":\{[^{}]*\}|"cache_control":\{[^{}]*\},?/g;
 
-function part(value: unknown, searchable: boolean): Part {
-  const json = JSON.stringify(value).replace(CACHE_CONTROL, '');
-  return { hash: hash('sha256', json, 'base64url').slice(0, 22), json, searchable };
+const digest = (text: string): string => hash('sha256', text, 'base64url').slice(0, 22);
+
+function serialise(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('"cache_control"') ? json.replace(CACHE_CONTROL, '') : json;
 }
 
-/** Cuts a body into content-addressed parts: a session's shared prefix is stored once. */
-export function splitBody(body: HistoryBody): { manifest: Manifest; parts: Part[] } {
+function part(value: unknown, searchable: boolean): Part {
+  const json = serialise(value);
+  return { hash: digest(json), json, searchable };
+}
+
+/** A part by the text it was received as: its hash from `aliases` when seen before. */
+function partOf(
+  value: unknown,
+  searchable: boolean,
+  raw: string | undefined,
+  aliases: PartAliases | undefined,
+): Part {
+  if (raw === undefined || !aliases) return part(value, searchable);
+  const known = aliases.get(raw);
+  if (known === undefined) {
+    const fresh = part(value, searchable);
+    aliases.set(raw, fresh.hash);
+    return fresh;
+  }
+  let json: string | undefined;
+  return {
+    hash: known,
+    searchable,
+    get json() {
+      return (json ??= serialise(value));
+    },
+  };
+}
+
+/**
+ * Cuts a body into content-addressed parts: a session's shared prefix is stored once. With the
+ * body's received text (`raw`) and `aliases`, parts seen before are found by their text's hash.
+ */
+export function splitBody(
+  body: HistoryBody,
+  aliases?: PartAliases,
+): { manifest: Manifest; parts: Part[] } {
+  const raw = body.raw === undefined ? undefined : rawParts(body.raw);
+  const rawMessages = raw?.messages?.length === body.messages.length ? raw.messages : undefined;
   const parts: Part[] = [];
   const manifest: Manifest = { m: [] };
-  if (body.system !== undefined) parts.push(part(body.system, false));
-  if (body.system !== undefined) manifest.s = parts.at(-1)!.hash;
+  if (body.system !== undefined) {
+    parts.push(partOf(body.system, false, raw?.system, aliases));
+    manifest.s = parts.at(-1)!.hash;
+  }
   if (body.tools !== undefined) {
-    parts.push(part(body.tools, false));
+    parts.push(partOf(body.tools, false, raw?.tools, aliases));
     manifest.t = parts.at(-1)!.hash;
   }
-  for (const message of body.messages) {
-    parts.push(part(message, true));
+  body.messages.forEach((message, i) => {
+    parts.push(partOf(message, true, rawMessages?.[i], aliases));
     manifest.m.push(parts.at(-1)!.hash);
-  }
+  });
   if (body.response !== null && body.response !== undefined) {
     // Stored as the assistant message the next request will resend, so that it matches.
     const { role, content } = body.response as { role?: unknown; content?: unknown };

@@ -16,7 +16,7 @@ import type {
 } from '../../core/storage.ts';
 import type { Db } from './db.ts';
 import { summarize } from './memory.ts';
-import { joinBody, searchText, splitBody, type Manifest } from './parts.ts';
+import { PartAliases, joinBody, searchText, splitBody, type Manifest } from './parts.ts';
 import { WriteQueue, type QueueOptions } from './queue.ts';
 import { decodeCursor, emptyTotals, encodeCursor } from './totals.ts';
 
@@ -107,6 +107,7 @@ export class SqlStorage implements Storage {
   readonly #retentionMs: number;
   /** Hashes of parts known to be stored: a resent message is neither redacted nor written again. */
   #known = new Set<string>();
+  readonly #aliases = new PartAliases();
   #retention: NodeJS.Timeout | undefined;
 
   constructor(db: Db, options: SqlStorageOptions) {
@@ -174,24 +175,25 @@ export class SqlStorage implements Storage {
         const seq = Number(inserted[0].seq);
         const ts = Date.parse(r.time);
         const words: string[] = [];
-        for (const part of body.parts) {
+        for (const prepared of body.parts) {
+          const { part } = prepared;
           if (touched.has(part.hash)) continue;
           touched.add(part.hash);
-          if (part.redacted === undefined) {
+          if (prepared.redacted === undefined) {
             const changed = await tx.run('UPDATE parts SET last_ts = ? WHERE hash = ?', [
               ts,
               part.hash,
             ]);
             if (changed > 0) continue;
             // Gone since (retention): stored again.
-            part.redacted = this.#redact(part.json);
+            prepared.redacted = this.#redact(part.json);
           }
           await tx.run(
             `INSERT INTO parts (hash, body, last_ts) VALUES (?, ?, ?)
              ON CONFLICT (hash) DO UPDATE SET last_ts = excluded.last_ts`,
-            [part.hash, part.redacted, ts],
+            [part.hash, prepared.redacted, ts],
           );
-          if (part.searchable) words.push(searchText(part.redacted));
+          if (part.searchable) words.push(searchText(prepared.redacted));
         }
         const manifest = JSON.stringify(body.manifest);
         const text = words.join('\n');
@@ -216,13 +218,14 @@ export class SqlStorage implements Storage {
   }
 
   #prepareBody(entry: RequestEntry) {
-    const { manifest, parts } = splitBody(entry.body!);
+    const { manifest, parts } = splitBody(entry.body!, this.#aliases);
     return {
       manifest,
-      parts: parts.map((p) => ({
-        ...p,
-        // Known parts are only touched; new ones are redacted here, once.
-        redacted: this.#known.has(p.hash) ? undefined : this.#redact(p.json),
+      // Known parts are only touched; new ones are redacted here, once. (Not spread: a part's
+      // `json` is serialised on first read, and a known one is never read.)
+      parts: parts.map((part) => ({
+        part,
+        redacted: this.#known.has(part.hash) ? undefined : this.#redact(part.json),
       })),
     };
   }

@@ -41,6 +41,13 @@ export function usage(): Plugin {
         body = { messages: request.messages, response: outcome.message ?? answerOf(answer) };
         if (request.system !== undefined) body.system = request.system;
         if (request.tools !== undefined) body.tools = request.tools;
+        const received = ctx.received?.request;
+        if (
+          received?.messages === request.messages &&
+          received.system === request.system &&
+          received.tools === request.tools
+        )
+          body.raw = ctx.received!.text;
       }
       storage!.record({ row, body });
       app!.service('events')?.publish('request', row);
