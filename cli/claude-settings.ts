@@ -24,3 +24,8 @@ export function readClaudeSettings(file: string): Record<string, unknown> {
   }
   throw new ConfigError(`${file}: expected a JSON object`);
 }
+
+/** The key Claude Code presents: the client key when one is set (auth requires it), else any. */
+export function clientToken(env: NodeJS.ProcessEnv): string {
+  return env.CCPROXY_API_KEY || env.ANTHROPIC_API_KEY || 'ccproxy';
+}

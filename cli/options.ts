@@ -55,3 +55,7 @@ export async function loadServerConfig(
   };
   return loadConfig({ flags: configFlags, command, fallback: envPreset });
 }
+
+/** `http://host:port` of a server setting (IPv6 hosts bracketed). */
+export const httpAddress = ({ host, port }: { host: string; port: number }): string =>
+  `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

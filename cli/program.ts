@@ -1,5 +1,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { DoctorFlags } from './commands/doctor.ts';
+import type { ExportFlags } from './commands/export.ts';
 import type { ImportFlags, ImportFormat } from './commands/import.ts';
 import type { InitFlags } from './commands/init.ts';
 import type { LogsFlags } from './commands/logs.ts';
@@ -121,6 +122,18 @@ export function program(): Command {
     .action(async (format: ImportFormat, file: string, flags: ImportFlags) =>
       (await import('./commands/import.ts')).importConfig(format, file, flags),
     );
+
+  withServerFlags(
+    cli
+      .command('export')
+      .description(
+        'print a Claude Code settings.json env block pointing claude at ccproxy (URL and token)',
+      )
+      .addArgument(new Argument('<format>', 'what to print').choices(['claude-settings']))
+      .option('--url <url>', 'the server (default: CCPROXY_URL, the running one, else the config)'),
+  ).action(async (_format: string, flags: ExportFlags) =>
+    (await import('./commands/export.ts')).exportClaudeSettings(flags),
+  );
 
   withServerFlags(
     cli

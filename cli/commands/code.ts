@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ConfigError } from '../../core/errors.ts';
 import { answersHealth, startBackground, stopServer } from '../background.ts';
+import { clientToken } from '../claude-settings.ts';
 import { homePaths, type HomePaths } from '../home.ts';
 import { dropLease, holdLease, liveLeases } from '../leases.ts';
 import { withLock } from '../lock.ts';
@@ -49,11 +50,6 @@ async function stopIfLast(paths: HomePaths, used: ServerRecord): Promise<void> {
   if (current.state !== 'running' || current.record.pid !== used.pid) return;
   if (current.record.owner !== 'code' || liveLeases(paths).length > 0) return;
   await stopServer(paths, current.record);
-}
-
-/** The key Claude Code presents: the client key when one is set (auth requires it), else any. */
-function clientToken(env: NodeJS.ProcessEnv): string {
-  return env.CCPROXY_API_KEY || env.ANTHROPIC_API_KEY || 'ccproxy';
 }
 
 /**

@@ -1,4 +1,8 @@
+import type { ResolvedConfig } from '../../core/index.ts';
 import { ConfigError } from '../../core/errors.ts';
+import { homePaths } from '../home.ts';
+import { httpAddress } from '../options.ts';
+import { readServer } from '../server-record.ts';
 import { fail, ok, type Check } from '../doctor/check.ts';
 import { instanceChecks } from '../doctor/instance.ts';
 import { claudeCheck, conflictChecks, nodeCheck, portCheck } from '../doctor/machine.ts';
@@ -24,7 +28,7 @@ export async function doctor(flags: DoctorFlags): Promise<void> {
     checks.push(ok('config', config.file ?? 'none: the environment defaults'));
     checks.push(...(await instanceChecks(config)), await portCheck(config));
   }
-  checks.push(claudeCheck(), ...conflictChecks());
+  checks.push(claudeCheck(), ...conflictChecks(ourUrls(config)));
   process.stdout.write(
     flags.json ? `${JSON.stringify(checks, null, 2)}\n` : checks.map(formatCheck).join(''),
   );
@@ -37,4 +41,13 @@ const MARK = { ok: '✓', warn: '!', fail: '✗' };
 export function formatCheck(check: Check): string {
   const line = `${MARK[check.status]} ${check.name.padEnd(16)} ${check.detail}\n`;
   return check.fix ? `${line}    fix: ${check.fix}\n` : line;
+}
+
+/** Where this ccproxy answers: the running server's URL and the config's address. */
+function ourUrls(config: ResolvedConfig | undefined): string[] {
+  const current = readServer(homePaths());
+  return [
+    ...(current.state === 'running' ? [current.record.url] : []),
+    ...(config ? [httpAddress(config.server)] : []),
+  ];
 }

@@ -69,9 +69,13 @@ const ANTHROPIC_VARS = ['ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AU
 
 /**
  * Settings that turn Claude Code away from ccproxy: `~/.claude/settings.json`'s `env` beats the
- * environment `ccproxy code` gives it; in the shell they only matter for a plain `claude`.
+ * environment `ccproxy code` gives it (unless it names this ccproxy, one of `ours`, as `export
+ * claude-settings` writes it); in the shell they only matter for a plain `claude`.
  */
-export function conflictChecks(env: NodeJS.ProcessEnv = process.env): Check[] {
+export function conflictChecks(
+  ours: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Check[] {
   const file = claudeSettingsFile(env);
   let settingsEnv: Record<string, unknown>;
   try {
@@ -80,14 +84,17 @@ export function conflictChecks(env: NodeJS.ProcessEnv = process.env): Check[] {
     return [fail('claude settings', (error as Error).message, 'correct or remove the file')];
   }
   const inSettings = ANTHROPIC_VARS.filter((name) => settingsEnv[name] !== undefined);
+  const toUs = ours.includes(String(settingsEnv.ANTHROPIC_BASE_URL).replace(/\/+$/, ''));
   const checks = [
-    inSettings.length
-      ? fail(
-          'claude settings',
-          `${file} sets ${inSettings.join(', ')} in env, which beats what ccproxy code sets`,
-          `remove ${inSettings.join(', ')} from its env`,
-        )
-      : ok('claude settings', `${file}: no ANTHROPIC_* override`),
+    toUs
+      ? ok('claude settings', `${file}: env points claude at this ccproxy`)
+      : inSettings.length
+        ? fail(
+            'claude settings',
+            `${file} sets ${inSettings.join(', ')} in env, which beats what ccproxy code sets`,
+            `remove ${inSettings.join(', ')} from its env`,
+          )
+        : ok('claude settings', `${file}: no ANTHROPIC_* override`),
   ];
   if (env.ANTHROPIC_API_KEY && env.ANTHROPIC_AUTH_TOKEN)
     checks.push(

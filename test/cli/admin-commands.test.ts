@@ -157,3 +157,47 @@ test("models lists each provider's own models, and the configured ones with the 
   assert.equal(unknown.code, 1);
   assert.equal(unknown.stderr, 'ccproxy: no provider named "nope"; the server has openai, down\n');
 });
+
+test("statusline against a real server: the session's requested → routed model and its cost", async (t) => {
+  const { url, home } = await server(t);
+  // The row is written after the answer: logs -f says when it is there.
+  const follow = runCli(t, {
+    args: ['logs', '-f', '--json'],
+    cwd: home,
+    env: { CCPROXY_ADMIN_KEY: ADMIN_KEY },
+  });
+  await follow.waitFor('stderr', /following/);
+  await clientFor(url).messages.create(
+    { model: 'claude-opus-4-6', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] },
+    { headers: { 'x-claude-code-session-id': 'session-s' } },
+  );
+  await follow.waitFor('stdout', /session-s/);
+  const run = await runToExit(t, {
+    args: ['statusline'],
+    cwd: home,
+    env: {
+      ANTHROPIC_BASE_URL: url,
+      CCPROXY_ADMIN_KEY: ADMIN_KEY,
+      NO_COLOR: '1',
+      // A loaded test machine may be slower than Claude Code's budget; the timeout has its own test.
+      CCPROXY_STATUSLINE_TIMEOUT_MS: '10000',
+    },
+    input: JSON.stringify({ session_id: 'session-s', model: { display_name: 'Opus' } }),
+  });
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /^claude-opus-4-6 → openai,gpt-4o · \$0\.\d{4} · saved \$0\.\d{4}\n$/);
+});
+
+test('export claude-settings prints the env block for the running server, else for the config', async (t) => {
+  const { url, run } = await server(t);
+  const running = await run(['export', 'claude-settings'], { CCPROXY_API_KEY: 'team-key' });
+  assert.equal(running.code, 0, running.stderr);
+  assert.deepEqual(JSON.parse(running.stdout), {
+    env: { ANTHROPIC_BASE_URL: url, ANTHROPIC_AUTH_TOKEN: 'team-key' },
+  });
+  const none = await runToExit(t, { args: ['export', 'claude-settings', '--port', '4100'] });
+  assert.deepEqual(JSON.parse(none.stdout).env, {
+    ANTHROPIC_BASE_URL: 'http://127.0.0.1:4100',
+    ANTHROPIC_AUTH_TOKEN: 'ccproxy',
+  });
+});

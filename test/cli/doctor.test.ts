@@ -34,20 +34,32 @@ test('doctor on a good setup: every check passes, each provider answers a one-to
     openaiReply([], completion({ role: 'assistant', content: 'OK' })),
   );
   const home = tempDir(t);
+  const port = await closedPort();
   writeConfig(
     home,
-    `{ storage: false, server: { port: 0 }, plugins: [
+    `{ storage: false, server: { port: ${port} }, plugins: [
       p.openai({ baseUrl: '${upstream.url}/v1', apiKey: 'sk-up' }),
       p.modelMap({ big: 'openai,gpt-4o', middle: 'openai,gpt-4o', small: 'openai,gpt-4o-mini' }),
       p.cockpit({ ui: false }),
     ] }`,
   );
+  // What `ccproxy export claude-settings` writes: claude pointed at this ccproxy.
+  mkdirSync(join(home, '.claude'));
+  const settings = {
+    env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_AUTH_TOKEN: 'x' },
+  };
+  writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify(settings));
   const run = await runToExit(t, {
     args: ['doctor'],
     cwd: home,
     env: { CCPROXY_CLAUDE: fakeClaude(home, testedClaudeVersions[0]!) },
   });
   assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(
+    line(run.stdout, 'claude settings'),
+    /^✓ claude settings +\S+: env points claude at this ccproxy$/,
+  );
+  assert.match(line(run.stdout, 'port'), new RegExp(`^✓ port +127\\.0\\.0\\.1:${port} is free$`));
   assert.doesNotMatch(run.stdout, /^[✗!]/m);
   assert.match(line(run.stdout, 'config'), /^✓ config +\S*ccproxy\.config\.ts$/);
   assert.match(line(run.stdout, 'storage'), /^✓ storage +\w+: reachable$/);
