@@ -35,6 +35,7 @@ export { budgets, type BudgetLeft, type Budgets } from './budgets/index.ts';
 export { envPreset } from './env/index.ts';
 export { ui, type UiOptions } from './ui/index.ts';
 export { live } from './live/index.ts';
+export { cluster, type ClusterOptions } from './cluster/index.ts';
 export { openai, type OpenAIOptions } from './providers/openai/index.ts';
 export { anthropic, type AnthropicOptions } from './providers/anthropic/index.ts';
 export { gemini, type GeminiOptions } from './providers/gemini/index.ts';

@@ -1,6 +1,7 @@
 import type { PluginOption } from '../../core/index.ts';
 import { admin, type AdminOptions } from '../admin/index.ts';
 import { budgets } from '../budgets/index.ts';
+import { cluster } from '../cluster/index.ts';
 import { history } from '../history/index.ts';
 import { live } from '../live/index.ts';
 import { metrics, type MetricsOptions } from '../metrics/index.ts';
@@ -27,6 +28,8 @@ export interface CockpitOptions {
   metrics?: MetricsOptions | false;
   /** OpenTelemetry spans, exported only when an OTLP endpoint is set. */
   tracing?: TracingOptions | false;
+  /** Live state kept in step between instances sharing storage (switches, runtime providers). */
+  cluster?: boolean;
 }
 
 /**
@@ -48,5 +51,6 @@ export function cockpit(options: CockpitOptions = {}): PluginOption[] {
     // After usage: a request's cost is on its row when metrics count it.
     options.metrics !== false && metrics(options.metrics || {}),
     options.tracing !== false && tracing(options.tracing || {}),
+    options.cluster !== false && cluster(),
   ];
 }

@@ -20,6 +20,7 @@ export function live(): Plugin {
     async setup(app) {
       const guard = adminGuard(app);
       const providers = new RuntimeProviders(app);
+      app.provide('runtime-providers', providers);
       await providers
         .load()
         .catch((error: unknown) =>

@@ -38,6 +38,13 @@ export interface ProviderEntry {
 
 const PREFIX = 'provider:';
 
+declare module '../../core/index.ts' {
+  interface ProxyServices {
+    /** The runtime providers, provided by live(); `load()` re-reads them from storage. */
+    'runtime-providers': RuntimeProviders;
+  }
+}
+
 /**
  * Providers added, edited and removed at run time (DESIGN §8.3): a layer over the config's
  * providers, which stay read-only. Stored in `storage.settings`; each is built with the same
@@ -51,19 +58,36 @@ export class RuntimeProviders {
     this.app = app;
   }
 
-  /** Registers the stored providers; a config provider of the same name wins, with a warning. */
+  /**
+   * Makes the registered runtime providers match the stored ones: at start, and when another
+   * instance changed them. A config provider of the same name wins, with a warning.
+   */
   async load(): Promise<void> {
     const settings = this.app.service('storage')?.settings;
     if (!settings) return;
-    for (const [key, entry] of await settings.list<StoredProvider>(PREFIX)) {
-      const name = key.slice(PREFIX.length);
-      if (this.app.providers.has(name)) {
+    const now = new Map(
+      (await settings.list<StoredProvider>(PREFIX)).map(([key, e]) => [
+        key.slice(PREFIX.length),
+        e,
+      ]),
+    );
+    for (const name of this.stored.keys())
+      if (!now.has(name)) {
+        this.app.unregisterProvider(name);
+        this.stored.delete(name);
+      }
+    for (const [name, entry] of now) {
+      const current = this.stored.get(name);
+      if (current && JSON.stringify(current) === JSON.stringify(entry)) continue;
+      if (!current && this.app.providers.has(name)) {
         this.app.log.warn(
           { provider: name },
           'a config provider has this name; the stored one is ignored',
         );
         continue;
       }
+      if (current) this.app.unregisterProvider(name);
+      this.stored.delete(name);
       try {
         await this.register(entry);
         this.stored.set(name, entry);
