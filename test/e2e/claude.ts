@@ -22,6 +22,8 @@ export interface ClaudeOptions {
   args?: string[];
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Claude Code's HOME, for a test that reads what it wrote there. Default: a fresh one. */
+  home?: string;
 }
 
 /** The key Claude Code presents to ccproxy (the env-only setup makes ccproxy require it). */
@@ -41,7 +43,7 @@ const ISOLATION = {
 
 /** Runs the real Claude Code headless against `baseUrl`, isolated in a temporary HOME. */
 export async function runClaude(options: ClaudeOptions): Promise<ClaudeRun> {
-  const home = await mkdtemp(join(tmpdir(), 'ccproxy-e2e-home-'));
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'ccproxy-e2e-home-')));
   // Onboarding done, so nothing interactive is pending even in -p mode.
   await writeFile(join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true }));
   const env = {
