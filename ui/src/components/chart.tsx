@@ -29,7 +29,12 @@ function options(data: ChartData, width: number, format: (value: number) => stri
     height: 220,
     // A key of the series, not uPlot's live readout: away from the cursor that reads "Time: --"
     // and "–" for every series; the tables under the charts give the figures.
-    legend: { show: true, live: false },
+    legend: {
+      show: true,
+      live: false,
+      // Filled in the series' colour: an empty square reads as a checkbox.
+      markers: { fill: (_u: uPlot, i: number) => PALETTE[(i - 1) % PALETTE.length]! },
+    },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true } },
     axes: [axis(), axis((_u, splits) => splits.map((value) => format(value)))],

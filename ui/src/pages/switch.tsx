@@ -149,7 +149,12 @@ export function SwitchPage() {
             label="~/.claude/settings.json"
             text={JSON.stringify(
               {
-                env: { ANTHROPIC_BASE_URL: base, ANTHROPIC_AUTH_TOKEN: 'your-ccproxy-client-key' },
+                env: {
+                  ANTHROPIC_BASE_URL: base,
+                  ANTHROPIC_AUTH_TOKEN: 'your-ccproxy-client-key',
+                  // Claude Code's /model picker then lists the routed models (claude-via/…).
+                  CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1',
+                },
               },
               null,
               2,
