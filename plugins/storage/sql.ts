@@ -99,14 +99,21 @@ function toRow(r: DbRow): RequestRow {
  * Storage on a SQL database (SQLite or PostgreSQL): the same statements, with the engine's own
  * full-text search (FTS5, `tsvector`) and day grouping. Writes go through a `WriteQueue`.
  */
+/** How stale a stored part's `last_ts` may get before a request resending it moves it. */
+const TOUCH_EVERY_MS = 3_600_000;
+
 export class SqlStorage implements Storage {
   readonly settings: SettingsStore;
   readonly queue: WriteQueue;
   readonly #db: Db;
   readonly #redact: (text: string) => string;
   readonly #retentionMs: number;
-  /** Hashes of parts known to be stored: a resent message is neither redacted nor written again. */
-  #known = new Set<string>();
+  /**
+   * Parts known to be stored → when their `last_ts` was last written: a resent message is neither
+   * redacted nor written again, and its `last_ts` (which retention reads, in days) is moved at
+   * most once per `TOUCH_EVERY_MS`, not once per request that resends it.
+   */
+  #known = new Map<string, number>();
   readonly #aliases = new PartAliases();
   #retention: NodeJS.Timeout | undefined;
 
@@ -143,6 +150,8 @@ export class SqlStorage implements Storage {
       body: entry.body && this.#prepareBody(entry),
     }));
     const touched = new Set<string>();
+    /** Parts inserted or whose `last_ts` moved in this transaction: known once it commits. */
+    const written = new Map<string, number>();
     await this.#db.transaction(async (tx) => {
       for (const { entry, body } of prepared) {
         const r = entry.row;
@@ -180,11 +189,15 @@ export class SqlStorage implements Storage {
           if (touched.has(part.hash)) continue;
           touched.add(part.hash);
           if (prepared.redacted === undefined) {
+            if (ts - (this.#known.get(part.hash) ?? -Infinity) < TOUCH_EVERY_MS) continue;
             const changed = await tx.run('UPDATE parts SET last_ts = ? WHERE hash = ?', [
               ts,
               part.hash,
             ]);
-            if (changed > 0) continue;
+            if (changed > 0) {
+              written.set(part.hash, ts);
+              continue;
+            }
             // Gone since (retention): stored again.
             prepared.redacted = this.#redact(part.json);
           }
@@ -193,6 +206,7 @@ export class SqlStorage implements Storage {
              ON CONFLICT (hash) DO UPDATE SET last_ts = excluded.last_ts`,
             [part.hash, prepared.redacted, ts],
           );
+          written.set(part.hash, ts);
           if (part.searchable) words.push(searchText(prepared.redacted));
         }
         const manifest = JSON.stringify(body.manifest);
@@ -213,8 +227,8 @@ export class SqlStorage implements Storage {
         }
       }
     });
-    for (const hash of touched) this.#known.add(hash);
-    if (this.#known.size > 200_000) this.#known = new Set();
+    if (this.#known.size > 200_000) this.#known = new Map();
+    for (const [hash, ts] of written) this.#known.set(hash, ts);
   }
 
   #prepareBody(entry: RequestEntry) {
@@ -371,7 +385,7 @@ export class SqlStorage implements Storage {
         );
       await tx.run('DELETE FROM history WHERE ts < ?', [cutoff]);
       if ((await tx.run('DELETE FROM parts WHERE last_ts < ?', [cutoff])) > 0)
-        this.#known = new Set();
+        this.#known = new Map();
     });
   }
 
