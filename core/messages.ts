@@ -104,7 +104,7 @@ async function handle(
       sendJson(res, 200, { input_tokens: count }, { 'request-id': ctx.id });
       return;
     }
-    await respond(runtime, res, ctx, outcome, pingMs);
+    await respond(runtime, res, ctx, outcome, pingMs, provider);
   } catch (error) {
     // Relay and count_tokens errors come straight from the provider, not through the pipeline.
     const e = fail(
@@ -149,15 +149,13 @@ async function respond(
   ctx: ProxyContext,
   outcome: Outcome,
   pingMs: number,
+  provider: Provider,
 ) {
-  if (!runtime.pipeline.observesEvents) {
-    const provider = providerFor(runtime, ctx);
-    if (provider.relay)
-      return relay(res, ctx, await provider.relay(ctx, ctx.request), outcome, pingMs);
-  }
+  if (!runtime.pipeline.observesEvents && provider.relay)
+    return relay(res, ctx, await provider.relay(ctx, ctx.request), outcome, pingMs);
   // Resolved per call: a wrapping plugin (fallbacks) may change the target between calls.
   const send = (c: ProxyContext, request: MessagesRequest) =>
-    providerFor(runtime, c).send(c, request);
+    (c.target.provider === provider.name ? provider : providerFor(runtime, c)).send(c, request);
   const label = (c: ProxyContext) => `provider "${c.target.provider}"`;
   const events = runtime.pipeline.events(ctx, send, label)[Symbol.asyncIterator]();
   // Auth, routing and an upstream refusal all surface here, while an HTTP status can still say so.

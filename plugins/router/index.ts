@@ -23,6 +23,7 @@ import {
   type RouteOption,
   type RouteSpec,
   type RuleSet,
+  type Verdict,
   TRAIT_RULES,
 } from './rules.ts';
 import { schema } from './schema.ts';
@@ -128,6 +129,23 @@ export function router(options: RouterOptions = {}): Plugin {
     !r.timeouts &&
     !r.continuation;
 
+  /** Applies the winning rule's route to the request; async only when client limits apply. */
+  const applyRoute = (ctx: ProxyContext, verdicts: Verdict[]): void | Promise<void> => {
+    const won = verdicts.at(-1)!;
+    let route: Route | undefined;
+    if (won.matched && won.rule !== 'explicit') {
+      route = won.route!;
+      ctx.target = { ...route.target };
+      ctx.route = won.rule;
+      ctx.request = fillParams(ctx.request, route.params);
+    }
+    ctx.state.router = {
+      fallbacks: route?.fallbacks.length ? route.fallbacks : fallbacksOf(ctx.target),
+      attempts: [],
+    };
+    if (ctx.endpoint === 'messages' && r.limits?.limitsClients) return limitClient(ctx, r);
+  };
+
   return {
     name: 'router',
     enforce: 'post',
@@ -164,21 +182,11 @@ export function router(options: RouterOptions = {}): Plugin {
         store: () => store,
       });
     },
-    async onRequest(ctx) {
-      const verdicts = await judge(rules, { ctx, tokens }, false);
-      const won = verdicts.at(-1)!;
-      let route: Route | undefined;
-      if (won.matched && won.rule !== 'explicit') {
-        route = won.route!;
-        ctx.target = { ...route.target };
-        ctx.route = won.rule;
-        ctx.request = fillParams(ctx.request, route.params);
-      }
-      ctx.state.router = {
-        fallbacks: route?.fallbacks.length ? route.fallbacks : fallbacksOf(ctx.target),
-        attempts: [],
-      };
-      if (ctx.endpoint === 'messages' && r.limits?.limitsClients) await limitClient(ctx, r);
+    onRequest(ctx) {
+      const verdicts = judge(rules, { ctx, tokens }, false);
+      return verdicts instanceof Promise
+        ? verdicts.then((v) => applyRoute(ctx, v))
+        : applyRoute(ctx, verdicts);
     },
     wrapStream(ctx, next) {
       const planned = ctx.state.router?.fallbacks ?? [];

@@ -65,8 +65,8 @@ export interface RuleSet {
 export interface Verdict {
   rule: RuleName;
   matched: boolean;
-  /** Why it matched or did not, for the explanation. */
-  reason: string;
+  /** Why it matched or did not: built only for the explanation, never per request. */
+  reason: () => string;
   route?: Route;
 }
 
@@ -93,82 +93,110 @@ export function toRoute(option: RouteOption): Route {
  * Tries the rules in order. With `all`, every rule is judged (for the explanation); otherwise it
  * stops at the first match. Reads the request only: the caller applies the route.
  */
-export async function judge(rules: RuleSet, input: RuleInput, all: boolean): Promise<Verdict[]> {
-  const verdicts: Verdict[] = [];
-  let decided = false;
-  for (const rule of RULES) {
-    const verdict = await JUDGES[rule](rules, input);
+export function judge(
+  rules: RuleSet,
+  input: RuleInput,
+  all: boolean,
+): Verdict[] | Promise<Verdict[]> {
+  return judgeFrom(0, [], rules, input, all);
+}
+
+/**
+ * Synchronous until a rule is asynchronous (a custom function, a token count): most requests are
+ * routed without a promise, so the router's `onRequest` does not make every request wait a tick.
+ */
+function judgeFrom(
+  start: number,
+  verdicts: Verdict[],
+  rules: RuleSet,
+  input: RuleInput,
+  all: boolean,
+): Verdict[] | Promise<Verdict[]> {
+  // Whether judging stops here: at the first match, unless every rule is wanted.
+  const stops = (verdict: Verdict): boolean => {
+    const first = verdict.matched && !verdicts.some((v) => v.matched);
     verdicts.push(verdict);
-    if (verdict.matched && !decided) {
-      decided = true;
-      if (!all) break;
-    }
+    return first && !all;
+  };
+  for (let i = start; i < RULES.length; i++) {
+    const verdict = JUDGES[RULES[i]!](rules, input);
+    if (verdict instanceof Promise)
+      return verdict.then((v) =>
+        stops(v) ? verdicts : judgeFrom(i + 1, verdicts, rules, input, all),
+      );
+    if (stops(verdict)) break;
   }
   return verdicts;
 }
 
 type Judge = (rules: RuleSet, input: RuleInput) => Verdict | Promise<Verdict>;
 
-const yes = (rule: RuleName, reason: string, route: Route): Verdict => ({
+const yes = (rule: RuleName, reason: () => string, route: Route): Verdict => ({
   rule,
   matched: true,
   reason,
   route,
 });
-const no = (rule: RuleName, reason: string): Verdict => ({ rule, matched: false, reason });
-const off = (rule: RuleName): Verdict => no(rule, 'not configured');
+const no = (rule: RuleName, reason: () => string): Verdict => ({ rule, matched: false, reason });
+const notConfigured = () => 'not configured';
+const off = (rule: RuleName): Verdict => no(rule, notConfigured);
 
 const JUDGES: Record<RuleName, Judge> = {
   explicit(_rules, { ctx }) {
     if (ctx.route !== 'explicit')
-      return no('explicit', `"${ctx.requestedModel}" names no provider`);
-    return yes('explicit', `"${ctx.requestedModel}" names its provider`, {
+      return no('explicit', () => `"${ctx.requestedModel}" names no provider`);
+    return yes('explicit', () => `"${ctx.requestedModel}" names its provider`, {
       target: ctx.target,
       fallbacks: [],
       params: undefined,
     });
   },
-  async custom(rules, { ctx }) {
+  custom(rules, { ctx }) {
     if (!rules.custom) return off('custom');
-    const ref = await rules.custom(ctx.request, ctx);
-    if (!ref) return no('custom', 'the function returned nothing');
-    return yes('custom', `the function chose ${ref}`, toRoute(ref));
+    const chosen = (ref: string | undefined): Verdict =>
+      ref
+        ? yes('custom', () => `the function chose ${ref}`, toRoute(ref))
+        : no('custom', () => 'the function returned nothing');
+    const ref = rules.custom(ctx.request, ctx);
+    return ref instanceof Promise ? ref.then(chosen) : chosen(ref);
   },
   model(rules, { ctx }) {
     const route = rules.models.get(ctx.requestedModel.toLowerCase());
-    if (route) return yes('model', `a route is named "${ctx.requestedModel}"`, route);
-    return no(
-      'model',
+    if (route) return yes('model', () => `a route is named "${ctx.requestedModel}"`, route);
+    return no('model', () =>
       rules.models.size ? `no route is named "${ctx.requestedModel}"` : 'not configured',
     );
   },
-  async longContext(rules, { ctx, tokens }) {
+  longContext(rules, { ctx, tokens }) {
     const rule = rules.longContext;
     if (!rule) return off('longContext');
-    const count = await tokens.count(ctx.request, rule.threshold);
-    if (count >= rule.threshold)
-      return yes('longContext', `${count} prompt tokens ≥ ${rule.threshold}`, rule);
-    return no('longContext', `at most ${count} prompt tokens < ${rule.threshold}`);
+    return tokens
+      .count(ctx.request, rule.threshold)
+      .then((count) =>
+        count >= rule.threshold
+          ? yes('longContext', () => `${count} prompt tokens ≥ ${rule.threshold}`, rule)
+          : no('longContext', () => `at most ${count} prompt tokens < ${rule.threshold}`),
+      );
   },
   background(rules, { ctx }) {
     if (!rules.background) return off('background');
     const tier = ctx.state['model-map']?.tier ?? tierOf(ctx.requestedModel);
     if (tier === 'small')
-      return yes('background', `"${ctx.requestedModel}" is haiku-class`, rules.background);
-    return no('background', `"${ctx.requestedModel}" is not haiku-class`);
+      return yes('background', () => `"${ctx.requestedModel}" is haiku-class`, rules.background);
+    return no('background', () => `"${ctx.requestedModel}" is not haiku-class`);
   },
   thinking(rules, { ctx }) {
     if (!rules.thinking) return off('thinking');
     const type = ctx.request.thinking?.type;
     if (type === 'enabled' || type === 'adaptive')
-      return yes('thinking', `thinking is ${type}`, rules.thinking);
-    return no('thinking', type ? `thinking is ${type}` : 'no thinking requested');
+      return yes('thinking', () => `thinking is ${type}`, rules.thinking);
+    return no('thinking', () => (type ? `thinking is ${type}` : 'no thinking requested'));
   },
   webSearch(rules, { ctx }) {
     if (!rules.webSearch) return off('webSearch');
     const tool = ctx.request.tools?.find((t) => t.type?.startsWith('web_search'));
-    if (tool) return yes('webSearch', `the ${tool.type} tool is present`, rules.webSearch);
-    return no('webSearch', 'no web_search tool');
+    if (tool) return yes('webSearch', () => `the ${tool.type} tool is present`, rules.webSearch);
+    return no('webSearch', () => 'no web_search tool');
   },
   images(rules, { ctx }) {
     if (!rules.images) return off('images');
@@ -176,12 +204,12 @@ const JUDGES: Record<RuleName, Judge> = {
       (m) => typeof m.content !== 'string' && m.content.some(hasImage),
     );
     return found
-      ? yes('images', 'the messages hold an image', rules.images)
-      : no('images', 'no image in the messages');
+      ? yes('images', () => 'the messages hold an image', rules.images)
+      : no('images', () => 'no image in the messages');
   },
   default(rules) {
     return rules.default
-      ? yes('default', 'no earlier rule matched', rules.default)
+      ? yes('default', () => 'no earlier rule matched', rules.default)
       : off('default');
   },
 };
@@ -227,6 +255,6 @@ export function explanation(
     target: target.provider ? formatTarget(target) : target.model,
     fallbacks: fallbacks.map(formatTarget),
     ...(route?.params && { params: route.params }),
-    rules: verdicts.map(({ rule, matched, reason }) => ({ rule, matched, reason })),
+    rules: verdicts.map(({ rule, matched, reason }) => ({ rule, matched, reason: reason() })),
   };
 }
