@@ -96,6 +96,13 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     await extra.getByText('model-x, model-y').waitFor();
     await ask('extra,model-y');
     assert.equal(proxy.upstream.requests.at(-1)?.headers.authorization, `Bearer ${RUNTIME_KEY}`);
+
+    // A request that named its target shows it once, not "extra,model-y → extra,model-y".
+    await proxy.flush();
+    await page.goto(`${proxy.url}/ui/#/requests`);
+    const models = page.locator('table.requests td.model');
+    await models.first().waitFor();
+    assert.equal(await models.first().innerText(), 'extra,model-y');
   });
 
   await t.test('the config page shows the effective config and reloads it', async () => {

@@ -2,12 +2,11 @@ import { money, ms, tokens, when } from '../format.ts';
 import { href } from '../route.ts';
 import type { RequestRow } from '../types.ts';
 
-/** `opus-4 → openai,gpt-4o` when the model was routed elsewhere. */
+/** `opus-4 → openai,gpt-4o` when the model was routed elsewhere; the target alone when asked for. */
 export function routed(row: RequestRow): string {
   const target = `${row.provider},${row.model}`;
-  return row.requested_model && row.requested_model !== row.model
-    ? `${row.requested_model} → ${target}`
-    : target;
+  const asked = row.requested_model;
+  return asked && asked !== row.model && asked !== target ? `${asked} → ${target}` : target;
 }
 
 export const failed = (row: RequestRow) => row.status >= 400 || Boolean(row.error_type);
