@@ -113,9 +113,9 @@ export function program(): Command {
   cli
     .command('import')
     .description(
-      "write a ccproxy.config.ts from another proxy's config: ccr (claude-code-router's config.json) or env (a Python proxy's .env)",
+      "write a ccproxy.config.ts from another proxy's config: ccr (claude-code-router's config.json), go-ccproxy (the Go ccproxy's config.json) or env (a Python proxy's .env)",
     )
-    .addArgument(new Argument('<format>', "the file's kind").choices(['ccr', 'env']))
+    .addArgument(new Argument('<format>', "the file's kind").choices(['ccr', 'go-ccproxy', 'env']))
     .argument('<file>', 'the file to read')
     .option('-o, --out <file>', 'where to write', 'ccproxy.config.ts')
     .option('--force', 'overwrite an existing file')

@@ -4,12 +4,14 @@ import { parseEnv } from 'node:util';
 import { ConfigError } from '../../core/errors.ts';
 import { hasCockpit, renderConfig } from '../config-writer.ts';
 import { importCcr } from '../importers/ccr.ts';
+import { importGoCcproxy } from '../importers/go-ccproxy.ts';
 import { importPythonEnv } from '../importers/python-env.ts';
 import type { Imported } from '../importers/shape.ts';
 
 /** The formats `ccproxy import` reads, by the name given on the command line. */
 export const IMPORTERS = {
   ccr: importCcr,
+  'go-ccproxy': importGoCcproxy,
   env: importPythonEnv,
 } satisfies Record<string, (text: string, file: string) => Imported>;
 

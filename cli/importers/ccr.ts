@@ -1,5 +1,5 @@
 import type { ProviderSpec } from '../config-writer.ts';
-import { envReference, keyVariable, Reader, type Imported } from './shape.ts';
+import { keyOf, Reader, routing, type Imported } from './shape.ts';
 
 /**
  * claude-code-router's `config.json` (`~/.claude-code-router/config.json`): `Providers`, `Router`
@@ -9,13 +9,7 @@ import { envReference, keyVariable, Reader, type Imported } from './shape.ts';
  */
 export function importCcr(text: string, file: string): Imported {
   const read = new Reader(file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return read.fail('the file', 'JSON', (error as Error).message);
-  }
-  const root = read.object(json, 'the file');
+  const root = read.json(text);
   const secrets: Record<string, string> = {};
   const dropped: string[] = [];
   const providers = read.array(root.Providers, 'Providers').map((entry, i) => {
@@ -28,31 +22,23 @@ export function importCcr(text: string, file: string): Imported {
     router[name] === undefined || router[name] === ''
       ? undefined
       : read.target(router[name], `Router.${name}`);
-  const fallback = target('default') ?? read.fail('Router.default', '"provider,model"', undefined);
-  // The model map carries default and background, so that `ccproxy switch` still moves them.
-  const rules: Record<string, unknown> = {};
-  const think = target('think');
-  const longContext = target('longContext');
-  const webSearch = target('webSearch');
-  const image = target('image');
-  if (think) rules.thinking = think;
-  if (longContext)
-    rules.longContext = {
-      model: longContext,
-      ...(typeof router.longContextThreshold === 'number' && {
-        threshold: router.longContextThreshold,
-      }),
-    };
-  if (webSearch) rules.webSearch = webSearch;
-  if (image) rules.images = image;
+  const routes = routing({
+    default: target('default') ?? read.fail('Router.default', '"provider,model"', undefined),
+    background: target('background'),
+    think: target('think'),
+    longContext: target('longContext'),
+    longContextThreshold:
+      typeof router.longContextThreshold === 'number' ? router.longContextThreshold : undefined,
+    webSearch: target('webSearch'),
+    image: target('image'),
+  });
   if (typeof root.APIKEY === 'string' && root.APIKEY) secrets.CCPROXY_API_KEY = root.APIKEY;
   for (const name of ['PROXY_URL', 'API_TIMEOUT_MS', 'CUSTOM_ROUTER_PATH', 'transformers'])
     if (root[name] !== undefined) dropped.push(`${name}: not carried over`);
   return {
     spec: {
       providers,
-      tiers: { big: fallback, middle: fallback, small: target('background') ?? fallback },
-      ...(Object.keys(rules).length > 0 && { router: rules }),
+      ...routes,
       server: {
         ...(typeof root.HOST === 'string' && { host: root.HOST }),
         ...(typeof root.PORT === 'number' && { port: root.PORT }),
@@ -83,16 +69,15 @@ function provider(read: Reader, entry: unknown, place: string, dropped: string[]
       : 'openai';
   for (const use of uses.filter((u) => !BUILT_IN.has(u)))
     dropped.push(`${place} (${name}): transformer "${use}": no equivalent, not carried over`);
-  const rawKey = read.optionalString(o.api_key, `${place}.api_key`);
-  const referenced = rawKey && envReference(rawKey);
+  const { apiKeyEnv, secret } = keyOf(name, read.optionalString(o.api_key, `${place}.api_key`));
   const spec: ProviderSpec = {
     factory,
     name,
     baseUrl: baseUrl(url, factory),
-    ...(rawKey && { apiKeyEnv: referenced || keyVariable(name) }),
+    ...(apiKeyEnv && { apiKeyEnv }),
     ...(models.length > 0 && { models }),
   };
-  return { spec, key: referenced ? undefined : rawKey };
+  return { spec, key: secret };
 }
 
 /**

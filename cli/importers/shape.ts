@@ -26,6 +26,17 @@ export class Reader {
     throw new ConfigError(`${this.file}: ${place}: expected ${expected}, got ${shown}`);
   }
 
+  /** The file as a JSON object. */
+  json(text: string): Record<string, unknown> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return this.fail('the file', 'JSON', (error as Error).message);
+    }
+    return this.object(parsed, 'the file');
+  }
+
   object(value: unknown, place: string): Record<string, unknown> {
     if (typeof value === 'object' && value !== null && !Array.isArray(value))
       return value as Record<string, unknown>;
@@ -60,9 +71,57 @@ export class Reader {
 }
 
 /** `DEEPSEEK_API_KEY` for a provider named `deepseek` (`my-llm` → `MY_LLM_API_KEY`). */
-export const keyVariable = (provider: string): string =>
+const keyVariable = (provider: string): string =>
   `${provider.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
 
 /** `$VAR` or `${VAR}` (how claude-code-router refers to the environment), else undefined. */
-export const envReference = (value: string): string | undefined =>
+const envReference = (value: string): string | undefined =>
   /^\$\{?([A-Za-z_]\w*)\}?$/.exec(value)?.[1];
+
+/**
+ * Where the written config reads a provider's key from: the variable the file already names
+ * (`$VAR`), else `<NAME>_API_KEY`, whose value (`secret`) goes to `.env`. No key: neither.
+ */
+export function keyOf(provider: string, raw: string | undefined) {
+  if (!raw) return {};
+  const named = envReference(raw);
+  return named ? { apiKeyEnv: named } : { apiKeyEnv: keyVariable(provider), secret: raw };
+}
+
+/** The scenario routes claude-code-router and the Go ccproxy share, each a `provider,model`. */
+export interface ScenarioRoutes {
+  default: string;
+  background?: string;
+  think?: string;
+  longContext?: string;
+  longContextThreshold?: number;
+  webSearch?: string;
+  image?: string;
+  /** Routes named after a requested model. */
+  models?: Record<string, string>;
+}
+
+/**
+ * The tiers carry default and background (so that `ccproxy switch` still moves them); the
+ * router's rules the rest.
+ */
+export function routing(routes: ScenarioRoutes): Pick<ConfigSpec, 'tiers' | 'router'> {
+  const rules: Record<string, unknown> = {};
+  if (routes.models && Object.keys(routes.models).length > 0) rules.routes = routes.models;
+  if (routes.think) rules.thinking = routes.think;
+  if (routes.longContext)
+    rules.longContext = {
+      model: routes.longContext,
+      ...(routes.longContextThreshold !== undefined && { threshold: routes.longContextThreshold }),
+    };
+  if (routes.webSearch) rules.webSearch = routes.webSearch;
+  if (routes.image) rules.images = routes.image;
+  return {
+    tiers: {
+      big: routes.default,
+      middle: routes.default,
+      small: routes.background ?? routes.default,
+    },
+    ...(Object.keys(rules).length > 0 && { router: rules }),
+  };
+}

@@ -123,7 +123,7 @@ test('import of a malformed file names the file, the place and what was expected
   assert.equal(existsSync(join(dir, '.env')), false);
   const unknown = await runToExit(t, { cwd: dir, args: ['import', 'litellm', 'config.json'] });
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /Allowed choices are ccr, env/);
+  assert.match(unknown.stderr, /Allowed choices are ccr, go-ccproxy, env/);
 });
 
 test("import env: a Python proxy's .env becomes a config with the same tiers and keys", async (t) => {
@@ -156,4 +156,80 @@ test("import env: a Python proxy's .env becomes a config with the same tiers and
     upstream.requests.map((r) => r.body.model),
     ['gpt-4.1', 'gpt-4.1', 'gpt-4.1-mini'],
   );
+});
+
+test("import go-ccproxy: the Go ccproxy's config, token-count condition and model routes included", async (t) => {
+  const [openai, qwen] = [await answering(t), await answering(t)];
+  const dir = projectDir(t);
+  const route = (provider: string, model: string) => ({ provider, model });
+  const config = {
+    host: '127.0.0.1',
+    port: 3456,
+    log: false,
+    apikey: 'go-client-key',
+    performance: { request_timeout: '60s', circuit_breaker_enabled: true },
+    providers: [
+      {
+        name: 'openai',
+        api_base_url: `${openai.url}/v1`,
+        api_key: 'sk-openai',
+        models: ['gpt-4.1', 'o3'],
+        enabled: true,
+      },
+      {
+        name: 'qwen',
+        api_base_url: `${qwen.url}/v1`,
+        api_key: '${QWEN_KEY}',
+        models: ['qwen3-coder'],
+        enabled: true,
+      },
+      {
+        name: 'old',
+        api_base_url: 'https://api.example.com/v1',
+        api_key: 'x',
+        models: [],
+        enabled: false,
+      },
+    ],
+    routes: {
+      default: route('openai', 'gpt-4.1'),
+      background: route('qwen', 'qwen3-coder'),
+      think: route('openai', 'o3'),
+      longContext: {
+        ...route('qwen', 'qwen3-long'),
+        conditions: [{ type: 'tokenCount', operator: '>', value: 1000 }],
+      },
+      'claude-opus-4-6': route('openai', 'gpt-4.1-opus'),
+    },
+  };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  const run = await runToExit(t, { cwd: dir, args: ['import', 'go-ccproxy', 'config.json'] });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^ {2}providers\[2\] \(old\): disabled, left out$/m);
+  assert.match(run.stdout, /^ {2}performance: not carried over$/m);
+  const env = parseEnv(readFileSync(join(dir, '.env'), 'utf8'));
+  assert.deepEqual(env, { OPENAI_API_KEY: 'sk-openai', CCPROXY_API_KEY: 'go-client-key' });
+
+  const cli = runCli(t, {
+    cwd: dir,
+    args: ['start', '--port', '0'],
+    env: { ...env, QWEN_KEY: 'sk-qwen' },
+  });
+  const client = clientFor(await cli.listening(), 'go-client-key');
+  const ask = (model: string, text = 'hi', extra = {}) =>
+    client.messages.create({ model, max_tokens: 2048, messages: [user(text)], ...extra });
+  await ask('claude-sonnet-4-6');
+  await ask('claude-haiku-4-5');
+  await ask('claude-sonnet-4-6', 'think', { thinking: { type: 'enabled', budget_tokens: 1024 } });
+  await ask('claude-opus-4-6');
+  await ask('claude-sonnet-4-6', 'many words '.repeat(1500));
+  assert.deepEqual(sent(openai), [
+    ['gpt-4.1', 'Bearer sk-openai'],
+    ['o3', 'Bearer sk-openai'],
+    ['gpt-4.1-opus', 'Bearer sk-openai'],
+  ]);
+  assert.deepEqual(sent(qwen), [
+    ['qwen3-coder', 'Bearer sk-qwen'],
+    ['qwen3-long', 'Bearer sk-qwen'],
+  ]);
 });
