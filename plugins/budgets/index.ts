@@ -1,4 +1,5 @@
 import { ProxyError, type Plugin, type ProxyContext } from '../../core/index.ts';
+import type { Logger } from 'pino';
 import type { BudgetOptions, Storage } from '../../core/storage.ts';
 import { keyId, sessionOf } from '../usage/row.ts';
 
@@ -22,6 +23,16 @@ declare module '../../core/index.ts' {
   }
 }
 
+/** One budget's spend: read from storage, plus this instance's requests since the read. */
+interface Spend {
+  usd: number;
+  readAt: number;
+  reading?: Promise<void>;
+}
+
+/** How old a spend read from storage may be: other instances' requests show within it. */
+const REFRESH_MS = 1000;
+
 interface Scope {
   budget: BudgetLeft['budget'];
   /** Cache key: the budget, its subject and its period. */
@@ -39,8 +50,9 @@ const utcDay = (now: Date): Date =>
 /**
  * Refuses requests over the top-level `budgets` (USD, priced like the usage rows) before the
  * upstream call, with a 402 `billing_error` naming the budget and when it resets: Claude Code
- * shows it and does not retry. Spend is read from storage once per budget and period, then kept
- * up to date from finished requests.
+ * shows it and does not retry. Spend is read from storage (at most once a second per budget, so
+ * that instances sharing a database share the budget) and kept up to date from finished requests
+ * between reads; while the database fails, the last known spend stands and requests are served.
  * @example budgets()
  */
 export function budgets(): Plugin {
@@ -48,7 +60,8 @@ export function budgets(): Plugin {
   let keyLimits = new Map<string, number>();
   let active = false;
   let storage: Storage | undefined;
-  const spent = new Map<string, Promise<number> | number>();
+  const spent = new Map<string, Spend>();
+  let log: Logger | undefined;
 
   const scopes = (session: string | null, key: string | null): Scope[] => {
     const now = new Date();
@@ -86,13 +99,27 @@ export function budgets(): Plugin {
   };
 
   const spentIn = async (scope: Scope): Promise<number> => {
-    let value = spent.get(scope.key);
-    if (value === undefined) {
-      value = storage!.spent({ session: scope.session, key_id: scope.key_id, since: scope.since });
-      spent.set(scope.key, value);
-      spent.set(scope.key, await value);
+    let entry = spent.get(scope.key);
+    if (!entry) spent.set(scope.key, (entry = { usd: 0, readAt: -Infinity }));
+    // Re-read at most once a second: other instances spend from the same budget.
+    if (Date.now() - entry.readAt >= REFRESH_MS) await (entry.reading ??= read(entry, scope));
+    return entry.usd;
+  };
+
+  const read = async (entry: Spend, scope: Scope): Promise<void> => {
+    try {
+      entry.usd = await storage!.spent({
+        session: scope.session,
+        key_id: scope.key_id,
+        since: scope.since,
+      });
+    } catch (err) {
+      // A failing database never fails a request: the last known spend stands until it answers.
+      log?.warn({ err, budget: scope.budget }, 'budgets: spend unreadable; using the last known');
+    } finally {
+      entry.readAt = Date.now();
+      entry.reading = undefined;
     }
-    return value;
   };
 
   const left = async (session: string | null, key: string | null): Promise<BudgetLeft | null> => {
@@ -129,6 +156,7 @@ export function budgets(): Plugin {
     name: 'budgets',
     setup(app) {
       options = app.config.budgets ?? {};
+      log = app.log;
       storage = app.service('storage');
       if (!storage) throw new Error('needs the storage plugin before it: storage(), or cockpit()');
       // A key given as itself is kept only as its key id.
@@ -150,9 +178,9 @@ export function budgets(): Plugin {
       const cost = ctx.state.usage?.cost_usd;
       if (!cost) return;
       for (const scope of scopes(ctx.state.usage!.session_id, ctx.state.usage!.key_id)) {
-        const value = spent.get(scope.key);
-        // Not loaded yet: the storage total will include this request once written.
-        if (typeof value === 'number') spent.set(scope.key, value + cost);
+        const entry = spent.get(scope.key);
+        // Not read yet: the storage total will include this request once written.
+        if (entry) entry.usd += cost;
       }
     },
   };

@@ -14,7 +14,7 @@ import type {
   UsageReport,
   UsageTotals,
 } from '../../core/storage.ts';
-import { addRow, decodeCursor, emptyTotals, encodeCursor, groupKey } from './totals.ts';
+import { addRow, decodeCursor, emptyTotals, encodeCursor, groupKey, inScope } from './totals.ts';
 
 interface Stored {
   seq: number;
@@ -138,11 +138,8 @@ export class MemoryStorage implements Storage {
 
   spent(scope: SpendScope): Promise<number> {
     let sum = 0;
-    for (const { row } of this.#inRange(scope.since)) {
-      if (scope.session !== undefined && row.session_id !== scope.session) continue;
-      if (scope.key_id !== undefined && row.key_id !== scope.key_id) continue;
-      sum += row.cost_usd ?? 0;
-    }
+    for (const { row } of this.#inRange(scope.since))
+      if (inScope(row, scope)) sum += row.cost_usd ?? 0;
     return Promise.resolve(sum);
   }
 

@@ -26,6 +26,8 @@ export class WriteQueue {
   #pending: RequestEntry[] = [];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** The batch being written now. */
+  #writing: RequestEntry[] = [];
   readonly #flushMs: number;
   readonly #maxPending: number;
   readonly #write: (batch: RequestEntry[]) => Promise<void> | void;
@@ -47,6 +49,12 @@ export class WriteQueue {
     return this.#pending.length;
   }
 
+  /** Entries not yet committed: the batch being written, then those waiting. */
+  *unwritten(): Iterable<RequestEntry> {
+    yield* this.#writing;
+    yield* this.#pending;
+  }
+
   push(entry: RequestEntry): void {
     this.#pending.push(entry);
     if (this.#pending.length > this.#maxPending) {
@@ -65,11 +73,13 @@ export class WriteQueue {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
+    this.#writing = batch;
     this.#running = this.#writeBatch(batch);
     try {
       await this.#running;
     } finally {
       this.#running = undefined;
+      this.#writing = [];
     }
   }
 

@@ -18,7 +18,7 @@ import type { Db } from './db.ts';
 import { summarize } from './memory.ts';
 import { PartAliases, joinBody, searchText, splitBody, type Manifest } from './parts.ts';
 import { WriteQueue, type QueueOptions } from './queue.ts';
-import { decodeCursor, emptyTotals, encodeCursor } from './totals.ts';
+import { decodeCursor, emptyTotals, encodeCursor, inScope } from './totals.ts';
 
 export interface SqlStorageOptions extends QueueOptions {
   log: Logger;
@@ -344,6 +344,10 @@ export class SqlStorage implements Storage {
   }
 
   async spent(scope: SpendScope): Promise<number> {
+    // Queued rows count too: a budget holds between a request and the flush that writes it.
+    let queued = 0;
+    for (const { row } of this.queue.unwritten())
+      if (inScope(row, scope)) queued += row.cost_usd ?? 0;
     const where = new Where().range(scope.since);
     if (scope.session !== undefined) where.add('session_id = ?', scope.session);
     if (scope.key_id !== undefined) where.add('key_id = ?', scope.key_id);
@@ -351,7 +355,7 @@ export class SqlStorage implements Storage {
       `SELECT SUM(cost_usd) AS spent FROM requests ${where.sql()}`,
       where.params,
     );
-    return Number(r?.spent ?? 0);
+    return Number(r?.spent ?? 0) + queued;
   }
 
   async health(): Promise<StorageHealth> {

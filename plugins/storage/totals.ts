@@ -1,4 +1,4 @@
-import type { RequestRow, UsageGroup, UsageTotals } from '../../core/storage.ts';
+import type { RequestRow, SpendScope, UsageGroup, UsageTotals } from '../../core/storage.ts';
 
 /** Totals of no request. */
 export const emptyTotals = (): UsageTotals => ({
@@ -49,3 +49,9 @@ export function decodeCursor(cursor: string): number | undefined {
   const match = /^s(\d{1,15})$/.exec(text);
   return match ? Number(match[1]) : undefined;
 }
+
+/** Whether a row counts toward a budget's spend. */
+export const inScope = (row: RequestRow, scope: SpendScope): boolean =>
+  row.time >= scope.since.toISOString() &&
+  (scope.session === undefined || row.session_id === scope.session) &&
+  (scope.key_id === undefined || row.key_id === scope.key_id);

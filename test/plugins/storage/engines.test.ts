@@ -135,6 +135,15 @@ for (const [engine, open] of engines) {
       assert.equal(await store.spent({ key_id: 'k2', since: new Date(Date.parse(b.time) + 1) }), 0);
     });
 
+    test('spend counts rows still queued: a budget holds before the flush writes them', async (t) => {
+      const store = await open();
+      t.after(() => store.close());
+      store.record({ row: row({ key_id: 'k9', cost_usd: 2 }) });
+      assert.equal(await store.spent({ key_id: 'k9', since: new Date(0) }), 2);
+      await store.flush();
+      assert.equal(await store.spent({ key_id: 'k9', since: new Date(0) }), 2);
+    });
+
     test('history: a body round-trips whole; search finds prompt and answer words only', async (t) => {
       const store = await open();
       t.after(() => store.close());

@@ -31,9 +31,10 @@ test('postgres: instances starting together migrate once, under the advisory loc
   }
 });
 
-test('postgres: with the database down requests are served, /health says so, and the queued rows are written when it returns', async (t) => {
+test('postgres: with the database down requests are served (budgets too), /health says so, and the queued rows are written when it returns', async (t) => {
   const { client, storage, admin, url } = await startCockpit(t, {
-    config: { storage: await cluster.database() },
+    // A budget reads spend from the database: while it is down, requests are still served.
+    config: { storage: await cluster.database(), budgets: { day: 100 } },
   });
   const health = async () => {
     const response = await fetch(`${url}/health`);
