@@ -105,6 +105,16 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     assert.equal(await models.first().innerText(), 'extra,model-y');
   });
 
+  await t.test("the switch page offers every provider's discovered models as targets", async () => {
+    await page.goto(`${proxy.url}/ui/#/switch`);
+    const option = page.locator('datalist#switch-targets option[value="extra,model-b"]');
+    await page.getByRole('button', { name: 'Discover models' }).waitFor();
+    assert.equal(await option.count(), 0, 'extra lists model-x and model-y only');
+    await page.getByRole('button', { name: 'Discover models' }).click();
+    await option.waitFor({ state: 'attached' });
+    await page.getByText(/^\d+ targets to pick from\.$/).waitFor();
+  });
+
   await t.test('the config page shows the effective config and reloads it', async () => {
     await open(
       '#/config',

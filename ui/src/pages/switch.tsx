@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api.ts';
 import { Copy } from '../components/copy.tsx';
 import { ErrorBox } from '../components/error-box.tsx';
-import { targetsOf } from '../models.ts';
+import { discover, targetsOf } from '../models.ts';
 import {
   TIERS,
   type ProviderInfo,
@@ -79,6 +79,15 @@ export function SwitchPage() {
   const list = providers.data?.providers;
   const targets = targetsOf(list);
   const [session, setSession] = useState('');
+  // What "Discover models" found (targetsOf reads it) and which providers could not say.
+  const [discovery, setDiscovery] = useState<{ running: boolean; failed: string[] }>();
+  const discoverAll = async () => {
+    setDiscovery({ running: true, failed: [] });
+    const names = (list ?? []).map((provider) => provider.name);
+    const results = await Promise.allSettled(names.map((name) => discover(name)));
+    const failed = names.filter((_name, i) => results[i]!.status === 'rejected');
+    setDiscovery({ running: false, failed });
+  };
   const [model, setModel] = useState('');
   const base = location.origin;
   const sessions = Object.entries(state.data?.sessions ?? {});
@@ -97,6 +106,25 @@ export function SwitchPage() {
           Claude Code asks for opus, sonnet or haiku; each goes to its tier's target. Streams in
           flight finish where they started.
         </p>
+        <div class="form-end">
+          <button
+            type="button"
+            class="ghost"
+            disabled={!list || discovery?.running}
+            onClick={() => void discoverAll()}
+          >
+            {discovery?.running ? 'Discovering…' : 'Discover models'}
+          </button>
+          <span class="muted" role="status">
+            {discovery && !discovery.running
+              ? `${targets.length} targets to pick from${
+                  discovery.failed.length
+                    ? `; no list from ${discovery.failed.join(', ')} (see Providers)`
+                    : ''
+                }.`
+              : 'Targets: the configured models; Discover asks each provider for its list.'}
+          </span>
+        </div>
         {state.data && (
           <TierForm
             current={state.data}
