@@ -21,27 +21,44 @@ export async function logs(flags: LogsFlags): Promise<void> {
     process.stdout.write(flags.json ? `${JSON.stringify(row)}\n` : formatRow(row));
   // Subscribed before the history is read, so that no request finishing in between is lost.
   const stop = new AbortController();
-  const events = flags.follow
-    ? await adminStream(url, '/api/events?types=request', stop.signal)
-    : undefined;
+  const events = flags.follow ? await adminStream(url, EVENTS, stop.signal) : undefined;
   const page = await adminRequest<RequestPage>(url, `/api/requests?limit=${flags.lines}`);
   const seen = new Set(page.items.map((row) => row.id));
   page.items.reverse().forEach(print);
   if (!events) return;
   process.stderr.write(`following the requests of ${url} (Ctrl-C stops)\n`);
   process.once('SIGINT', () => stop.abort());
-  try {
-    for await (const message of readSse(events)) {
-      if (message.event !== 'request') continue;
-      const row = (JSON.parse(message.data) as ProxyEvent).data as RequestRow;
-      if (!seen.has(row.id)) print(row);
+  await follow(url, events, stop.signal, (row) => seen.has(row.id) || print(row));
+}
+
+const EVENTS = '/api/events?types=request';
+
+/**
+ * Hands each finished request of the event stream to `print`. The server ends the stream when a
+ * config reload replaces the runtime serving it: then it subscribes again. Returns on Ctrl-C;
+ * throws an AdminError once the server no longer answers.
+ */
+async function follow(
+  url: string,
+  first: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+  print: (row: RequestRow) => unknown,
+): Promise<void> {
+  let events = first;
+  for (;;) {
+    try {
+      for await (const message of readSse(events)) {
+        if (message.event === 'request')
+          print((JSON.parse(message.data) as ProxyEvent).data as RequestRow);
+      }
+      if (signal.aborted) return;
+      events = await adminStream(url, EVENTS, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
     }
-  } catch (error) {
-    if (!stop.signal.aborted) throw error;
-    return;
+    process.stderr.write('the server reloaded its config; following again\n');
   }
-  if (!stop.signal.aborted)
-    process.stderr.write('ccproxy: the server closed the event stream (stopped or reloaded)\n');
 }
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });

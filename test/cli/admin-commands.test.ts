@@ -107,6 +107,17 @@ test('switch, usage and logs -f read and change the running server', async (t) =
     /^\d\d:\d\d:\d\d {2}200 {2}claude-opus-4-6 → openai,gpt-4o-mini {2}.*1200→30 tokens/,
   );
   assert.equal(past.stdout.split('\n').length, 2, 'one line');
+
+  // A config reload ends the server's event stream; the follower subscribes again.
+  const reload = await fetch(`${url}/api/config/reload`, {
+    method: 'POST',
+    headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(reload.status, 200, await reload.text());
+  await follow.waitFor('stderr', /following again/);
+  await ask('session-c');
+  await follow.waitFor('stdout', /session-c/);
 });
 
 test('the admin commands say what to do when the server is down or refuses the key; bad flags exit 2', async (t) => {
