@@ -19,11 +19,13 @@ function ids(answer: Discovered): string[] {
 // What "Discover models" found, per provider, for this page's life: the switch offers it too.
 const discovered = new Map<string, string[]>();
 
-/** `GET /api/providers/{name}/models`: the provider's own model ids (an upstream call). */
-export async function discover(provider: string): Promise<string[]> {
-  const models = ids(
-    await get<Discovered>(`/api/providers/${encodeURIComponent(provider)}/models`),
-  );
+/**
+ * `GET /api/providers/{name}/models`: the provider's own model ids. The server keeps a list 10
+ * minutes; `refresh` asks the upstream again.
+ */
+export async function discover(provider: string, refresh = false): Promise<string[]> {
+  const path = `/api/providers/${encodeURIComponent(provider)}/models${refresh ? '?refresh=1' : ''}`;
+  const models = ids(await get<Discovered>(path));
   discovered.set(provider, models);
   return models;
 }

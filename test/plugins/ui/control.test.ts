@@ -65,6 +65,13 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     await up.getByRole('button', { name: 'Discover models' }).click();
     await up.getByText('2 models:').waitFor();
     assert.match(await up.getByRole('status').innerText(), /model-a, model-b/);
+    // Asked on purpose, so asked afresh: the server's cached list is not what a click returns.
+    const lists = () => proxy.upstream.requests.filter((r) => r.url.endsWith('/models')).length;
+    const asked = lists();
+    const answered = page.waitForResponse((r) => r.url().endsWith('/up/models?refresh=1'));
+    await up.getByRole('button', { name: 'Discover models' }).click();
+    await answered; // the server asked the upstream before answering
+    assert.equal(lists(), asked + 1);
     await up.getByRole('button', { name: 'Test' }).click();
     await up.getByText(/^Answered in/).waitFor();
 

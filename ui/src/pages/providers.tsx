@@ -77,7 +77,10 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
         >
           {test === 'running' ? 'Testing…' : 'Test'}
         </button>
-        <button type="button" onClick={() => void run(setModels, () => discover(provider.name))}>
+        <button
+          type="button"
+          onClick={() => void run(setModels, () => discover(provider.name, true))}
+        >
           {models === 'running' ? 'Discovering…' : 'Discover models'}
         </button>
         {provider.source === 'runtime' && (
