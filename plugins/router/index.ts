@@ -8,6 +8,7 @@ import {
   type Target,
 } from '../../core/index.ts';
 import { memoryState, type SharedState } from '../shared/state/index.ts';
+import { withLocalFallback } from '../shared/state/fallback.ts';
 import { redisState } from '../shared/state/redis.ts';
 import { Breakers, type BreakerOptions } from './breaker.ts';
 import { serveEndpoints } from './endpoints.ts';
@@ -152,13 +153,15 @@ export function router(options: RouterOptions = {}): Plugin {
     async setup(app) {
       const redis = options.redis ?? app.redis;
       if (redis) {
-        store = await redisState(redis);
-        await store.get('ping').catch((error: unknown) => {
-          app.log.warn(
-            { err: error },
-            'router: Redis unreachable; requests pass unlimited until it answers',
-          );
+        const shared = withLocalFallback(await redisState(redis), app.log, 'router');
+        store = shared;
+        app.addHealthCheck('redis', async () => {
+          await shared.get('ping'); // a command tells whether Redis answers now
+          return shared.local
+            ? { status: 'degraded', redis: 'unreachable: breakers and rate limits per instance' }
+            : { status: 'ok', redis: 'connected' };
         });
+        await shared.get('ping');
       }
       const changed = (provider: string, from: string, to: string) =>
         app.service('events')?.publish('breaker', { provider, from, to });

@@ -9,8 +9,9 @@ import { memoryState, type SharedState } from '../../../plugins/shared/state/ind
 import { redisState } from '../../../plugins/shared/state/redis.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import { startTestRedis } from '../../helpers/redis.ts';
+import { until } from '../../helpers/until.ts';
 import { fakeProvider } from './fake-provider.ts';
-import { answering, ask, failing, rejection, requestLines, withOne } from './setup.ts';
+import { answering, ask, failing, rejection, withOne } from './setup.ts';
 
 const redis = await startTestRedis(null);
 after(() => redis.stop());
@@ -96,19 +97,33 @@ test('two ccproxy processes sharing one Redis see the same breaker and rate-limi
   assert.equal(down.requests.length, 2);
 });
 
-test('with Redis gone the router lets requests through and says so in the log', async (t) => {
+test('with Redis gone the router counts on this instance: requests served, limits kept, the log and /health say so', async (t) => {
   const own = await startTestRedis(t);
   const a = await answering(t);
-  const { client, logs } = await withOne(t, a, {
+  const { client, logs, url } = await withOne(t, a, {
     redis: own.url,
-    rateLimits: { client: { requestsPerMinute: 100 } },
+    rateLimits: { client: { requestsPerMinute: 2 } },
   });
+  const health = async () =>
+    (await (await fetch(`${url}/health`)).json()) as { status: string; redis: string };
+  assert.equal((await health()).redis, 'connected');
   await own.stop();
   await ask(client, 'claude-sonnet-4-6');
-  assert.equal(requestLines(logs)[0]?.status, 200);
+  await ask(client, 'claude-sonnet-4-6');
+  // The third within the minute is refused by the local count, not let through unlimited.
+  assert.equal((await rejection(ask(client, 'claude-sonnet-4-6'))).status, 429);
+  assert.equal(a.requests.length, 2);
   assert.ok(
-    logs.some((line) => line.msg === 'router state unavailable; letting the request through'),
+    logs.some(
+      (l) => l.msg === 'router: Redis unreachable; counting on this instance until it answers',
+    ),
   );
+  const down = await health();
+  assert.equal(down.status, 'degraded');
+  assert.match(down.redis, /unreachable/);
+  await own.start();
+  // ioredis reconnects on its own, with a backoff.
+  await until(health, (h) => h.status === 'ok' && h.redis === 'connected');
 });
 
 test('an instance starts and serves while its Redis is unreachable', async (t) => {
@@ -119,7 +134,7 @@ test('an instance starts and serves while its Redis is unreachable', async (t) =
   await ask(client, 'claude-sonnet-4-6');
   assert.ok(
     logs.some(
-      (line) => line.msg === 'router: Redis unreachable; requests pass unlimited until it answers',
+      (l) => l.msg === 'router: Redis unreachable; counting on this instance until it answers',
     ),
   );
   assert.equal(a.requests.length, 1);
