@@ -8,7 +8,7 @@ import type { ModelsFlags } from './commands/models.ts';
 import type { StartFlags } from './commands/start.ts';
 import type { SwitchFlags } from './commands/switch.ts';
 import type { Tier } from '../plugins/model-map/index.ts';
-import type { UsageFlags } from './commands/usage.ts';
+import { sinceTime, type UsageFlags } from './commands/usage.ts';
 import { withServerFlags, type ServerFlags } from './options.ts';
 import { version } from './version.ts';
 
@@ -187,7 +187,11 @@ export function program(): Command {
           .choices(['model', 'provider', 'session', 'key', 'day'])
           .default('model'),
       )
-      .option('--since <when>', 'a span back (30m, 24h, 7d), today, or a date (default: all)'),
+      .option(
+        '--since <when>',
+        'a span back (30m, 24h, 7d), today, or a date (default: all)',
+        (value: string) => sinceTime(value),
+      ),
   ).action(async (flags: UsageFlags) => (await import('./commands/usage.ts')).usage(flags));
 
   withAdminFlags(

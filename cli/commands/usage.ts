@@ -1,10 +1,12 @@
 import type { UsageGroup, UsageReport, UsageTotals } from '../../core/storage.ts';
-import { AdminError, adminRequest, serverUrl } from '../admin-client.ts';
+import { InvalidArgumentError } from 'commander';
+import { adminRequest, serverUrl } from '../admin-client.ts';
 import { count, table, usd, type Align } from '../table.ts';
 
 export interface UsageFlags {
   by: UsageGroup;
-  since?: string;
+  /** From `--since`, parsed by {@link sinceTime}. */
+  since?: Date;
   json?: boolean;
   url?: string;
 }
@@ -21,9 +23,7 @@ export function sinceTime(value: string, now = new Date()): Date {
   if (value === 'today') return new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const date = new Date(value);
   if (Number.isNaN(date.getTime()))
-    throw new AdminError(
-      `--since: expected a span (30m, 24h, 7d), today or a date (2026-12-01), got "${value}"`,
-    );
+    throw new InvalidArgumentError('expected a span (30m, 24h, 7d), today or a date (2026-12-01).');
   return date;
 }
 
@@ -31,7 +31,7 @@ export function sinceTime(value: string, now = new Date()): Date {
 export async function usage(flags: UsageFlags): Promise<void> {
   const url = serverUrl(flags.url);
   const query = new URLSearchParams({ by: flags.by });
-  if (flags.since) query.set('from', sinceTime(flags.since).toISOString());
+  if (flags.since) query.set('from', flags.since.toISOString());
   const report = await adminRequest<UsageReport>(url, `/api/usage?${query.toString()}`);
   process.stdout.write(
     flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatUsage(report, flags.by),

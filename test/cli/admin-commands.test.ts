@@ -132,6 +132,13 @@ test('the admin commands say what to do when the server is down or refuses the k
   const missing = await run(['usage', '--by', 'week']);
   assert.equal(missing.code, 2, 'bad usage');
   assert.match(missing.stderr, /Allowed choices are model, provider, session, key, day/);
+  const since = await run(['usage', '--since', 'last week']);
+  assert.equal(since.code, 2, 'bad usage');
+  assert.match(
+    since.stderr,
+    /^ccproxy: option '--since <when>' argument 'last week' is invalid\. expected a span/,
+  );
+  assert.match(since.stderr, /Usage: ccproxy usage/);
 
   const noServer = await runToExit(t, { args: ['switch'] });
   assert.equal(noServer.code, 1);
