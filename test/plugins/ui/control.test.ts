@@ -44,6 +44,10 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
   });
 
   await t.test('a tier switched in the UI routes the next request', async () => {
+    // A second tab on the Live page sees the switch as it is made.
+    const tail = await browser.page(1440);
+    await tail.goto(`${proxy.url}/ui/#/live`);
+    await tail.getByText('connected', { exact: true }).waitFor();
     await open('#/switch', (p) => p.getByLabel(/^middle/).waitFor(), 'switch');
     const everyone = page.locator('.card', {
       has: page.getByRole('heading', { name: 'Everyone' }),
@@ -51,6 +55,8 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     await everyone.getByLabel(/^middle/).fill('up,model-b');
     await everyone.getByRole('button', { name: 'Apply' }).click();
     await everyone.getByText('Applied: the next request uses it.').waitFor();
+    await tail.getByText('everyone: middle → up,model-b').waitFor();
+    await tail.close();
     const before = proxy.upstream.requests.length;
     await ask('claude-sonnet-4-5');
     assert.equal(proxy.upstream.requests[before]?.body.model, 'model-b');

@@ -36,9 +36,34 @@ function Line({ event }: { event: Received }) {
   return (
     <li>
       <span class="muted">{when(event.at)}</span> <strong>{event.type}</strong>{' '}
-      <code>{JSON.stringify(event.data)}</code>
+      {describe(event.type, event.data)}
     </li>
   );
+}
+
+const TIER_NAMES = ['big', 'middle', 'small'] as const;
+
+/** A switch, reload, breaker or provider event in words; the JSON of any other. */
+function describe(type: string, data: unknown): string {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  switch (type) {
+    case 'switch': {
+      const tiers = TIER_NAMES.filter((tier) => d[tier]).map(
+        (tier) => `${tier} → ${text(d[tier])}`,
+      );
+      const who = d.session ? `session ${text(d.session)}` : 'everyone';
+      return `${who}: ${tiers.join(', ') || "the config's targets"}`;
+    }
+    case 'reload':
+      return d.ok ? `config reloaded in ${ms(d.ms as number)}` : `reload refused: ${text(d.error)}`;
+    case 'breaker':
+      return `${text(d.provider)}: ${text(d.from)} → ${text(d.to)}`;
+    case 'providers':
+      return `${text(d.name)} ${text(d.action)}`;
+    default:
+      return JSON.stringify(data);
+  }
 }
 
 /** Finished requests, switches, reloads and breaker changes as they happen. */
