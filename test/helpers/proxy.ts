@@ -21,6 +21,11 @@ export interface TestProxyOptions {
   logLevel?: 'info' | 'debug';
   /** Loads the config anew on `reload()` (hot reload tests). */
   loadConfig?: StartOptions['loadConfig'];
+  /**
+   * Plugins built anew for each `reload()`, in the same config as at start (`loadConfig` with the
+   * other options kept): a reload as a re-read config file makes it.
+   */
+  reloadWith?: () => PluginOption[];
   /** Files whose change reloads the config. */
   watch?: string[];
   /** Top-level config keys (`storage`, `history`, `pricing`, `budgets`). Default `storage: false`. */
@@ -49,20 +54,23 @@ export async function startTestProxy(
       done();
     },
   });
-  const config: ResolvedConfig = {
+  const configWith = (plugins: PluginOption[]): ResolvedConfig => ({
     file: 'test.config.ts',
     server: { host: '127.0.0.1', port: 0, allowOpen: false, ...options.server },
-    plugins: options.plugins,
+    plugins,
     logLevel: options.logLevel ?? 'debug',
     // In memory unless a test names a database: no test writes under the real HOME.
     storage: false,
     ...options.config,
-  };
+  });
+  const config = configWith(options.plugins);
+  const { reloadWith } = options;
   const running = await startProxy(config, {
     env: options.env ?? {},
     logger: pino({ level: options.logLevel ?? 'debug', base: undefined }, sink),
     pingIntervalMs: options.pingIntervalMs,
-    loadConfig: options.loadConfig,
+    loadConfig:
+      options.loadConfig ?? (reloadWith && (() => Promise.resolve(configWith(reloadWith())))),
     watch: options.watch,
   });
   t?.after(() => running.close());

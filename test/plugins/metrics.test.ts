@@ -128,14 +128,7 @@ test('a config reload keeps the counters going: Prometheus sees no reset', async
   const plugins = () => [fakeProvider('b', b.url), metrics({ processMetrics: false })];
   const { client, url, running } = await startTestProxy(t, {
     plugins: plugins(),
-    loadConfig: () =>
-      Promise.resolve({
-        file: 'test.config.ts',
-        server: { host: '127.0.0.1', port: 0, allowOpen: false },
-        plugins: plugins(),
-        logLevel: 'debug' as const,
-        storage: false as const,
-      }),
+    reloadWith: plugins,
   });
   await ask(client, 'b,two');
   assert.equal((await running.reload()).ok, true);

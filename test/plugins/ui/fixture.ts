@@ -75,14 +75,7 @@ export async function uiFixture(t: TestContext): Promise<UiFixture> {
     env: { CCPROXY_ADMIN_KEY: ADMIN_KEY, CCPROXY_HOME: home },
     config,
     plugins: plugins(),
-    loadConfig: () =>
-      Promise.resolve({
-        file: 'test.config.ts',
-        server: { host: '127.0.0.1', port: 0, allowOpen: false },
-        plugins: plugins(),
-        logLevel: 'debug' as const,
-        ...config,
-      }),
+    reloadWith: plugins,
   });
   const loginUrl = /(http:\/\/\S+\/ui\/\S*)/.exec(banner(proxy.running, 'test'))?.[1];
   if (!loginUrl) throw new Error('the start banner prints no UI URL');
