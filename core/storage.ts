@@ -169,6 +169,8 @@ export interface StorageHealth {
   failedFlushes: number;
   /** Rows given up because the queue was full while the database failed. */
   dropped: number;
+  /** Whether this instance runs the periodic jobs (retention): one instance at a time. */
+  jobs: boolean;
   /** Why the database is unreachable. */
   error?: string;
 }

@@ -6,5 +6,10 @@ export interface Db {
   run(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs `work` in one transaction (statements through the `Db` it is given), rolled back on error. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Whether this process holds the periodic jobs' lease, taking it when free; one holder among
+   * the instances sharing the database. Absent: every instance runs them (one SQLite file).
+   */
+  lease?(): Promise<boolean>;
   close(): Promise<void>;
 }

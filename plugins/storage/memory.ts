@@ -144,7 +144,13 @@ export class MemoryStorage implements Storage {
   }
 
   health(): Promise<StorageHealth> {
-    return Promise.resolve({ reachable: true, queued: 0, failedFlushes: 0, dropped: 0 });
+    return Promise.resolve({
+      reachable: true,
+      queued: 0,
+      failedFlushes: 0,
+      dropped: 0,
+      jobs: true,
+    });
   }
 
   close(): Promise<void> {

@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { Db } from './db.ts';
 import { MIGRATIONS } from './schema.ts';
 
-/** Any number that is ours: instances of every ccproxy version take the same lock. */
+/** Numbers that are ours: instances of every ccproxy version take the same locks. */
 const MIGRATION_LOCK = 0x63637078; // "ccpx"
+const JOBS_LOCK = 0x63637079;
 
 /** `?` placeholders as PostgreSQL's `$1, $2, …`; our SQL has no `?` inside string literals. */
 export function numberPlaceholders(sql: string): string {
@@ -49,6 +50,9 @@ class PgQueries {
 export class PostgresDb extends PgQueries implements Db {
   readonly pool: pg.Pool;
   readonly #sql: Map<string, string>;
+  readonly #url: string;
+  /** The connection holding the jobs' advisory lock, while this process holds it. */
+  #leaseHolder: pg.Client | undefined;
 
   constructor(url: string, log: Logger, options: { connectTimeoutMs?: number } = {}) {
     const pool = new pg.Pool({
@@ -62,6 +66,7 @@ export class PostgresDb extends PgQueries implements Db {
     super(pool, sql);
     this.pool = pool;
     this.#sql = sql;
+    this.#url = url;
     pool.on('error', (err) => log.warn({ err }, 'storage: a PostgreSQL connection dropped'));
   }
 
@@ -107,8 +112,42 @@ export class PostgresDb extends PgQueries implements Db {
     });
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  /**
+   * The jobs' lease is a session advisory lock on a connection of its own: PostgreSQL releases it
+   * when that connection closes, so it passes on when this process stops or dies.
+   */
+  async lease(): Promise<boolean> {
+    if (this.#leaseHolder) return true;
+    const client = new pg.Client({
+      connectionString: this.#url,
+      connectionTimeoutMillis: 3000,
+      application_name: 'ccproxy-jobs',
+    });
+    const drop = () => {
+      if (this.#leaseHolder === client) this.#leaseHolder = undefined;
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ held: boolean }>(
+        'SELECT pg_try_advisory_lock($1) AS held',
+        [JOBS_LOCK],
+      );
+      if (rows[0]?.held) {
+        this.#leaseHolder = client;
+        return true;
+      }
+    } catch {
+      // Unreachable: not the holder; the next check tries again.
+    }
+    await client.end().catch(() => undefined);
+    return false;
+  }
+
+  async close(): Promise<void> {
+    await this.#leaseHolder?.end().catch(() => undefined);
+    await this.pool.end();
   }
 }
 

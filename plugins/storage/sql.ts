@@ -17,6 +17,7 @@ import type {
 import type { Db } from './db.ts';
 import { summarize } from './memory.ts';
 import { PartAliases, joinBody, searchText, splitBody, type Manifest } from './parts.ts';
+import { PeriodicJobs } from './jobs.ts';
 import { WriteQueue, type QueueOptions } from './queue.ts';
 import { decodeCursor, emptyTotals, encodeCursor, inScope } from './totals.ts';
 
@@ -26,6 +27,8 @@ export interface SqlStorageOptions extends QueueOptions {
   redact: (text: string) => string;
   /** Bodies older than this are deleted (rows are kept). Default 30. */
   retentionDays?: number;
+  /** Milliseconds between two checks of the jobs' lease. Default 15 000. */
+  jobsCheckMs?: number;
 }
 
 const COLUMNS = [
@@ -115,7 +118,8 @@ export class SqlStorage implements Storage {
    */
   #known = new Map<string, number>();
   readonly #aliases = new PartAliases();
-  #retention: NodeJS.Timeout | undefined;
+  /** Retention, run by one instance at a time. */
+  readonly jobs: PeriodicJobs;
 
   constructor(db: Db, options: SqlStorageOptions) {
     this.#db = db;
@@ -123,12 +127,12 @@ export class SqlStorage implements Storage {
     this.#retentionMs = (options.retentionDays ?? 30) * 86_400_000;
     this.queue = new WriteQueue((batch) => this.#write(batch), options.log, options);
     this.settings = new SqlSettings(db);
-    const prune = () =>
-      void this.prune().catch((err: unknown) =>
-        options.log.error({ err }, 'storage: retention failed'),
-      );
-    this.#retention = setInterval(prune, 3_600_000).unref();
-    setImmediate(prune).unref();
+    this.jobs = new PeriodicJobs({
+      lease: db.lease?.bind(db),
+      run: () => this.prune(),
+      log: options.log,
+      checkMs: options.jobsCheckMs,
+    });
   }
 
   get engine(): string {
@@ -369,13 +373,18 @@ export class SqlStorage implements Storage {
       });
       await Promise.race([this.#db.query('SELECT 1'), late]);
     } catch (error) {
-      return { reachable: false, ...state, error: (error as Error).message };
+      return {
+        reachable: false,
+        ...state,
+        jobs: this.jobs.holder,
+        error: (error as Error).message,
+      };
     } finally {
       clearTimeout(timer);
     }
     return lastError === undefined
-      ? { reachable: true, ...state }
-      : { reachable: false, ...state, error: lastError };
+      ? { reachable: true, ...state, jobs: this.jobs.holder }
+      : { reachable: false, ...state, jobs: this.jobs.holder, error: lastError };
   }
 
   /** Deletes bodies past retention; rows (usage) are kept. */
@@ -394,7 +403,7 @@ export class SqlStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#retention);
+    this.jobs.stop();
     await this.queue.flush();
     await this.#db.close();
   }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import pino from 'pino';
 import type { RequestRow } from '../../../core/storage.ts';
 import { PostgresDb } from '../../../plugins/storage/postgres.ts';
+import { SqlStorage } from '../../../plugins/storage/sql.ts';
 import { startTestPostgres } from '../../helpers/postgres.ts';
 import { user } from '../../helpers/proxy.ts';
 import { until } from '../../helpers/until.ts';
@@ -31,6 +32,40 @@ test('postgres: instances starting together migrate once, under the advisory loc
   }
 });
 
+test('postgres: retention runs on one instance at a time; the lease passes on when its holder goes', async () => {
+  const url = await cluster.database();
+  const open = async () => {
+    const db = new PostgresDb(url, pino({ level: 'silent' }));
+    await db.migrate();
+    const store = new SqlStorage(db, {
+      log: pino({ level: 'silent' }),
+      redact: (s) => s,
+      jobsCheckMs: 20,
+    });
+    return store;
+  };
+  const stores = [await open(), await open(), await open()];
+  const holders = () => stores.filter((s) => s.jobs.holder);
+  try {
+    await until(
+      () => Promise.resolve(holders()),
+      (h) => h.length === 1,
+    );
+    const [holder] = holders();
+    // Its connection closes as a killed process's would: PostgreSQL frees the lock.
+    await holder!.close();
+    stores.splice(stores.indexOf(holder!), 1);
+    const { value } = await until(
+      () => Promise.resolve(holders()),
+      (h) => h.length === 1,
+    );
+    assert.notEqual(value[0], holder);
+    assert.equal(holders().length, 1);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+  }
+});
+
 test('postgres: with the database down requests are served (budgets too), /health says so, and the queued rows are written when it returns', async (t) => {
   const { client, storage, admin, url } = await startCockpit(t, {
     // A budget reads spend from the database: while it is down, requests are still served.
@@ -40,12 +75,15 @@ test('postgres: with the database down requests are served (budgets too), /healt
     const response = await fetch(`${url}/health`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  assert.deepEqual((await health()).body.storage, {
+  // Alone on its database, the instance takes the jobs' lease at start.
+  const first = await until(health, (h) => (h.body.storage as { jobs: boolean }).jobs);
+  assert.deepEqual(first.value.body.storage, {
     engine: 'postgres',
     reachable: true,
     queued: 0,
     failedFlushes: 0,
     dropped: 0,
+    jobs: true,
   });
 
   await cluster.stop();
@@ -76,5 +114,6 @@ test('postgres: with the database down requests are served (budgets too), /healt
     queued: 0,
     failedFlushes: state.failedFlushes,
     dropped: 0,
+    jobs: true,
   });
 });
