@@ -15,10 +15,10 @@ const HOSTILE_MODEL =
 test('the web UI drives live control: live tail, switch, providers, config', async (t) => {
   const proxy = await uiFixture(t);
   const browser = await startBrowser(t);
-  const ask = (model: string, text = 'hello') =>
+  const ask = (model: string, session = 'session-0123456789abcdef') =>
     proxy.client.messages.create(
-      { model, max_tokens: 16, messages: [user(text)] },
-      { headers: { 'x-claude-code-session-id': 'session-0123456789abcdef' } },
+      { model, max_tokens: 16, messages: [user('hello')] },
+      { headers: { 'x-claude-code-session-id': session } },
     );
   const page = await browser.page(1440);
   await page.goto(proxy.loginUrl);
@@ -36,7 +36,7 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
 
   await t.test('the live tail shows a request as it finishes', async () => {
     await open('#/live', (p) => p.getByText('connected', { exact: true }).waitFor(), 'live');
-    await ask('claude-sonnet-4-5', 'a request to watch');
+    await ask('claude-sonnet-4-5');
     const line = page.locator('ol.tail li', { hasText: 'up,model-a' }).first();
     await line.waitFor();
     assert.match(await line.innerText(), /200/);
@@ -63,6 +63,25 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     // Reopened, the page shows the switch in force.
     await page.reload();
     assert.equal(await everyone.getByLabel(/^middle/).inputValue(), 'up,model-b');
+
+    // One session switched back to model-a; the others keep everyone's model-b.
+    const perSession = page.locator('.card', {
+      has: page.getByRole('heading', { name: 'Per session' }),
+    });
+    await perSession.getByLabel('Session id').fill('session-pinned');
+    await perSession.getByLabel(/^middle/).fill('up,model-a');
+    await perSession.getByRole('button', { name: 'Apply' }).click();
+    // Stored, the session is listed with its own targets.
+    const pinned = perSession.locator('details', { hasText: 'session-pinned' });
+    await pinned.waitFor();
+    assert.equal(await pinned.getByLabel(/^middle/).inputValue(), 'up,model-a');
+    const sent = proxy.upstream.requests.length;
+    await ask('claude-sonnet-4-5', 'session-pinned');
+    await ask('claude-sonnet-4-5', 'session-other');
+    assert.deepEqual(
+      proxy.upstream.requests.slice(sent).map((r) => r.body.model),
+      ['model-a', 'model-b'],
+    );
   });
 
   await t.test('providers: discover and test the config provider, add a runtime one', async () => {

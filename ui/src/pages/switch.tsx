@@ -140,7 +140,8 @@ export function SwitchPage() {
           empty tiers follow everyone's.
         </p>
         {sessions.map(([id, tiers]) => (
-          <details>
+          // The session typed below stays open once applied: its targets, as now stored.
+          <details open={id === session}>
             <summary>
               <code>{id}</code>
             </summary>
