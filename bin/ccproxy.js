@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The CLI and configs are TypeScript: tsx compiles them on load (cached), so no build step stands
-// between a clone, an `npm install` and `npx ccproxy`.
-import { register } from 'tsx/esm/api';
+// The package ships JavaScript compiled from the TypeScript sources into dist/ (`npm run build`,
+// run by `npm install` in a clone and by `npm pack`): no TypeScript compiler at start. tsx is
+// loaded only to read a `.ts` config.
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
-register();
-await import('../cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  // A clone installed with --ignore-scripts: say how to build rather than print a module error.
+  process.stderr.write('ccproxy: dist/ is missing; run `npm run build` in the package folder\n');
+  process.exit(1);
+}
+await import(main.href);

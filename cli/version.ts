@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { packageInfo } from '../core/package-info.ts';
 
-/** The package's version, read once (the CLI prints it and the background server records it). */
-export const version = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
+/**
+ * The package's version (the CLI prints it and the background server records it), read from the
+ * package.json above the sources or above the compiled dist/.
+ */
+export const version = packageInfo().version;

@@ -116,8 +116,8 @@ export class ConfigError extends Error {
   }
 
   /**
-   * `instanceof` by brand: tsx loads a config (and the core it imports) as a second copy of these
-   * modules, whose ConfigError must still read as a config mistake rather than a crash.
+   * `instanceof` by brand: a plugin may bring a second copy of these modules (its own install
+   * of ccproxy), whose ConfigError must still read as a config mistake rather than a crash.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && CONFIG_BRAND in value;

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cosmiconfig } from 'cosmiconfig';
-import { tsImport } from 'tsx/esm/api';
 import { ConfigError } from '../errors.ts';
 import { limitsSchema, type ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
 import type { LogLevel, UserConfig, UserConfigFn } from './define.ts';
 import { cockpitSchema } from './cockpit.ts';
+import { configLoadError } from './load-error.ts';
+import { registerConfigHooks } from './module-hooks.ts';
 import { explain, ajv } from './validate.ts';
 
 /** The config in force, every default filled in. */
@@ -89,7 +89,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
   const label = file ? displayName(file, cwd) : 'environment';
   let user: UserConfig;
   if (file) {
-    user = await importConfig(file, label, { command: options.command ?? 'start', env });
+    user = await importConfig(file, label, cwd, { command: options.command ?? 'start', env });
     if (!validateConfig(user))
       throw new ConfigError(`${label}: ${explain(validateConfig.errors ?? [], user, 'config')}`);
   } else {
@@ -142,71 +142,37 @@ function findConfig(flag: string | undefined, cwd: string, env: NodeJS.ProcessEn
   return null;
 }
 
-// cosmiconfig reads the file; tsx compiles TypeScript on the fly, so a config may import
-// in-house plugins written in TypeScript without a build step.
-const explorer = cosmiconfig('ccproxy', {
-  searchStrategy: 'none',
-  // A reload must read the file anew; cosmiconfig would hand back the first load's result.
-  cache: false,
-  loaders: {
-    '.ts': loadModule,
-    '.mts': loadModule,
-    '.js': loadModule,
-    '.mjs': loadModule,
-  },
-});
-
 /**
  * Imports a config into this process's own module graph, so that the plugins it builds share the
- * running ccproxy's modules (one logger, one connection pool). A `.ts` file outside an ESM package
- * would compile to CommonJS, which cannot `import` ccproxy on Node 20: like Vite, ccproxy imports a
- * temporary `.mts` copy beside it (same folder, so relative imports resolve) and removes it.
+ * running ccproxy's modules (one logger, one connection pool), and runs it when it exports a
+ * function. TypeScript compiles on the fly, so a config may import in-house plugins written in
+ * TypeScript without a build step. Any failure but a ConfigError (which withSource prefixes with
+ * the file) is reported at the user's line.
  */
-async function loadModule(path: string): Promise<unknown> {
-  const esm = path.endsWith('.ts') && !isEsmScope(dirname(path)) ? esmCopy(path) : path;
-  try {
-    return ((await importModule(esm)) as { default?: unknown }).default;
-  } finally {
-    if (esm !== path) rmSync(esm, { force: true });
-  }
-}
-
-async function importModule(path: string): Promise<unknown> {
-  // The query makes a re-load (a test, a restart in-process) read the file anew.
-  const url = `${pathToFileURL(path).href}?t=${Date.now()}`;
-  try {
-    return await import(url);
-  } catch (error) {
-    // No TypeScript loader in this process (ccproxy used as a library from plain Node): tsx's own.
-    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    return tsImport(url, import.meta.url);
-  }
-}
-
-function isEsmScope(dir: string): boolean {
-  for (let at = dir; ; at = dirname(at)) {
-    const manifest = join(at, 'package.json');
-    if (existsSync(manifest))
-      return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
-    if (dirname(at) === at) return false;
-  }
-}
-
-function esmCopy(path: string): string {
-  const copy = `${path.slice(0, -3)}.${process.pid}-${Date.now()}.mts`;
-  writeFileSync(copy, readFileSync(path));
-  return copy;
-}
-
 async function importConfig(
   file: string,
   label: string,
+  cwd: string,
   configEnv: { command: string; env: NodeJS.ProcessEnv },
 ) {
-  const loaded = await withSource(() => explorer.load(file), label);
-  let config = loaded?.config as UserConfig | UserConfigFn | undefined;
-  if (typeof config === 'function')
-    config = await withSource(() => (config as UserConfigFn)(configEnv), label);
+  const evaluate = async () => {
+    try {
+      await registerConfigHooks(/\.m?ts$/.test(file));
+      // The query makes a re-load (a test, a restart in-process) read the file anew.
+      const module = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as {
+        default?: UserConfig | UserConfigFn;
+      };
+      return typeof module.default === 'function'
+        ? await module.default(configEnv)
+        : module.default;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      const level = configEnv.env.LOG_LEVEL?.toLowerCase();
+      const debug = level === 'debug' || level === 'trace';
+      throw configLoadError(error, label, (at) => displayName(at, cwd), debug);
+    }
+  };
+  const config = await withSource(evaluate, label);
   if (!config || typeof config !== 'object') {
     throw new ConfigError(
       `${label}: expected a default export made with defineConfig({...}), got ${typeof config}`,

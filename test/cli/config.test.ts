@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { user } from '../helpers/proxy.ts';
@@ -42,6 +42,53 @@ test('a ccproxy.config.ts in the working directory is found without --config', a
   assert.match(cli.stdout(), /config \S*ccproxy\.config\.ts\n/);
   assert.match(cli.stdout(), /providers:\n {2}local/);
 });
+
+test('~/.ccproxy/ccproxy.config.ts importing ccproxy is found from any working directory', async (t) => {
+  const home = tempDir(t);
+  mkdirSync(join(home, '.ccproxy'));
+  writeConfig(
+    join(home, '.ccproxy'),
+    `{ server: { port: 0 }, plugins: [p.openai({ name: 'homed', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' })] }`,
+  );
+  const cli = runCli(t, { cwd: tempDir(t), env: { HOME: home } });
+  await cli.listening();
+  assert.match(cli.stdout(), /config \S*\.ccproxy\/ccproxy\.config\.ts\n/);
+  assert.match(cli.stdout(), /providers:\n {2}homed/);
+});
+
+// A config that does not compile or throws: its author's file, line and column and the message,
+// no stack into ccproxy or Node (LOG_LEVEL=debug adds it).
+const header = `import { defineConfig } from 'ccproxy';\n`;
+for (const c of [
+  {
+    name: 'a syntax error',
+    source: `${header}export default defineConfig({\n  server: { port: 0,, },\n});\n`,
+    message: /^ccproxy: broken\.config\.ts:3:21: Expected identifier but found ","\n$/,
+  },
+  {
+    name: 'an exception',
+    source: `${header}\nconst port = (): number => {\n  throw new Error('PORT_FILE is missing');\n};\nexport default defineConfig({ server: { port: port() } });\n`,
+    message: /^ccproxy: broken\.config\.ts:4:9: PORT_FILE is missing\n$/,
+  },
+  {
+    name: 'a name ccproxy does not export',
+    source: `import { definConfig } from 'ccproxy';\nexport default definConfig({});\n`,
+    message:
+      /^ccproxy: broken\.config\.ts:1:10: SyntaxError: The requested module 'ccproxy' does not provide an export named 'definConfig'\n$/,
+  },
+]) {
+  test(`a config with ${c.name} exits 1 naming the file, line and column`, async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'broken.config.ts'), c.source);
+    const args = ['--config', 'broken.config.ts'];
+    const { code, stderr } = await runToExit(t, { cwd: dir, args });
+    assert.equal(code, 1);
+    assert.match(stderr, c.message);
+    const debug = await runToExit(t, { cwd: dir, args, env: { LOG_LEVEL: 'debug' } });
+    assert.equal(debug.code, 1);
+    assert.match(debug.stderr, /\n\s+at /, 'LOG_LEVEL=debug: the stack follows');
+  });
+}
 
 // Each mistake stops start-up with exit code 1 and a message naming the file, the path and what was expected.
 const openaiProvider = `p.openai({ name: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k' })`;

@@ -6,13 +6,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { isAlive } from '../../cli/process.ts';
 
-/** The repository root, for the bin and for configs that import the repo by file URL. */
+/** The repository root, for the CLI's sources and `npm pack`. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'ccproxy.js');
+/**
+ * The CLI as tests run it: its TypeScript sources through tsx, so a test needs no build (the
+ * packed-tarball test runs the built bin). tsx by file URL: the child's working directory is
+ * elsewhere.
+ */
+const SOURCES = ['--import', import.meta.resolve('tsx'), join(ROOT, 'cli', 'main.ts')];
 
 /** A fresh directory removed by `t.after`: a working directory or a HOME with no config in it. */
 export function tempDir(t: TestContext, prefix = 'ccproxy-cli-'): string {
@@ -31,7 +36,7 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: a fresh temp directory, also used as HOME. */
   cwd?: string;
-  /** The command to run; default the repo's bin, the way `npx ccproxy` runs it. */
+  /** The script to run; default the CLI's sources (above). */
   bin?: string;
   /** Written to its stdin, which is then closed; default: no stdin. */
   input?: string;
@@ -59,7 +64,8 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
   const ownDir =
     options.cwd === undefined ? mkdtempSync(join(tmpdir(), 'ccproxy-cli-')) : undefined;
   const cwd = options.cwd ?? ownDir!;
-  const child = spawn(process.execPath, [options.bin ?? BIN, ...(options.args ?? [])], {
+  const command = options.bin ? [options.bin] : SOURCES;
+  const child = spawn(process.execPath, [...command, ...(options.args ?? [])], {
     cwd,
     env: { PATH: process.env.PATH, HOME: cwd, ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -106,14 +112,13 @@ export const clientFor = (url: string, apiKey = 'client-key') =>
   new Anthropic({ baseURL: url, apiKey, maxRetries: 0 });
 
 /**
- * Writes `ccproxy.config.ts` into `dir`, importing the repo by file URL (outside the repo the
- * `ccproxy` self-reference does not resolve). `body` is the expression passed to defineConfig.
+ * Writes `ccproxy.config.ts` into `dir` as a user would, importing `'ccproxy'` (the loader resolves
+ * it to the running ccproxy from any folder). `body` is the expression passed to defineConfig.
  */
 export function writeConfig(dir: string, body: string, name = 'ccproxy.config.ts'): string {
-  const url = (path: string) => pathToFileURL(join(ROOT, path)).href;
   const source = [
-    `import { defineConfig } from '${url('core/index.ts')}';`,
-    `import * as p from '${url('plugins/index.ts')}';`,
+    `import { defineConfig } from 'ccproxy';`,
+    `import * as p from 'ccproxy/plugins';`,
     `export default defineConfig(${body});`,
     '',
   ].join('\n');

@@ -1,29 +1,37 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream } from '../helpers/upstream.ts';
 import { completion, openaiReply } from '../providers/openai/helpers.ts';
-import { clientFor, openaiEnv, ROOT, runCli, tempDir } from './helpers.ts';
+import { clientFor, openaiEnv, ROOT, runCli, runToExit, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const npm = (args: string[], cwd: string) =>
   run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: process.env });
 
 // What a user installs from the registry is the packed tarball, not the clone: the bin must run
-// from it alone (no devDependency, no file outside `files`).
-test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a start and an answer', async (t) => {
-  const dir = tempDir(t, 'ccproxy-pack-');
+// from it alone (compiled JavaScript, no devDependency, no file outside `files`). Packed and
+// installed once for every test here.
+const dir = mkdtempSync(join(tmpdir(), 'ccproxy-pack-'));
+const project = join(dir, 'project');
+let bin = '';
+before(async () => {
   const { stdout: packed } = await npm(['pack', '--pack-destination', dir, '--silent'], ROOT);
   const tarball = join(dir, packed.trim().split('\n').pop()!);
-  const project = join(dir, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), '{ "name": "uses-ccproxy", "private": true }\n');
   await npm(['install', tarball, '--prefer-offline', '--omit=dev'], project);
+  const { name } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string };
+  bin = join(project, 'node_modules', name, 'bin', 'ccproxy.js');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
+test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a start and an answer', async (t) => {
   const { stdout: version } = await run('npx', ['--no-install', 'ccproxy', '--version'], {
     cwd: project,
     env: process.env,
@@ -34,15 +42,67 @@ test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a s
     t,
     openaiReply([], completion({ content: 'from the tarball' })),
   );
-  const cli = runCli(t, {
-    bin: join(project, 'node_modules', 'ccproxy', 'bin', 'ccproxy.js'),
-    cwd: project,
-    env: openaiEnv(upstream.url),
-  });
+  const cli = runCli(t, { bin, cwd: project, env: openaiEnv(upstream.url) });
   const message = await clientFor(await cli.listening()).messages.create({
     model: 'claude-sonnet-4-6',
     max_tokens: 16,
     messages: [user('hi')],
   });
   assert.deepEqual(message.content, [{ type: 'text', text: 'from the tarball' }]);
+});
+
+// A config as README shows it, importing 'ccproxy' and 'ccproxy/plugins', from folders where no
+// node_modules holds either: the installed ccproxy resolves them to itself.
+const config = (upstream: string, provider: string) => `import { defineConfig } from 'ccproxy';
+import { modelMap, openai } from 'ccproxy/plugins';
+
+const name: string = '${provider}';
+export default defineConfig({
+  server: { port: 0 },
+  plugins: [
+    openai({ name, baseUrl: '${upstream}/v1', apiKey: 'sk-up' }),
+    modelMap({ big: name + ',m', middle: name + ',m', small: name + ',m' }),
+  ],
+});
+`;
+
+for (const c of [
+  { name: '~/.ccproxy/ccproxy.config.ts', folder: '.ccproxy', file: 'ccproxy.config.ts', args: [] },
+  {
+    name: 'a config in a bare folder given with --config',
+    folder: 'bare',
+    file: 'team.config.ts',
+    args: ['--config'],
+  },
+]) {
+  test(`installed: ${c.name} importing ccproxy loads, the working directory elsewhere`, async (t) => {
+    const upstream = await scriptedUpstream(
+      t,
+      openaiReply([], completion({ content: 'configured' })),
+    );
+    const home = tempDir(t);
+    mkdirSync(join(home, c.folder));
+    const file = join(home, c.folder, c.file);
+    writeFileSync(file, config(upstream.url, 'acme'));
+    const args = c.args.length ? [...c.args, file] : [];
+    const cli = runCli(t, { bin, args, cwd: tempDir(t), env: { HOME: home } });
+    const url = await cli.listening();
+    assert.match(cli.stdout(), /providers:\n {2}acme/);
+    const message = await clientFor(url).messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 16,
+      messages: [user('hi')],
+    });
+    assert.deepEqual(message.content, [{ type: 'text', text: 'configured' }]);
+    assert.equal(upstream.requests[0]!.body.model, 'm');
+  });
+}
+
+test('installed: a config that throws exits 1 naming its file and line, no stack', async (t) => {
+  const folder = tempDir(t);
+  const source = `import { defineConfig } from 'ccproxy';\nthrow new Error('no key for acme');\nexport default defineConfig({});\n`;
+  writeFileSync(join(folder, 'ccproxy.config.ts'), source);
+  const { code, stderr } = await runToExit(t, { bin, cwd: folder });
+  assert.equal(code, 1);
+  assert.equal(stderr, 'ccproxy: ccproxy.config.ts:2:7: no key for acme\n');
 });

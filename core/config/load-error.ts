@@ -1,0 +1,87 @@
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../errors.ts';
+
+/** Where a config went wrong, as its author sees it. */
+interface Located {
+  path: string;
+  line: string;
+  column?: string;
+  message: string;
+}
+
+// ccproxy's own code, whose stack frames say nothing to a config's author: `core/`, `plugins/`
+// and `cli/` beside this folder's parent, in the sources as in `dist/`.
+const codeRoot = fileURLToPath(new URL('../../', import.meta.url));
+const OWN = ['core', 'plugins', 'cli'].map((dir) => `${codeRoot}${dir}${sep}`);
+
+/**
+ * A config (or a file it imports) that failed to compile or threw, as a ConfigError naming the
+ * user's file, line and column and the message: a stack into ccproxy or Node would only hide
+ * them. `debug` (LOG_LEVEL debug or trace) adds the stack.
+ */
+export function configLoadError(
+  error: unknown,
+  label: string,
+  show: (path: string) => string,
+  debug: boolean,
+): ConfigError {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const message = error instanceof Error ? describe(error) : String(error);
+  const at = compileError(error) ?? linkError(error, message) ?? thrownAt(stack, message);
+  const text = at
+    ? `${show(at.path)}:${at.line}${at.column ? `:${at.column}` : ''}: ${at.message}`
+    : `${label}: ${message}`;
+  const result = new ConfigError(debug && stack ? `${text}\n${stack}` : text);
+  result.cause = error;
+  return result;
+}
+
+const describe = (error: Error) =>
+  error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+
+/** esbuild (through tsx): `Transform failed with 1 error:\n/path:3:7: ERROR: Expected …`. */
+function compileError(error: unknown): Located | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const found = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(error.message);
+  if (!found) return undefined;
+  const [, path, line, column, text] = found;
+  return { path: path!, line: line!, column: String(Number(column) + 1), message: text! };
+}
+
+/**
+ * V8's SyntaxError from linking (`does not provide an export named …`) or parsing JavaScript: the
+ * stack starts `path:line`, the source line, then a caret under the column.
+ */
+function linkError(error: unknown, message: string): Located | undefined {
+  if (!(error instanceof SyntaxError) || !error.stack) return undefined;
+  const [first, , caret] = error.stack.split('\n');
+  const found = /^(\S+):(\d+)$/.exec(first ?? '');
+  if (!found) return undefined;
+  const column = caret?.indexOf('^') ?? -1;
+  return {
+    path: filePath(found[1]!),
+    line: found[2]!,
+    column: column >= 0 ? String(column + 1) : undefined,
+    message,
+  };
+}
+
+/** The first stack frame in the user's code: the config itself, or a file it imports. */
+function thrownAt(stack: string, message: string): Located | undefined {
+  for (const frame of stack.split('\n').slice(1)) {
+    const found = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?$/.exec(frame.trim());
+    if (!found || !/^(file:|\/|[A-Za-z]:\\)/.test(found[1]!)) continue;
+    const path = filePath(found[1]!);
+    if (path.includes(`${sep}node_modules${sep}`) || OWN.some((dir) => path.startsWith(dir)))
+      continue;
+    return { path, line: found[2]!, column: found[3]!, message };
+  }
+  return undefined;
+}
+
+/** A path from a stack: file URLs to paths, the cache-busting query dropped. */
+function filePath(location: string): string {
+  const bare = location.replace(/\?[^/]*$/, '');
+  return bare.startsWith('file:') ? fileURLToPath(bare) : bare;
+}
