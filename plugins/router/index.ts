@@ -37,7 +37,7 @@ export interface RouterOptions {
   custom?: CustomRoute;
   /** Routes named after the model the client asked for (case-insensitive), e.g. `{ 'claude-opus-4-1': 'openai,o3' }`. */
   routes?: Record<string, RouteOption>;
-  /** Prompts of at least `threshold` tokens (default 60,000; o200k tokenizer over system, messages, tools). */
+  /** Prompts of at least `threshold` tokens (default 60,000) over system, messages, tools: estimated, counted with o200k near the threshold. */
   longContext?: string | (RouteSpec & { threshold?: number });
   /** Haiku-class requests (Claude Code's background calls). */
   background?: RouteOption;
@@ -176,7 +176,6 @@ export function router(options: RouterOptions = {}): Plugin {
           if (target.provider)
             app.requireTarget(target, `plugins (router): options.fallbacks["${key}"]`);
       }
-      if (rules.longContext) await tokens.load();
       serveEndpoints(app, {
         rules,
         tokens,

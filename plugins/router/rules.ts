@@ -7,7 +7,7 @@ import {
   type Target,
 } from '../../core/index.ts';
 import { tierOf } from '../model-map/index.ts';
-import type { PromptTokens } from './tokens.ts';
+import type { PromptSize, PromptTokens } from './tokens.ts';
 
 /** Where a rule sends a request: `provider,model`, or the full form with fallbacks and parameters. */
 export type RouteOption = string | RouteSpec;
@@ -141,6 +141,16 @@ const no = (rule: RuleName, reason: () => string): Verdict => ({ rule, matched: 
 const notConfigured = () => 'not configured';
 const off = (rule: RuleName): Verdict => no(rule, notConfigured);
 
+/** The long-context rule's verdict on a measured prompt. */
+function longContextVerdict(rule: Route & { threshold: number }, size: PromptSize): Verdict {
+  const count = size.exact
+    ? `${size.tokens} prompt tokens`
+    : `~${size.tokens} prompt tokens (estimate)`;
+  return size.tokens >= rule.threshold
+    ? yes('longContext', () => `${count} ≥ ${rule.threshold}`, rule)
+    : no('longContext', () => `${count} < ${rule.threshold}`);
+}
+
 const JUDGES: Record<RuleName, Judge> = {
   explicit(_rules, { ctx }) {
     if (ctx.route !== 'explicit')
@@ -170,13 +180,10 @@ const JUDGES: Record<RuleName, Judge> = {
   longContext(rules, { ctx, tokens }) {
     const rule = rules.longContext;
     if (!rule) return off('longContext');
-    return tokens
-      .count(ctx.request, rule.threshold)
-      .then((count) =>
-        count >= rule.threshold
-          ? yes('longContext', () => `${count} prompt tokens ≥ ${rule.threshold}`, rule)
-          : no('longContext', () => `at most ${count} prompt tokens < ${rule.threshold}`),
-      );
+    const size = tokens.measure(ctx.request, rule.threshold);
+    return size instanceof Promise
+      ? size.then((known) => longContextVerdict(rule, known))
+      : longContextVerdict(rule, size);
   },
   background(rules, { ctx }) {
     if (!rules.background) return off('background');

@@ -6,41 +6,64 @@ type Counter = (text: string) => number;
 const IMAGE_TOKENS = 1600;
 /** Counts of texts seen recently: Claude Code resends the same system prompt, tools and history. */
 const CACHE_SIZE = 1024;
+/**
+ * How far the estimate may stray from the o200k count before the rule decides on it alone. On
+ * prose, code, JSON, CJK, emoji, digits, hex and random base64 the count is 0.7 to 2.8 times the
+ * estimate: a prompt whose estimate is below a third of the threshold, or at least twice it, is
+ * decided without the tokenizer (whose tables cost about 66 MB once loaded). Only text made mostly
+ * of long runs of spaces counts far lower; it may be sent to the long-context model early.
+ */
+const BELOW = 3;
+const ABOVE = 2;
+
+/** A prompt's size as the long-context rule sees it. */
+export interface PromptSize {
+  tokens: number;
+  /** `false`: an estimate far enough from the threshold to decide on; `true`: the o200k count. */
+  exact: boolean;
+}
 
 /**
- * Counts a prompt (system, messages, tools) with the o200k tokenizer. The encoder loads once, on
- * the first call (about 0.2 s); counts of repeated texts come from a small LRU cache, so a turn
- * costs only its new text (the tokenizer runs near 1,000 tokens per millisecond).
+ * Measures a prompt (system, messages, tools) against a threshold. An estimate (ASCII characters
+ * / 4, one token per other character) decides prompts far from it; near it, the o200k tokenizer
+ * counts exactly. The encoder loads on the first such prompt (about 0.2 s); counts of repeated
+ * texts come from a small LRU cache, so a turn costs only its new text (near 1,000 tokens per ms).
  */
 export class PromptTokens {
   private counter: Counter | undefined;
   private readonly cache = new Map<string, number>();
 
-  /** Loads the encoder ahead of the first request. */
-  async load(): Promise<void> {
-    this.counter ??= (await import('gpt-tokenizer')).countTokens;
+  /**
+   * The prompt's size, exact when its estimate is within a margin of `threshold`. Synchronous
+   * unless the tokenizer has to load first: the router's rules stay synchronous when they can.
+   */
+  measure(request: CountTokensRequest, threshold: number): PromptSize | Promise<PromptSize> {
+    const texts: string[] = [];
+    const images = collectPrompt(request, texts) * IMAGE_TOKENS;
+    let ascii = 0;
+    let other = 0;
+    for (const text of texts) {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80) ascii++;
+        // A surrogate pair is one character: counted at its high half.
+        else if (code < 0xdc00 || code > 0xdfff) other++;
+      }
+    }
+    const estimate = Math.ceil(ascii / 4) + other + images;
+    if (estimate * BELOW < threshold || estimate >= threshold * ABOVE)
+      return { tokens: estimate, exact: false };
+    if (this.counter) return this.exact(texts, images);
+    return import('gpt-tokenizer').then(({ countTokens }) => {
+      this.counter = countTokens;
+      return this.exact(texts, images);
+    });
   }
 
-  /** The prompt's tokens; a prompt whose UTF-8 size is below `atLeast` returns that size at once. */
-  async count(request: CountTokensRequest, atLeast = 0): Promise<number> {
-    const texts: string[] = [];
-    let images = 0;
-    const system = request.system;
-    if (typeof system === 'string') texts.push(system);
-    else for (const block of system ?? []) texts.push(block.text);
-    for (const message of request.messages ?? []) {
-      if (typeof message.content === 'string') texts.push(message.content);
-      else for (const block of message.content) images += collect(block, texts);
-    }
-    if (request.tools?.length) texts.push(JSON.stringify(request.tools));
-    // A token is at least one UTF-8 byte: a prompt smaller in bytes cannot reach the threshold.
-    let bytes = 0;
-    for (const text of texts) bytes += Buffer.byteLength(text);
-    if (bytes + images * IMAGE_TOKENS < atLeast) return bytes + images * IMAGE_TOKENS;
-    await this.load();
-    let tokens = images * IMAGE_TOKENS;
+  private exact(texts: readonly string[], images: number): PromptSize {
+    let tokens = images;
     for (const text of texts) tokens += this.cached(text);
-    return tokens;
+    return { tokens, exact: true };
   }
 
   private cached(text: string): number {
@@ -54,6 +77,20 @@ export class PromptTokens {
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return n;
   }
+}
+
+/** Pushes the prompt's countable texts; returns how many images it holds. */
+function collectPrompt(request: CountTokensRequest, texts: string[]): number {
+  let images = 0;
+  const system = request.system;
+  if (typeof system === 'string') texts.push(system);
+  else for (const block of system ?? []) texts.push(block.text);
+  for (const message of request.messages ?? []) {
+    if (typeof message.content === 'string') texts.push(message.content);
+    else for (const block of message.content) images += collect(block, texts);
+  }
+  if (request.tools?.length) texts.push(JSON.stringify(request.tools));
+  return images;
 }
 
 /** Pushes a block's countable text; returns how many images it holds. */

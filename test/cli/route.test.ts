@@ -34,7 +34,7 @@ test('route --explain prints the target, the winning rule, the fallbacks and eve
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^target: +b,thinker\nrule: +thinking\nfallbacks: +a,backup\n/);
   assert.match(stdout, /→ thinking +thinking is enabled\n/);
-  assert.match(stdout, /· longContext +at most \d+ prompt tokens < 5000\n/);
+  assert.match(stdout, /· longContext +~\d+ prompt tokens \(estimate\) < 5000\n/);
   assert.match(stdout, /· background +"claude-sonnet-4-6" is not haiku-class\n/);
   assert.doesNotMatch(stdout, /listening/, 'the private instance prints no banner');
 });
