@@ -6,8 +6,11 @@ function shortPath(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-/** What a user needs to see at start: where, with which config, routing where, and how to connect. */
-export function banner(proxy: RunningProxy, version: string): string {
+/**
+ * What a user needs to see at start: where, with which config (and `notes` on it, such as the
+ * `.env` read), routing where, and how to connect.
+ */
+export function banner(proxy: RunningProxy, version: string, notes: string[] = []): string {
   const { runtime } = proxy;
   const file = runtime.config.file;
   const config = file
@@ -27,6 +30,7 @@ export function banner(proxy: RunningProxy, version: string): string {
   return [
     `ccproxy ${version} listening on ${proxy.url}`,
     config,
+    ...notes,
     `plugins: ${plugins}`,
     'providers:',
     ...providers,

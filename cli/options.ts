@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ConfigFlags, ResolvedConfig } from '../core/index.ts';
+import { loadDotenv } from './dotenv.ts';
 
 /** The flags of every command that starts a server or reads its config (DESIGN §4). */
 export interface ServerFlags {
@@ -36,13 +37,15 @@ export function withServerFlags(command: Command, short = true): Command {
 }
 
 /**
- * The config a command runs on: flags, environment, file, defaults. The core is imported here,
+ * The config a command runs on: flags, environment (with `.env` from the working directory, read
+ * again on every reload), file, defaults. The core is imported here,
  * not at the top, so that `--version` and `--help` answer without loading it.
  */
 export async function loadServerConfig(
   flags: ServerFlags,
   command: string,
 ): Promise<ResolvedConfig> {
+  loadDotenv();
   const [{ loadConfig }, { envPreset }] = await Promise.all([
     import('../core/index.ts'),
     import('../plugins/env/index.ts'),

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import pino from 'pino';
 import type { RunningProxy } from '../../core/index.ts';
 import { rotate, startBackground, startedMessage } from '../background.ts';
+import { dotenvNote } from '../dotenv.ts';
 import { homePaths, type HomePaths } from '../home.ts';
 import { withLock } from '../lock.ts';
 import { loadServerConfig, type ServerFlags } from '../options.ts';
@@ -64,8 +65,8 @@ async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): 
   const reload = () => loadServerConfig(flags, 'start');
   const proxy = await startProxy(config, { logger, loadConfig: reload, watch });
   // On the logs' stream, so that a terminal, a pipe or the log file shows it in order with them.
-  if (destination) destination.write(banner(proxy, version));
-  else process.stdout.write(banner(proxy, version));
+  if (destination) destination.write(banner(proxy, version, dotenvNote()));
+  else process.stdout.write(banner(proxy, version, dotenvNote()));
   // A second foreground server (another port) leaves the first one's PID file alone.
   const recorded = background || readServer(paths).state !== 'running';
   if (recorded) {
