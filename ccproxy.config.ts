@@ -12,7 +12,7 @@ const int = (name: string, fallback: number) => (env[name] ? Number(env[name]) :
 export default defineConfig({
   plugins: [
     // The key clients must present; unset, any key is accepted from loopback clients.
-    auth({ keys: [env.ANTHROPIC_API_KEY] }),
+    auth({ keys: [env.ANTHROPIC_API_KEY, env.CCPROXY_API_KEY] }),
     // CUSTOM_HEADER_X_FOO=bar → X-FOO: bar on every upstream request.
     customHeaders(),
     openai({

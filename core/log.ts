@@ -67,13 +67,17 @@ export function logFailure(log: Logger, error: ProxyError, fields: Record<string
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** Where lines go. Default: stdout, written asynchronously so logging stays off the hot path. */
+  /** Where lines go. Default: `file`, else stdout, written asynchronously (off the hot path). */
   destination?: pino.DestinationStream;
+  /** A file the lines are appended to (its folder made if missing). */
+  file?: string;
 }
 
 /** The process logger: JSON lines, secrets redacted. */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination =
+    options.destination ??
+    pino.destination({ dest: options.file ?? 1, mkdir: options.file !== undefined, sync: false });
   return pino(
     { level: options.level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined },
     destination,

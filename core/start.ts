@@ -56,7 +56,7 @@ export async function startProxy(
   config: ResolvedConfig,
   options: StartOptions = {},
 ): Promise<RunningProxy> {
-  const log = options.logger ?? createLogger({ level: config.logLevel });
+  const log = options.logger ?? createLogger({ level: config.logLevel, file: config.logFile });
   const events = new EventBus((error) => log.error({ err: error }, 'event listener failed'));
   const generations = new Generations({
     ...options,

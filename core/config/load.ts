@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   };
   plugins: PluginOption[];
   logLevel: LogLevel;
+  /** `CCPROXY_LOG_FILE`: log lines go to this file (appended) instead of stdout. */
+  logFile?: string;
   redis?: string;
   storage?: UserConfig['storage'];
   history?: UserConfig['history'];
@@ -79,7 +81,7 @@ const validateConfig = ajv.compile({
 });
 
 /**
- * Finds, loads and checks the config. Search: `--config`, then the working directory, then
+ * Finds, loads and checks the config. Search: `--config` (or `CCPROXY_CONFIG`), then the working directory, then
  * `~/.ccproxy/`. Precedence, written once here: flags > environment > file > defaults.
  */
 export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> {
@@ -95,7 +97,13 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
   } else {
     user = { plugins: withSource(() => options.fallback(env), label) };
   }
-  const port = options.flags?.port ?? envPort(env) ?? user.server?.port ?? 3456;
+  // The Go ccproxy's CCPROXY_PORT and CCPROXY_HOST, naming ccproxy alone, beat the generic names.
+  const port =
+    options.flags?.port ??
+    envPort(env, 'CCPROXY_PORT') ??
+    envPort(env, 'PORT') ??
+    user.server?.port ??
+    3456;
   const logLevel = envLogLevel(env.LOG_LEVEL) ?? user.logLevel ?? 'info';
   if (!LEVELS.includes(logLevel)) {
     throw new ConfigError(
@@ -105,7 +113,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
   return {
     file,
     server: {
-      host: options.flags?.host ?? env.HOST ?? user.server?.host ?? '127.0.0.1',
+      host: options.flags?.host || env.CCPROXY_HOST || env.HOST || user.server?.host || '127.0.0.1',
       port,
       allowOpen:
         options.flags?.allowOpen ??
@@ -118,6 +126,7 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
     },
     plugins: user.plugins ?? [],
     logLevel,
+    logFile: env.CCPROXY_LOG_FILE || undefined,
     redis: user.redis,
     storage: user.storage,
     history: user.history,
@@ -127,9 +136,10 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
 }
 
 function findConfig(flag: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string | null {
-  if (flag) {
-    const path = resolve(cwd, flag);
-    if (!existsSync(path)) throw new ConfigError(`--config: no file at ${flag}`);
+  const [source, given] = flag ? ['--config', flag] : ['CCPROXY_CONFIG', env.CCPROXY_CONFIG];
+  if (given) {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw new ConfigError(`${source}: no file at ${given}`);
     return path;
   }
   const home = join(env.HOME ?? homedir(), '.ccproxy');
@@ -202,11 +212,12 @@ function displayName(file: string, cwd: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-function envPort(env: NodeJS.ProcessEnv): number | undefined {
-  if (env.PORT === undefined || env.PORT === '') return undefined;
-  const port = Number(env.PORT);
+function envPort(env: NodeJS.ProcessEnv, name: 'PORT' | 'CCPROXY_PORT'): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT: expected an integer from 0 to 65535, got "${env.PORT}"`);
+    throw new ConfigError(`${name}: expected an integer from 0 to 65535, got "${value}"`);
   }
   return port;
 }

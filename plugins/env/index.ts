@@ -14,8 +14,9 @@ import { openai } from '../providers/openai/index.ts';
 export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] {
   const big = env.BIG_MODEL || 'gpt-4o';
   return [
-    // ANTHROPIC_API_KEY is the key clients must present; unset, any key is accepted (loopback only).
-    auth({ keys: [env.ANTHROPIC_API_KEY] }),
+    // The key clients must present: ANTHROPIC_API_KEY (the Python proxies') or CCPROXY_API_KEY
+    // (the Go ccproxy's); both set, either is accepted. Unset, any key (loopback only).
+    auth({ keys: [env.ANTHROPIC_API_KEY, env.CCPROXY_API_KEY] }),
     customHeaders({ env }),
     openai({
       name: 'openai',

@@ -135,6 +135,49 @@ test('precedence: flags > environment (HOST, PORT, LOG_LEVEL, CCPROXY_ALLOW_OPEN
   assert.deepEqual(pick(await load({ cwd: bare })), ['127.0.0.1', 3456, false, 'info']);
 });
 
+test("the Go ccproxy's variables: CCPROXY_HOST and CCPROXY_PORT beat HOST and PORT, flags beat both; CCPROXY_CONFIG, CCPROXY_LOG_FILE", async (t) => {
+  const cwd = await tempDir(t, {
+    'ccproxy.config.ts': port(2000),
+    'elsewhere/team.config.ts': port(2100),
+    'flag.config.ts': port(2200),
+  });
+  const generic = { HOST: 'env.local', PORT: '3000' };
+  const go = { ...generic, CCPROXY_HOST: 'go.local', CCPROXY_PORT: '3100' };
+  const server = async (options: Load) => (await load(options)).server;
+  assert.deepEqual(await server({ cwd, env: generic }), {
+    host: 'env.local',
+    port: 3000,
+    allowOpen: false,
+  });
+  assert.deepEqual(await server({ cwd, env: go }), {
+    host: 'go.local',
+    port: 3100,
+    allowOpen: false,
+  });
+  const flags = { host: 'flag.local', port: 4000 };
+  assert.deepEqual(await server({ cwd, env: go, flags }), {
+    host: 'flag.local',
+    port: 4000,
+    allowOpen: false,
+  });
+
+  const env = { CCPROXY_CONFIG: 'elsewhere/team.config.ts' };
+  assert.equal((await load({ cwd, env })).server.port, 2100);
+  assert.equal((await load({ cwd, env, flags: { config: 'flag.config.ts' } })).server.port, 2200);
+  await rejectsWith(
+    load({ cwd, env: { CCPROXY_CONFIG: 'nope.ts' } }),
+    'CCPROXY_CONFIG: no file at nope.ts',
+  );
+  await rejectsWith(
+    load({ cwd, env: { CCPROXY_PORT: 'x' } }),
+    'CCPROXY_PORT: expected an integer from 0 to 65535, got "x"',
+  );
+  assert.equal(
+    (await load({ cwd, env: { CCPROXY_LOG_FILE: 'ccproxy.log' } })).logFile,
+    'ccproxy.log',
+  );
+});
+
 test('no config file: the environment defaults run, the environment still sets the server', async (t) => {
   const cwd = await tempDir(t);
   const seen: NodeJS.ProcessEnv[] = [];
