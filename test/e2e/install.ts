@@ -4,7 +4,7 @@
  * offline once npm's cache holds the packages.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,21 +17,16 @@ const PACKAGE = '@anthropic-ai/claude-code';
 /** The releases under test, newest first. */
 export const versions: readonly string[] = testedClaudeVersions;
 
-/** Where older releases go: under node_modules, so they are ignored by git and go with it. */
+/**
+ * Where the releases go, each in its own folder: under node_modules, so they are ignored by git and
+ * go with it. No release is a devDependency: Claude Code's package declares Node 22, ccproxy and
+ * its development Node 20.19, where npm would warn EBADENGINE on every install.
+ */
 export const cacheDir =
   process.env.CCPROXY_E2E_CACHE ?? join(root, 'node_modules', '.cache', 'ccproxy-e2e');
 
-/** The folder whose node_modules hold `version`: the repo itself for the devDependency. */
-function prefixFor(version: string): string {
-  return installedVersion(root) === version ? root : join(cacheDir, 'claude-code', version);
-}
-
-function installedVersion(prefix: string): string | undefined {
-  const manifest = join(prefix, 'node_modules', PACKAGE, 'package.json');
-  return existsSync(manifest)
-    ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
-    : undefined;
-}
+/** The folder whose node_modules hold `version`. */
+const prefixFor = (version: string): string => join(cacheDir, 'claude-code', version);
 
 /**
  * Candidate binaries, most direct first. The platform package holds the real binary whether or
@@ -92,7 +87,7 @@ const npmInstall = (prefix: string, spec: string) =>
 export function install(version: string): string {
   const found = claudeBinary(version);
   if (found) return found;
-  const prefix = join(cacheDir, 'claude-code', version);
+  const prefix = prefixFor(version);
   mkdirSync(prefix, { recursive: true });
   writeFileSync(
     join(prefix, 'package.json'),
@@ -109,12 +104,6 @@ export function install(version: string): string {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const devDependency = installedVersion(root);
-  if (devDependency !== versions[0]) {
-    process.stderr.write(
-      `note: package.json has ${PACKAGE} ${devDependency}, cli/claude-versions.ts starts with ${versions[0]}\n`,
-    );
-  }
   for (const version of versions)
     process.stdout.write(`Claude Code ${version}: ${install(version)}\n`);
 }
