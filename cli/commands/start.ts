@@ -55,10 +55,17 @@ async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): 
   const destination = background
     ? pino.destination({ dest: paths.logFile, append: true, sync: false, mkdir: true })
     : undefined;
+  // CCPROXY_LOG_FILE: a foreground server's log lines go there; its banner stays on the terminal.
+  const logFile = config.logFile
+    ? pino.destination({ dest: config.logFile, append: true, sync: false, mkdir: true })
+    : undefined;
   // Ready before anything may exit: pino cannot flush a file it has not opened yet.
   if (destination) await once(destination, 'ready');
+  if (logFile) await once(logFile, 'ready');
   const logs =
-    destination ?? (await consoleDestination(logFormat(process.env, process.stdout.isTTY)));
+    destination ??
+    logFile ??
+    (await consoleDestination(logFormat(process.env, process.stdout.isTTY)));
   const logger = createLogger({ level: config.logLevel, destination: logs });
   // The config file and the .env in the working directory are watched: a save reloads them.
   const watch = [config.file, resolve('.env')].filter((file) => file !== null);
