@@ -49,10 +49,11 @@ export async function startBackground(
   mkdirSync(dirname(paths.logFile), { recursive: true });
   rotate(paths.logFile);
   const log = openSync(paths.logFile, 'a', 0o600);
-  // The config's relative path is the caller's: the server runs from the same folder.
+  // The config's relative path is the caller's: the server runs from the same folder, and as this
+  // process runs (its Node flags: none from the bin, tsx's loader when run from the sources).
   const child = spawn(
     process.execPath,
-    [process.argv[1]!, 'start', '--background', owner, ...flagArgs(flags)],
+    [...process.execArgv, process.argv[1]!, 'start', '--background', owner, ...flagArgs(flags)],
     { detached: true, stdio: ['ignore', log, log, 'ipc'], env: process.env },
   );
   closeSync(log);
