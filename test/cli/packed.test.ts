@@ -51,6 +51,29 @@ test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a s
   assert.deepEqual(message.content, [{ type: 'text', text: 'from the tarball' }]);
 });
 
+test('installed, no config: the cockpit answers from the package alone: /health, the built web UI and its script, /metrics', async (t) => {
+  const home = tempDir(t);
+  const cli = runCli(t, { bin, cwd: tempDir(t), env: { HOME: home } });
+  const url = await cli.listening();
+
+  const health = await fetch(`${url}/health`);
+  assert.equal(((await health.json()) as { status: string }).status, 'ok');
+
+  // The UI ships built inside the package: the page, not the 503 "run npm run build:ui" one.
+  const page = await fetch(`${url}/ui/`);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const script = /<script type="module"[^>]* src="(\/ui\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert.ok(script, html);
+  const asset = await fetch(`${url}${script}`);
+  assert.equal(asset.status, 200);
+  assert.match(asset.headers.get('content-type') ?? '', /javascript/);
+
+  const metrics = await fetch(`${url}/metrics`);
+  assert.equal(metrics.status, 200);
+  assert.match(await metrics.text(), /^# TYPE ccproxy_\w+/m);
+});
+
 // A config as README shows it, importing 'ccproxy' and 'ccproxy/plugins', from folders where no
 // node_modules holds either: the installed ccproxy resolves them to itself.
 const config = (upstream: string, provider: string) => `import { defineConfig } from 'ccproxy';
