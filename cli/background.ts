@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { HomePaths } from './home.ts';
 import type { ServerFlags } from './options.ts';
-import { waitForExit } from './process.ts';
+import { cliCommand, waitForExit } from './process.ts';
 import { readServer, removeServer, type ServerOwner, type ServerRecord } from './server-record.ts';
 
 /** How many rotated logs are kept beside the current one (`ccproxy.log.1` … `.4`). */
@@ -50,12 +50,13 @@ export async function startBackground(
   rotate(paths.logFile);
   const log = openSync(paths.logFile, 'a', 0o600);
   // The config's relative path is the caller's: the server runs from the same folder, and as this
-  // process runs (its Node flags: none from the bin, tsx's loader when run from the sources).
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, process.argv[1]!, 'start', '--background', owner, ...flagArgs(flags)],
-    { detached: true, stdio: ['ignore', log, log, 'ipc'], env: process.env },
-  );
+  // process runs.
+  const [node, ...cli] = cliCommand();
+  const child = spawn(node!, [...cli, 'start', '--background', owner, ...flagArgs(flags)], {
+    detached: true,
+    stdio: ['ignore', log, log, 'ipc'],
+    env: process.env,
+  });
   closeSync(log);
   const outcome = await new Promise<{ url?: string; exit?: string }>((resolve) => {
     child.once('message', (message: { url?: string }) => resolve({ url: message.url }));

@@ -1,4 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * How to run this CLI again: Node, this process's Node flags (none from the bin; tsx's loader when
+ * the CLI runs from its TypeScript sources) and the entry script, by absolute path.
+ */
+export const cliCommand = (): string[] => [
+  process.execPath,
+  ...process.execArgv,
+  resolve(process.argv[1]!),
+];
 
 /** Whether `pid` is a live process; a zombie (exited, not yet reaped) counts as gone. */
 export function isAlive(pid: number): boolean {

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { claudeSettingsFile, readClaudeSettings } from '../claude-settings.ts';
+import { cliCommand } from '../process.ts';
 
 /**
  * `ccproxy statusline install`: sets Claude Code's `statusLine` to `ccproxy statusline` in
@@ -10,7 +11,9 @@ export function statuslineInstall(): void {
   const file = claudeSettingsFile();
   const settings = readClaudeSettings(file);
   // Absolute paths: Claude Code runs the command with its own PATH, where ccproxy may not be.
-  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(resolve(process.argv[1]!))} statusline`;
+  const command = `${cliCommand()
+    .map((part) => JSON.stringify(part))
+    .join(' ')} statusline`;
   const current = settings.statusLine as { command?: string } | undefined;
   if (current?.command === command)
     return void process.stdout.write(`already installed in ${file}\n`);

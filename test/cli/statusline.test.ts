@@ -83,7 +83,8 @@ test('statusline install adds the statusLine after a backup, and a second run ch
   const settings = JSON.parse(readFileSync(join(settingsDir, 'settings.json'), 'utf8'));
   assert.deepEqual(settings.env, { DISABLE_TELEMETRY: '1' });
   assert.equal(settings.statusLine.type, 'command');
-  assert.match(settings.statusLine.command, /ccproxy\.js" statusline$/);
+  // The CLI as this test ran it (its sources through tsx; the bin, once installed).
+  assert.match(settings.statusLine.command, /(ccproxy\.js|cli\/main\.ts)" statusline$/);
   const backups = readdirSync(settingsDir).filter((name) => name.endsWith('.bak'));
   assert.equal(backups.length, 1);
   assert.equal(readFileSync(join(settingsDir, backups[0]!), 'utf8'), original);
