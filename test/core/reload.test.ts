@@ -15,7 +15,7 @@ import type { ResolvedConfig } from '../../core/config/load.ts';
 import { modelMap } from '../../plugins/index.ts';
 import { fakeProvider, textStream } from '../helpers/events.ts';
 import { startTestProxy, user } from '../helpers/proxy.ts';
-import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
+import { chatCompletion, replyJson, scriptedUpstream } from '../helpers/upstream.ts';
 
 const config = (plugins: ResolvedConfig['plugins']): ResolvedConfig => ({
   file: 'test.config.ts',
@@ -122,13 +122,7 @@ test('a saved config file is reloaded; a broken save keeps the running config, t
   const dir = mkdtempSync(join(tmpdir(), 'ccproxy-reload-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const upstream = await scriptedUpstream(t, (req, res) =>
-    replyJson(res, 200, {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      model: req.body.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 3, completion_tokens: 1 },
-    }),
+    replyJson(res, 200, chatCompletion(req.body.model, 'ok')),
   );
   const core = pathToFileURL(join(import.meta.dirname, '../../core/index.ts')).href;
   const plugins = pathToFileURL(join(import.meta.dirname, '../../plugins/index.ts')).href;

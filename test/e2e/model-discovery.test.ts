@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { modelMap, openai } from '../../plugins/index.ts';
 import { startTestProxy } from '../helpers/proxy.ts';
-import { replyJson, scriptedUpstream } from '../helpers/upstream.ts';
+import { chatCompletion, replyJson, scriptedUpstream } from '../helpers/upstream.ts';
 import { runClaude } from './claude.ts';
 import { claudeBinary, versions } from './install.ts';
 
@@ -21,19 +21,7 @@ test(
   { skip: !binary && 'not installed: run test/e2e/install.ts' },
   async (t) => {
     const upstream = await scriptedUpstream(t, (req, res) =>
-      replyJson(res, 200, {
-        id: 'chatcmpl-1',
-        object: 'chat.completion',
-        model: req.body.model,
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: `Answered by ${req.body.model}.` },
-            finish_reason: 'stop',
-          },
-        ],
-        usage: { prompt_tokens: 3, completion_tokens: 4 },
-      }),
+      replyJson(res, 200, chatCompletion(req.body.model, `Answered by ${req.body.model}.`)),
     );
     const { url } = await startTestProxy(t, {
       plugins: [

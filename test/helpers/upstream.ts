@@ -123,3 +123,12 @@ export async function replySse(
 /** One `data:` event; `event` adds an `event:` line (Anthropic, Responses). */
 export const sseData = (data: unknown, event?: string): string =>
   `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+
+/** A whole OpenAI Chat Completions answer saying `content` (3 tokens in, 1 out). */
+export const chatCompletion = (model: string, content: string, finishReason = 'stop') => ({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  model,
+  choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: finishReason }],
+  usage: { prompt_tokens: 3, completion_tokens: 1 },
+});

@@ -11,19 +11,18 @@ import {
   openaiResponses,
 } from '../../../plugins/index.ts';
 import { startTestProxy, user } from '../../helpers/proxy.ts';
-import { replyJson, scriptedUpstream, type UpstreamHandler } from '../../helpers/upstream.ts';
+import {
+  chatCompletion,
+  replyJson,
+  scriptedUpstream,
+  type UpstreamHandler,
+} from '../../helpers/upstream.ts';
 import { api, storagePlugin } from './helpers.ts';
 
 const KEY = 'sk-discovery-test-0123456789';
 
 const chatReply: UpstreamHandler = (req, res) =>
-  replyJson(res, 200, {
-    id: 'chatcmpl-1',
-    object: 'chat.completion',
-    model: req.body.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'length' }],
-    usage: { prompt_tokens: 4, completion_tokens: 1 },
-  });
+  replyJson(res, 200, chatCompletion(req.body.model, 'OK', 'length'));
 
 /** An OpenAI-compatible upstream: `/models` lists `model-a` and `model-b`, chats answer "OK". */
 const openaiLike: UpstreamHandler = (req, res, http) =>
