@@ -44,9 +44,9 @@ export class WriteQueue {
     this.#maxPending = options.maxPending ?? 10_000;
   }
 
-  /** Entries waiting for the next write (including a failed batch kept for a retry). */
+  /** Entries not yet committed: waiting, kept for a retry, or in the write under way. */
   get pending(): number {
-    return this.#pending.length;
+    return this.#writing.length + this.#pending.length;
   }
 
   /** Entries not yet committed: the batch being written, then those waiting. */
