@@ -13,6 +13,8 @@ export type {
 export type { ServerLimits } from './http/limits.ts';
 export { loadConfig, type ConfigFlags, type ResolvedConfig } from './config/load.ts';
 export { checkOptions } from './config/validate.ts';
+export { Type, Options, ModelRef, HttpUrl, RedisUrl, HeaderMap } from './config/schema.ts';
+export type { Static, TSchema } from './config/schema.ts';
 export { definePlugin } from './plugin.ts';
 export type {
   DiscoveredModel,

@@ -3,10 +3,9 @@ import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.ts';
-import { limitsSchema, type ServerLimits } from '../http/limits.ts';
+import type { ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
-import type { LogLevel, UserConfig, UserConfigFn } from './define.ts';
-import { cockpitSchema } from './cockpit.ts';
+import { LOG_LEVELS, UserConfig, type LogLevel, type UserConfigFn } from './define.ts';
 import { configLoadError } from './load-error.ts';
 import { registerConfigHooks } from './module-hooks.ts';
 import { explain, ajv } from './validate.ts';
@@ -57,28 +56,8 @@ export const SEARCH_PLACES = [
   'ccproxy.config.mjs',
 ];
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const validateConfig = ajv.compile({
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    server: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        host: { type: 'string', minLength: 1 },
-        port: { type: 'integer', minimum: 0, maximum: 65535 },
-        allowOpen: { type: 'boolean' },
-        limits: limitsSchema,
-        trustProxy: { type: 'array', items: { type: 'string' } },
-      },
-    },
-    plugins: { type: 'array' },
-    logLevel: { enum: LEVELS },
-    redis: { type: 'string', pattern: '^rediss?://' },
-    ...cockpitSchema,
-  },
-});
+const LEVELS: readonly LogLevel[] = LOG_LEVELS;
+const validateConfig = ajv.compile(UserConfig);
 
 /**
  * Finds, loads and checks the config. Search: `--config` (or `CCPROXY_CONFIG`), then the working directory, then

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Static, TSchema } from 'typebox';
 import { ConfigError } from '../errors.ts';
 import { describe, suggest } from '../pipeline/resolve.ts';
 
@@ -6,10 +7,16 @@ import { describe, suggest } from '../pipeline/resolve.ts';
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
+// At one path, the error that says most: an unknown or missing key, then a list of allowed values.
+const RANK: Record<string, number> = { additionalProperties: 0, required: 0, enum: 1 };
+const rank = (error: ErrorObject): number => RANK[error.keyword] ?? 2;
+
 /** The first mistake of a failed validation, as "path: expected X, got Y". */
 export function explain(errors: readonly ErrorObject[], data: unknown, root: string): string {
-  // Prefer the most specific error: the deepest path, and a named key over a type mismatch.
-  const error = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!;
+  // The most specific error: the deepest path, then a named key over a type mismatch.
+  const error = [...errors].sort(
+    (a, b) => b.instancePath.length - a.instancePath.length || rank(a) - rank(b),
+  )[0]!;
   const path = root + error.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.');
   const value = valueAt(data, error.instancePath);
   switch (error.keyword) {
@@ -23,20 +30,43 @@ export function explain(errors: readonly ErrorObject[], data: unknown, root: str
       return `${path}: missing "${(error.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
       return `${path}: expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`;
+    case 'type':
+    case 'const':
+      return `${path}: expected ${alternatives(errors, error.instancePath)}, got ${describe(value)}`;
     default:
       return `${path}: expected ${expectation(error)}, got ${describe(value)}`;
   }
 }
 
+/**
+ * What a value at `path` could have been. A union (`string | null`, `false | {…}`) fails once per
+ * branch: each branch is named by its constant if it has one, else by its type.
+ */
+function alternatives(errors: readonly ErrorObject[], path: string): string {
+  const branches = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    if (e.instancePath !== path || (e.keyword !== 'type' && e.keyword !== 'const')) continue;
+    const branch = e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/'));
+    if (branches.get(branch)?.keyword !== 'const') branches.set(branch, e);
+  }
+  const consts: string[] = [];
+  const types = new Set<string>();
+  for (const e of branches.values()) {
+    const params = e.params as { allowedValue?: unknown; type?: string | string[] };
+    if (e.keyword === 'const') consts.push(JSON.stringify(params.allowedValue));
+    else for (const type of [params.type ?? []].flat()) types.add(type);
+  }
+  if (types.size > 0) consts.push(article([...types].join(' or ')));
+  return consts.join(' or ');
+}
+
 function expectation(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'type') {
-    const types = [params.type].flat().join(' or ');
-    return `${/^[aeiou]/.test(types) ? 'an' : 'a'} ${types}`;
-  }
   if (error.keyword === 'pattern') return `a string matching ${String(params.pattern)}`;
   return String(error.message);
 }
+
+const article = (noun: string): string => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 
 function valueAt(data: unknown, pointer: string): unknown {
   let value = data;
@@ -46,10 +76,15 @@ function valueAt(data: unknown, pointer: string): unknown {
 }
 
 /**
- * Checks a plugin's options against its JSON Schema once, at load. A mistake throws ConfigError
- * naming the plugin, the option path and what was expected; the loader prefixes the file.
+ * Checks a plugin's options against its schema (a TypeBox schema, or any JSON Schema) once, at
+ * load. A mistake throws ConfigError naming the plugin, the option path and what was expected;
+ * the loader prefixes the file.
  */
-export function checkOptions(plugin: string, schema: object, options: unknown): void {
+export function checkOptions<S extends TSchema>(
+  plugin: string,
+  schema: S,
+  options: unknown,
+): asserts options is Static<S> {
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);

@@ -1,20 +1,22 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { Options, Type, type Static } from '../config/schema.ts';
 
 /**
  * How long a client may take and how many may be connected at once. A request's timeouts end when
  * its body has arrived: a long streamed answer is never cut by them.
  */
-export interface ServerLimits {
+export const ServerLimits = Options({
   /** Time to receive a request's headers, from the connection or the previous answer. Default 30 s. */
-  headersTimeoutMs?: number;
+  headersTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Time to receive a whole request, headers and body. Default 120 s. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   /** An idle keep-alive connection is closed after this. Default 65 s (above common load balancers' 60 s). */
-  keepAliveTimeoutMs?: number;
+  keepAliveTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Connections beyond this are closed as they arrive. Default 512. */
-  maxConnections?: number;
-}
+  maxConnections: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type ServerLimits = Static<typeof ServerLimits>;
 
 export const DEFAULT_LIMITS: Required<ServerLimits> = {
   headersTimeoutMs: 30_000,
@@ -22,18 +24,6 @@ export const DEFAULT_LIMITS: Required<ServerLimits> = {
   keepAliveTimeoutMs: 65_000,
   maxConnections: 512,
 };
-
-/** The JSON Schema of `server.limits`. */
-export const limitsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    headersTimeoutMs: { type: 'integer', minimum: 1 },
-    requestTimeoutMs: { type: 'integer', minimum: 1 },
-    keepAliveTimeoutMs: { type: 'integer', minimum: 1 },
-    maxConnections: { type: 'integer', minimum: 1 },
-  },
-} as const;
 
 /** Options for `http.createServer` that enforce `limits` (defaults filled in). */
 export function serverOptions(limits: ServerLimits = {}) {

@@ -5,42 +5,40 @@ import {
   addressSet,
   checkOptions,
   isLoopback,
+  Options,
+  Type,
+  type Static,
   type ClientInfo,
   type Plugin,
 } from '../../core/index.ts';
 
-export interface AuthOptions {
+/** `auth()` options. */
+export const AuthOptions = Options({
   /**
    * Keys clients may present (`x-api-key` or `Authorization: Bearer`). Empty strings and
    * `undefined` entries are ignored, so `[process.env.CCPROXY_API_KEY]` works unset.
    * No key at all: only loopback clients are served.
    */
-  keys?: (string | undefined)[];
+  // `undefined` entries (an unset variable) are dropped before the check: JSON has no undefined.
+  keys: Type.Optional(
+    Type.Array(Type.Unsafe<string | undefined>(Type.Union([Type.String(), Type.Null()]))),
+  ),
   /**
    * With no key, serve clients from any address. Default `false`; ccproxy also refuses to start
    * on a non-loopback host with no key unless this (or `server.allowOpen`) is set.
    */
-  allowOpen?: boolean;
+  allowOpen: Type.Optional(Type.Boolean()),
   /**
    * Addresses and CIDR ranges (IPv4 and IPv6; `10.0.0.0/8`, `::1`) allowed to connect at all,
    * checked before anything else on every route, probes included. Behind a reverse proxy, list it
    * in `server.trustProxy` so that the client's own address is checked. Default: any address.
    */
-  allowIps?: string[];
-}
+  allowIps: Type.Optional(Type.Array(Type.String())),
+});
+export type AuthOptions = Static<typeof AuthOptions>;
 
 /** The routes whose callers must present a client key (when keys are configured). */
 const GUARDED = /^\/v1\/(messages(\/count_tokens)?|models(\/[^/]+)?)$|^\/api\/route\/explain$/;
-
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    keys: { type: 'array', items: { type: ['string', 'null'] } },
-    allowOpen: { type: 'boolean' },
-    allowIps: { type: 'array', items: { type: 'string' } },
-  },
-};
 
 // Keys are compared as SHA-256 digests: equal lengths for timingSafeEqual, and no early exit that
 // would tell an attacker how many leading characters were right.
@@ -54,9 +52,8 @@ const digest = (key: string): Buffer => hash('sha256', key, 'buffer');
  * @example auth({ keys: [process.env.CCPROXY_API_KEY] })
  */
 export function auth(options: AuthOptions = {}): Plugin {
-  // `undefined` entries are allowed (an unset variable) but JSON Schema cannot say so: drop them first.
   const keys = (options.keys ?? []).filter((k) => k !== undefined);
-  checkOptions('auth', schema, { ...options, keys });
+  checkOptions('auth', AuthOptions, { ...options, keys });
   const digests = keys.filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
   let open = options.allowOpen ?? false;
   const allowed = options.allowIps

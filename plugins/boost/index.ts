@@ -1,10 +1,19 @@
-import { checkOptions, ConfigError, type Plugin, type ProxyContext } from '../../core/index.ts';
+import {
+  checkOptions,
+  ConfigError,
+  Options,
+  RedisUrl,
+  Type,
+  type Plugin,
+  type ProxyContext,
+  type Static,
+} from '../../core/index.ts';
 import type { Tier } from '../model-map/index.ts';
 import { redisState } from '../shared/state/redis.ts';
 import type { SharedState } from '../shared/state/index.ts';
 import { MemoryPlanCache, sharedPlanCache } from './cache.ts';
 import { boosted, type BoostSettings, type BoostState } from './loop.ts';
-import type { PlannerOptions } from './planner.ts';
+import { PlannerOptions } from './planner.ts';
 import { pickTemplate } from './template.ts';
 
 export type { BoostState } from './loop.ts';
@@ -12,28 +21,39 @@ export type { PlannerOptions, PlannerUsage } from './planner.ts';
 export { parsePlan, type Plan } from './parse.ts';
 export { DEFAULT_TEMPLATE } from './template.ts';
 
-export interface BoostOptions {
+/** `boost()` options. */
+export const BoostOptions = Options({
   /** Model tiers (from model-map) boosted. Default: none; set this, `routes`, or both. */
-  tiers?: Tier[];
+  tiers: Type.Optional(Type.Array(Type.Enum(['big', 'middle', 'small'] satisfies Tier[]))),
   /** Route reasons (`ctx.route`: `tier:big`, `longContext`, `explicit`, `map`…) boosted. Default: none. */
-  routes?: string[];
+  routes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   /** The planning model: an OpenAI-compatible chat-completions endpoint. */
-  planner: PlannerOptions;
+  planner: PlannerOptions,
   /**
    * The planner prompt, with `{loop_count}`, `{previous_attempts}`, `{user_request}` and
    * `{tools_text}` placeholders. Default (and when whitespace only): `DEFAULT_TEMPLATE`.
    */
-  template?: string;
+  template: Type.Optional(Type.String()),
   /** Planner calls per request, retries included. Default 3. */
-  maxPlannerCalls?: number;
+  maxPlannerCalls: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
   /**
    * Plan cache: a second identical request within `ttlMs` makes no planner call. Default
    * `{ ttlMs: 60000, maxEntries: 1000 }` in process memory; with `redis` (`redis://…`, default: the
-   * config's top-level `redis`) in Redis,
-   * shared by every instance using it (bounded by the TTL); `false` turns it off.
+   * config's top-level `redis`) in Redis, shared by every instance using it (bounded by the TTL);
+   * `false` turns it off.
    */
-  cache?: false | { ttlMs?: number; maxEntries?: number; redis?: string };
-}
+  cache: Type.Optional(
+    Type.Union([
+      Type.Literal(false),
+      Options({
+        ttlMs: Type.Optional(Type.Integer({ minimum: 1 })),
+        maxEntries: Type.Optional(Type.Integer({ minimum: 1 })),
+        redis: Type.Optional(RedisUrl),
+      }),
+    ]),
+  ),
+});
+export type BoostOptions = Static<typeof BoostOptions>;
 
 declare module '../../core/index.ts' {
   interface ProxyState {
@@ -41,40 +61,6 @@ declare module '../../core/index.ts' {
     boost?: BoostState;
   }
 }
-
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['planner'],
-  properties: {
-    tiers: { type: 'array', items: { enum: ['big', 'middle', 'small'] } },
-    routes: { type: 'array', items: { type: 'string', minLength: 1 } },
-    planner: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['baseUrl', 'apiKey'],
-      properties: {
-        baseUrl: { type: 'string', pattern: '^https?://' },
-        apiKey: { type: 'string', minLength: 1 },
-        model: { type: 'string', minLength: 1 },
-        headers: { type: 'object', additionalProperties: { type: 'string' } },
-        timeoutMs: { type: 'integer', minimum: 1 },
-      },
-    },
-    template: { type: 'string' },
-    maxPlannerCalls: { type: 'integer', minimum: 1, maximum: 10 },
-    cache: {
-      type: ['object', 'boolean'],
-      not: { const: true },
-      additionalProperties: false,
-      properties: {
-        ttlMs: { type: 'integer', minimum: 1 },
-        maxEntries: { type: 'integer', minimum: 1 },
-        redis: { type: 'string', pattern: '^rediss?://' },
-      },
-    },
-  },
-};
 
 /**
  * A planner model directs a cheaper executor. For boosted requests carrying tools, the planner
@@ -84,7 +70,7 @@ const schema = {
  * @example boost({ tiers: ['big'], planner: { baseUrl: 'https://api.openai.com/v1', apiKey: process.env.BOOST_API_KEY!, model: 'gpt-4o' } })
  */
 export function boost(options: BoostOptions): Plugin {
-  checkOptions('boost', schema, options);
+  checkOptions('boost', BoostOptions, options);
   if (!options.tiers?.length && !options.routes?.length) {
     throw new ConfigError(
       'plugins (boost): options: set "tiers" or "routes": boost applies to no request',

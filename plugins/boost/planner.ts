@@ -1,22 +1,32 @@
-import { ProxyError, callUpstream, type ProxyContext } from '../../core/index.ts';
+import {
+  HeaderMap,
+  HttpUrl,
+  Options,
+  ProxyError,
+  Type,
+  callUpstream,
+  type ProxyContext,
+  type Static,
+} from '../../core/index.ts';
 import { chatHttpError } from '../providers/openai/errors.ts';
 
 /** The planner: an OpenAI-compatible chat-completions endpoint, called without `tools`. */
-export interface PlannerOptions {
+export const PlannerOptions = Options({
   /** With the version, as openai-node takes it: `https://api.openai.com/v1`. */
-  baseUrl: string;
+  baseUrl: HttpUrl,
   /** Sent as `Authorization: Bearer`. */
-  apiKey: string;
+  apiKey: Type.String({ minLength: 1 }),
   /** Default `gpt-4o`. */
-  model?: string;
+  model: Type.Optional(Type.String({ minLength: 1 })),
   /** Extra headers for the planner only; the request's custom headers and overrides apply over them. */
-  headers?: Record<string, string>;
+  headers: Type.Optional(HeaderMap),
   /**
    * Per planner call, until the reply is complete. Default 90 s: three calls stay under the
    * ≈300 s Claude Code waits for a first byte.
    */
-  timeoutMs?: number;
-}
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type PlannerOptions = Static<typeof PlannerOptions>;
 
 /** Planner settings with their defaults filled in. */
 export type ResolvedPlanner = Required<PlannerOptions>;

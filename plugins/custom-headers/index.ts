@@ -1,21 +1,23 @@
-import { checkOptions, configuredHeaders, type Plugin } from '../../core/index.ts';
+import {
+  checkOptions,
+  configuredHeaders,
+  HeaderMap,
+  Options,
+  Type,
+  type Plugin,
+  type Static,
+} from '../../core/index.ts';
 
-export interface CustomHeadersOptions {
+/** `customHeaders()` options. */
+export const CustomHeadersOptions = Options({
   /** Where `CUSTOM_HEADER_*` variables are read. Default: `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env: Type.Optional(Type.Unsafe<NodeJS.ProcessEnv>({ type: 'object' })),
   /** Extra headers, set over the environment's. Default: none. */
-  headers?: Record<string, string>;
-}
+  headers: Type.Optional(HeaderMap),
+});
+export type CustomHeadersOptions = Static<typeof CustomHeadersOptions>;
 
 const PREFIX = 'CUSTOM_HEADER_';
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    env: { type: 'object' },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
-  },
-};
 
 /** `CUSTOM_HEADER_X_API_KEY=v` → `X-API-KEY: v` (underscores become hyphens, as the Python proxy did). */
 export function headersFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -34,7 +36,7 @@ export function headersFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * @example customHeaders({ headers: { 'X-Team': 'infra' } })
  */
 export function customHeaders(options: CustomHeadersOptions = {}): Plugin {
-  checkOptions('custom-headers', schema, options);
+  checkOptions('custom-headers', CustomHeadersOptions, options);
   // Checked at load: a bad header must stop the start, not fail every request. Names in lower
   // case: CUSTOM_HEADER_AUTHORIZATION replaces the provider's authorization, not duplicates it.
   const headers = configuredHeaders(

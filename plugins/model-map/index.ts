@@ -1,8 +1,12 @@
 import {
   checkOptions,
+  ModelRef,
+  Options,
   parseModelRef,
+  Type,
   type Plugin,
   type ProxyContext,
+  type Static,
   type Target,
 } from '../../core/index.ts';
 import { TierSwitch } from './switch.ts';
@@ -10,21 +14,23 @@ import { TierSwitch } from './switch.ts';
 /** A Claude Code model tier. */
 export type Tier = 'big' | 'middle' | 'small';
 
-export interface ModelMapOptions {
+/** `modelMap()` options. */
+export const ModelMapOptions = Options({
   /** Target of `opus` names: `provider,model` or a bare model name. */
-  big?: string;
+  big: Type.Optional(ModelRef),
   /** Target of `sonnet` names. Default: `big`. */
-  middle?: string;
+  middle: Type.Optional(ModelRef),
   /** Target of `haiku` names (Claude Code's background calls). */
-  small?: string;
+  small: Type.Optional(ModelRef),
   /** Exact model names (case-insensitive) to targets, checked before the tiers. */
-  map?: Record<string, string>;
+  map: Type.Optional(Type.Record(Type.String(), ModelRef)),
   /**
    * The client sees the model name it asked for (`message_start.message.model`), as Claude Code
    * expects. Default `true`; `false` shows the model the request was sent to (`gpt-4.1`).
    */
-  keepRequestedModel?: boolean;
-}
+  keepRequestedModel: Type.Optional(Type.Boolean()),
+});
+export type ModelMapOptions = Static<typeof ModelMapOptions>;
 
 declare module '../../core/index.ts' {
   interface ProxyState {
@@ -39,19 +45,6 @@ const TIERS: readonly [string, Tier][] = [
   ['opus', 'big'],
 ];
 
-const reference = { type: 'string', minLength: 1 };
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    big: reference,
-    middle: reference,
-    small: reference,
-    map: { type: 'object', additionalProperties: reference },
-    keepRequestedModel: { type: 'boolean' },
-  },
-};
-
 /** The tier a Claude model name falls in (case-insensitive substring), or null. */
 export function tierOf(model: string): Tier | null {
   const name = model.toLowerCase();
@@ -65,7 +58,7 @@ export function tierOf(model: string): Tier | null {
  * @example modelMap({ big: 'openai,gpt-4o', small: 'openai,gpt-4o-mini' })
  */
 export function modelMap(options: ModelMapOptions = {}): Plugin {
-  checkOptions('model-map', schema, options);
+  checkOptions('model-map', ModelMapOptions, options);
   const tiers: Partial<Record<Tier, Target>> = {};
   const exact = new Map<string, Target>();
   const middle = options.middle ?? options.big;

@@ -3,45 +3,30 @@ import {
   configuredHeaders,
   ConfigError,
   checkOptions,
+  Options,
+  Type,
   type Next,
+  type Static,
   type Plugin,
   type ProxyContext,
 } from '../../core/index.ts';
 
 /** A set of changes for requests to one provider. `null` removes a header or a body key. */
-export interface Preset {
-  headers?: Record<string, string | null>;
+export const Preset = Options({
+  headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]))),
   /** Deep-merged into the request body: objects merge, arrays and scalars replace, `null` deletes. */
-  body?: Record<string, unknown>;
-}
+  body: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+export type Preset = Static<typeof Preset>;
 
-export interface OverridesOptions {
+/** `overrides()` options. */
+export const OverridesOptions = Options({
   /** Named presets, referenced from `providers`. */
-  presets?: Record<string, Preset>;
+  presets: Type.Optional(Type.Record(Type.String(), Preset)),
   /** Per provider name: preset names or inline presets, applied in order. */
-  providers: Record<string, (string | Preset)[]>;
-}
-
-const presetSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    headers: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
-    body: { type: 'object' },
-  },
-};
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['providers'],
-  properties: {
-    presets: { type: 'object', additionalProperties: presetSchema },
-    providers: {
-      type: 'object',
-      additionalProperties: { type: 'array', items: { anyOf: [{ type: 'string' }, presetSchema] } },
-    },
-  },
-};
+  providers: Type.Record(Type.String(), Type.Array(Type.Union([Type.String(), Preset]))),
+});
+export type OverridesOptions = Static<typeof OverridesOptions>;
 
 // Keys that would reach Object.prototype through a merge: never copied from config data.
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
@@ -72,7 +57,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * @example overrides({ providers: { deepseek: [{ body: { temperature: 0.6 } }] } })
  */
 export function overrides(options: OverridesOptions): Plugin {
-  checkOptions('overrides', schema, options);
+  checkOptions('overrides', OverridesOptions, options);
   const byProvider = new Map<string, Combined>();
   for (const [provider, list] of Object.entries(options.providers)) {
     const combined: Combined = { headers: {}, bodies: [] };

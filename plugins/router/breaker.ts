@@ -1,23 +1,5 @@
 import type { SharedState } from '../shared/state/index.ts';
-
-/** Circuit-breaker settings; each has a default (issue 7: 5 failures, 30 s open, 3 probes). */
-export interface BreakerOptions {
-  /** Consecutive failures that open the circuit. Default 5. */
-  failures?: number;
-  /**
-   * Failure share over `windowMs` (0–1) that opens it too, once `minRequests` are seen: it catches
-   * a flapping provider that never fails N times in a row. Default 0.5.
-   */
-  errorRate?: number;
-  /** The error-rate window. Default 60 s. */
-  windowMs?: number;
-  /** Requests in the window before `errorRate` counts. Default 20. */
-  minRequests?: number;
-  /** How long it stays open before probing. Default 30 s. */
-  openMs?: number;
-  /** Requests let through half-open; that many successes close it, one failure reopens. Default 3. */
-  probes?: number;
-}
+import type { BreakerOptions } from './schema.ts';
 
 export type BreakerMode = 'closed' | 'open' | 'half-open';
 

@@ -10,65 +10,34 @@ import {
 import { memoryState, type SharedState } from '../shared/state/index.ts';
 import { withLocalFallback } from '../shared/state/fallback.ts';
 import { redisState } from '../shared/state/redis.ts';
-import { Breakers, type BreakerOptions } from './breaker.ts';
+import { Breakers } from './breaker.ts';
 import { serveEndpoints } from './endpoints.ts';
-import { RateLimiter, rateLimited, type RateLimitOptions } from './rate-limit.ts';
-import { retrySettings, type RetryOptions } from './retry.ts';
+import { RateLimiter, rateLimited } from './rate-limit.ts';
+import { retrySettings } from './retry.ts';
 import {
   fillParams,
   judge,
   toRoute,
   toTarget,
-  type CustomRoute,
   type Route,
-  type RouteOption,
-  type RouteSpec,
   type RuleSet,
   type Verdict,
   TRAIT_RULES,
 } from './rules.ts';
-import { schema } from './schema.ts';
+import {
+  RouterOptions,
+  type BreakerOptions,
+  type CustomRoute,
+  type RateLimitOptions,
+  type RetryOptions,
+  type RouteOption,
+  type TimeoutOptions,
+} from './schema.ts';
 import { serve, type AttemptRecord, type Resilience } from './serve.ts';
 import { PromptTokens } from './tokens.ts';
-import type { TimeoutOptions } from './watchdog.ts';
-
-export interface RouterOptions {
-  /** Decides first (after an explicit `provider,model`): a target, or undefined for the rules. */
-  custom?: CustomRoute;
-  /** Routes named after the model the client asked for (case-insensitive), e.g. `{ 'claude-opus-4-1': 'openai,o3' }`. */
-  routes?: Record<string, RouteOption>;
-  /** Prompts of at least `threshold` tokens (default 60,000) over system, messages, tools: estimated, counted with o200k near the threshold. */
-  longContext?: string | (RouteSpec & { threshold?: number });
-  /** Haiku-class requests (Claude Code's background calls). */
-  background?: RouteOption;
-  /** Requests with `thinking` enabled. */
-  thinking?: RouteOption;
-  /** Requests carrying the `web_search` server tool. */
-  webSearch?: RouteOption;
-  /** Requests whose messages hold an image. */
-  images?: RouteOption;
-  /** Everything no other rule took. Default: the target model-map chose. */
-  default?: RouteOption;
-  /** Fallbacks of targets no route gave fallbacks to, by `provider,model` or by provider. */
-  fallbacks?: Record<string, string[]>;
-  /** Retries with backoff over the target and its fallbacks; `false` turns them off. */
-  retry?: RetryOptions | false;
-  /** A circuit breaker per provider (default on: 5 failures, 30 s open, 3 probes); `false` turns it off. */
-  breaker?: BreakerOptions | false;
-  /** Token-bucket budgets per client key and per provider. Default: none. */
-  rateLimits?: RateLimitOptions;
-  /** Router-enforced timeouts per attempt (a short first-byte timeout makes fallbacks quick). */
-  timeouts?: TimeoutOptions;
-  /** When a stream breaks after the first byte, resume on the next target. Default `false`. */
-  continuation?: boolean;
-  /**
-   * `redis://…`: breaker state and budgets shared by every instance using it. Default: the
-   * config's top-level `redis`, else in memory.
-   */
-  redis?: string;
-}
 
 export type {
+  RouterOptions,
   BreakerOptions,
   CustomRoute,
   RateLimitOptions,
@@ -91,7 +60,7 @@ declare module '../../core/index.ts' {
  * @example router({ longContext: { model: 'gemini,gemini-2.5-pro', threshold: 60000 }, fallbacks: { openai: ['gemini,gemini-2.5-flash'] } })
  */
 export function router(options: RouterOptions = {}): Plugin {
-  checkOptions('router', schema, options);
+  checkOptions('router', RouterOptions, options);
   if (options.custom !== undefined && typeof options.custom !== 'function') {
     throw new ConfigError(
       'plugins (router): options.custom: expected a function (request, ctx) => "provider,model" | undefined',

@@ -1,23 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ProxyError, type ProxyContext } from '../../core/index.ts';
 import type { SharedState } from '../shared/state/index.ts';
-
-/** A budget per minute; each is a token bucket holding one minute's worth (the burst). */
-export interface RateLimit {
-  requestsPerMinute?: number;
-  /** Prompt tokens are taken on admission; output tokens are charged when the answer ends. */
-  tokensPerMinute?: number;
-}
-
-export interface RateLimitOptions {
-  /**
-   * Per client key that auth verified, else per address: a key nobody checked (no keys
-   * configured) is the client's to change at will. Default: none.
-   */
-  client?: RateLimit;
-  /** Per provider name; a provider over budget is skipped for its fallbacks. Default: none. */
-  providers?: Record<string, RateLimit>;
-}
+import type { RateLimit, RateLimitOptions } from './schema.ts';
 
 /** Both buckets of one budget, as stored. */
 export interface BucketState {

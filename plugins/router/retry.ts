@@ -1,17 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProxyError } from '../../core/index.ts';
-
-/** How failed attempts are repeated: rounds over the target and its fallbacks, with backoff. */
-export interface RetryOptions {
-  /** Extra rounds over the targets after the first. Default 2; 0 turns retries off. */
-  attempts?: number;
-  /** The first wait, doubled each round, with jitter. Default 500 ms. */
-  baseMs?: number;
-  /** The longest wait; a `retry-after` above it ends the retries. Default 8 s. */
-  maxMs?: number;
-  /** Time all retries of one request may take, waits and attempts together. Default 30 s. */
-  totalMs?: number;
-}
+import type { RetryOptions } from './schema.ts';
 
 export type RetrySettings = Required<RetryOptions>;
 

@@ -7,25 +7,8 @@ import {
   type Target,
 } from '../../core/index.ts';
 import { tierOf } from '../model-map/index.ts';
+import type { CustomRoute, RouteOption } from './schema.ts';
 import type { PromptSize, PromptTokens } from './tokens.ts';
-
-/** Where a rule sends a request: `provider,model`, or the full form with fallbacks and parameters. */
-export type RouteOption = string | RouteSpec;
-
-export interface RouteSpec {
-  /** `provider,model` (or `provider/model`). */
-  model: string;
-  /** Tried in order when the target fails before the first byte. Default: none. */
-  fallbacks?: string[];
-  /** Request fields set only when the client did not send them, e.g. `{ temperature: 0.2 }`. */
-  params?: Record<string, unknown>;
-}
-
-/** A user function deciding first: a `provider,model` to use, or undefined to let the rules decide. */
-export type CustomRoute = (
-  request: MessagesRequest,
-  ctx: ProxyContext,
-) => string | undefined | Promise<string | undefined>;
 
 /** The rules that route by a trait of the request, each an option of the same name. */
 export const TRAIT_RULES = [

@@ -21,7 +21,8 @@ import {
   wait,
   type RetrySettings,
 } from './retry.ts';
-import { watched, type TimeoutOptions } from './watchdog.ts';
+import type { TimeoutOptions } from './schema.ts';
+import { watched } from './watchdog.ts';
 
 /** What the resilient call needs; built once by the plugin. */
 export interface Resilience {

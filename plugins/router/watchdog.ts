@@ -1,12 +1,5 @@
 import { ProxyError, type ProxyContext, type StreamEvent } from '../../core/index.ts';
-
-/** Per-attempt timeouts the router enforces, on top of the HTTP client's own. */
-export interface TimeoutOptions {
-  /** From the call to the first event; then the next target is tried. Default: the provider's. */
-  firstByteMs?: number;
-  /** Longest silence between two events, while ccproxy waits on the upstream. Default: the provider's. */
-  idleMs?: number;
-}
+import type { TimeoutOptions } from './schema.ts';
 
 /**
  * Runs one attempt's events under a first-byte and an idle timeout. The attempt gets its own

@@ -1,38 +1,47 @@
-import { checkOptions, type Plugin } from '../../core/index.ts';
+import { checkOptions, Options, Type, type Plugin, type Static } from '../../core/index.ts';
 import {
   backendFromEnv,
-  backendSchema,
+  BackendOptions,
   createBackend,
-  type BackendOptions,
   type SearchBackend,
 } from './backends/index.ts';
 import { SearchLoop } from './loop.ts';
 import { findSearchTool, toFunctionRequest } from './request.ts';
 
-export interface WebSearchOptions {
+/** `webSearch()` options. */
+export const WebSearchOptions = Options({
   /**
    * Where searches go: `{ type: 'tavily' | 'brave' | 'searxng' | 'bocha' | 'exa', apiKey, baseUrl? }`,
    * a provider-native search `{ type: 'gemini' | 'openai-responses' | 'openrouter', apiKey, model? }`,
    * or your own `{ name, search(query) }`. Default: the first of `TAVILY_API_KEY`, `BRAVE_API_KEY`,
    * `EXA_API_KEY`, `BOCHA_API_KEY`, `SEARXNG_URL` set in `env`.
    */
-  backend?: BackendOptions | SearchBackend;
+  backend: Type.Optional(
+    // Your own backend is an object with `search`; a built-in one is described by options.
+    Type.Unsafe<BackendOptions | SearchBackend>({
+      type: 'object',
+      if: { required: ['search'] },
+      then: {},
+      else: BackendOptions,
+    }),
+  ),
   /** Where the default backend is read from. Default: `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env: Type.Optional(Type.Unsafe<NodeJS.ProcessEnv>({ type: 'object' })),
   /** Results per search. Default 5. */
-  maxResults?: number;
+  maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
   /** Searches per request at most: a tool's `max_uses` may lower it, never raise it. Default 5. */
-  maxUses?: number;
+  maxUses: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Deadline of one search, in milliseconds. Default 15000. */
-  timeoutMs?: number;
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   /**
    * Providers that serve Anthropic's server tool themselves: requests to them pass untouched.
    * Default `['anthropic']`, the name the native Anthropic adapter is usually given.
    */
-  skipProviders?: string[];
+  skipProviders: Type.Optional(Type.Array(Type.String())),
   /** Turn the model's `[n]` source markers into citations. Default true. */
-  citations?: boolean;
-}
+  citations: Type.Optional(Type.Boolean()),
+});
+export type WebSearchOptions = Static<typeof WebSearchOptions>;
 
 declare module '../../core/index.ts' {
   interface ProxyState {
@@ -40,22 +49,6 @@ declare module '../../core/index.ts' {
     'web-search'?: { backend: string; requests: number };
   }
 }
-
-const count = { type: 'integer', minimum: 1 };
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    // Your own backend is an object with `search`; a built-in one is described by options.
-    backend: { type: 'object', if: { required: ['search'] }, then: {}, else: backendSchema },
-    env: { type: 'object' },
-    maxResults: { ...count, maximum: 50 },
-    maxUses: count,
-    timeoutMs: count,
-    skipProviders: { type: 'array', items: { type: 'string' } },
-    citations: { type: 'boolean' },
-  },
-};
 
 /**
  * Serves Anthropic's `web_search` server tool (Claude Code's WebSearch) on providers that lack
@@ -65,7 +58,7 @@ const schema = {
  * @example webSearch() // the backend from TAVILY_API_KEY, BRAVE_API_KEY, …, SEARXNG_URL
  */
 export function webSearch(options: WebSearchOptions = {}): Plugin {
-  checkOptions('web-search', schema, options);
+  checkOptions('web-search', WebSearchOptions, options);
   const chosen = options.backend ?? backendFromEnv(options.env ?? process.env);
   const backend = createBackend(chosen, options.timeoutMs ?? 15_000);
   const skip = new Set(options.skipProviders ?? ['anthropic']);

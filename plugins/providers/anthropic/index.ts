@@ -7,12 +7,13 @@ import type {
   StreamEvent,
   Message,
 } from '../../../core/index.ts';
-import { failureFields } from '../../../core/index.ts';
+import { failureFields, HttpUrl, Options, Type, type Static } from '../../../core/index.ts';
 import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
 import { listDataModels } from '../shared/models.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
+  providerOptions,
   timeoutsOf,
   trimUrl,
   type ProviderOptions,
@@ -22,15 +23,18 @@ import { relayAnswer, renamedModel } from './relay.ts';
 import { anthropicBody, anthropicHeaders } from './request.ts';
 import { messageToEvents } from './response.ts';
 
-export interface AnthropicOptions extends ProviderOptions {
+/** `anthropic()` options: the common provider options (DESIGN §4) and this adapter's own. */
+export const AnthropicOptions = Options({
+  ...providerOptions,
   /** Default `https://api.anthropic.com` (without `/v1`); any Anthropic-compatible endpoint works. */
-  baseUrl?: string;
+  baseUrl: providerOptions.baseUrl,
   /**
    * The full Messages URL, for gateways whose path differs (`count_tokens` is this URL plus
    * `/count_tokens`). Default: `{baseUrl}/v1/messages`.
    */
-  url?: string;
-}
+  url: Type.Optional(HttpUrl),
+});
+export type AnthropicOptions = Static<typeof AnthropicOptions>;
 
 /** Listing the upstream's models at start must not hold the start up for long. */
 const LIST_TIMEOUT_MS = 5000;
@@ -43,9 +47,7 @@ const LIST_TIMEOUT_MS = 5000;
  * @example anthropic({ name: 'anthropic', apiKey: process.env.ANTHROPIC_API_KEY })
  */
 export function anthropic(options: AnthropicOptions = {}): Plugin {
-  const o = checkProviderOptions('anthropic', options, {
-    url: { type: 'string', pattern: '^https?://' },
-  });
+  const o = checkProviderOptions('anthropic', AnthropicOptions, options);
   const name = o.name ?? 'anthropic';
   const base = trimUrl(o.baseUrl ?? 'https://api.anthropic.com');
   const messagesUrl = o.url ?? `${base}/v1/messages`;

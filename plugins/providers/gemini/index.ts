@@ -1,6 +1,9 @@
 import {
   estimateInputTokens,
+  Options,
+  Type,
   type CountTokensRequest,
+  type Static,
   type MessagesRequest,
   type Plugin,
   type ProxyContext,
@@ -10,6 +13,7 @@ import { getJson, postJson, readJson, readSseJson } from '../shared/http.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
+  providerOptions,
   timeoutsOf,
   trimUrl,
   type ProviderOptions,
@@ -20,16 +24,19 @@ import { geminiRequest } from './request.ts';
 import { chunkToEvents, endEvents, newGeminiState } from './stream.ts';
 import type { GenerateContentResponse } from './types.ts';
 
-export interface GeminiOptions extends ProviderOptions {
+/** `gemini()` options: the common provider options (DESIGN §4) and this adapter's own. */
+export const GeminiOptions = Options({
+  ...providerOptions,
   /**
    * Default `https://generativelanguage.googleapis.com`. A Vertex AI base URL ending in
    * `/projects/{p}/locations/{l}/publishers/google` is used as is (no `apiVersion`); give its
    * OAuth token as `headers: { authorization: 'Bearer …' }` or an express-mode `apiKey`.
    */
-  baseUrl?: string;
+  baseUrl: providerOptions.baseUrl,
   /** The Gemini API version in the path. Default `v1beta`. */
-  apiVersion?: string;
-}
+  apiVersion: Type.Optional(Type.String({ pattern: '^v[0-9a-z]+$' })),
+});
+export type GeminiOptions = Static<typeof GeminiOptions>;
 
 /**
  * Google Gemini (PROTOCOL §8): the Gemini API (`x-goog-api-key`, `streamGenerateContent?alt=sse`)
@@ -38,9 +45,7 @@ export interface GeminiOptions extends ProviderOptions {
  * @example gemini({ name: 'gemini', apiKey: process.env.GEMINI_API_KEY, models: ['gemini-2.5-pro'] })
  */
 export function gemini(options: GeminiOptions = {}): Plugin {
-  const o = checkProviderOptions('gemini', options, {
-    apiVersion: { type: 'string', pattern: '^v[0-9a-z]+$' },
-  });
+  const o = checkProviderOptions('gemini', GeminiOptions, options);
   const name = o.name ?? 'gemini';
   const base = trimUrl(o.baseUrl ?? 'https://generativelanguage.googleapis.com');
   const vertex = /\/projects\/[^/]+\/locations\//.test(base);

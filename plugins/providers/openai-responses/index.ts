@@ -1,6 +1,9 @@
 import {
   estimateInputTokens,
+  Options,
+  Type,
   type MessagesRequest,
+  type Static,
   type Plugin,
   type ProxyContext,
   type StreamEvent,
@@ -9,6 +12,7 @@ import { postJson, readJson, readSseJson } from '../shared/http.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
+  providerOptions,
   timeoutsOf,
   trimUrl,
   type ProviderOptions,
@@ -20,15 +24,18 @@ import { isReasoningModel, responsesRequest } from './request.ts';
 import { endOfStream, eventToEvents, newResponsesState, responseAsEvents } from './stream.ts';
 import type { ResponseObject, ResponsesEvent } from './types.ts';
 
-export interface OpenAIResponsesOptions extends ProviderOptions {
+/** `openaiResponses()` options: the common provider options (DESIGN §4) and this adapter's own. */
+export const OpenAIResponsesOptions = Options({
+  ...providerOptions,
   /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
-  baseUrl?: string;
+  baseUrl: providerOptions.baseUrl,
   /**
    * Whether the models reason (take `reasoning`, replay encrypted reasoning, reject sampling
    * settings). Default: by model name (`o3`, `gpt-5…`, `…codex…` reason; `gpt-4.1` does not).
    */
-  reasoning?: boolean;
-}
+  reasoning: Type.Optional(Type.Boolean()),
+});
+export type OpenAIResponsesOptions = Static<typeof OpenAIResponsesOptions>;
 
 /**
  * The OpenAI Responses API (PROTOCOL §9), for models that only speak it (Codex-class): stateless
@@ -37,7 +44,7 @@ export interface OpenAIResponsesOptions extends ProviderOptions {
  * @example openaiResponses({ name: 'responses', apiKey: process.env.OPENAI_API_KEY, models: ['gpt-5-codex'] })
  */
 export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
-  const o = checkProviderOptions('responses', options, { reasoning: { type: 'boolean' } });
+  const o = checkProviderOptions('responses', OpenAIResponsesOptions, options);
   const name = o.name ?? 'responses';
   const base = trimUrl(o.baseUrl ?? 'https://api.openai.com/v1');
   const url = `${base}/responses`;

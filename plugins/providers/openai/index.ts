@@ -3,7 +3,10 @@ import {
   asProxyError,
   callUpstream,
   estimateInputTokens,
+  Options,
   SseParser,
+  Type,
+  type Static,
   transportError,
   type MessagesRequest,
   type SseMessage,
@@ -19,6 +22,7 @@ import { listDataModels } from '../shared/models.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
+  providerOptions,
   timeoutsOf,
   trimUrl,
   type ProviderOptions,
@@ -35,39 +39,34 @@ import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendor
 export type { Vendor } from './vendors.ts';
 
 /** `openai()` options: the common provider options (DESIGN §4) and this adapter's own. */
-export interface OpenAIOptions extends ProviderOptions {
+export const OpenAIOptions = Options({
+  ...providerOptions,
   /** The provider name model references use (`openai,gpt-4o`). Default `openai`. */
-  name?: string;
+  name: providerOptions.name,
   /** With the version, as openai-node takes it. Default `https://api.openai.com/v1`. */
-  baseUrl?: string;
+  baseUrl: providerOptions.baseUrl,
   /** Sent as `Authorization: Bearer` (Azure: `api-key`). Absent: no credential is sent. */
-  apiKey?: string;
+  apiKey: providerOptions.apiKey,
   /**
    * Forward the client's own key instead of `apiKey` (the Python proxies' "dynamic mode"), except
    * an Anthropic credential (`sk-ant-…`, an OAuth token) or the client key auth verified: those
    * are never sent. Default false: client credentials never reach a non-Anthropic upstream
    * otherwise (PROTOCOL §5.3).
    */
-  passThroughKey?: boolean;
+  passThroughKey: Type.Optional(Type.Boolean()),
   /** The server's quirks profile. Default: from `baseUrl` (`azure` when `apiVersion` is set). */
-  vendor?: Vendor;
+  vendor: Type.Optional(Type.Enum(Object.keys(VENDORS) as Vendor[])),
   /** Azure `api-version`; setting it implies vendor `azure`. Default `2024-10-21` on Azure. */
-  apiVersion?: string;
+  apiVersion: Type.Optional(Type.String({ minLength: 1 })),
   /** Clamp of `max_tokens` (`MAX_TOKENS_LIMIT` / `MIN_TOKENS_LIMIT`). Default: none. */
-  maxTokens?: { max?: number; min?: number };
-}
-
-/** JSON Schema of this adapter's own options, checked with the common ones at load. */
-const ownOptions = {
-  passThroughKey: { type: 'boolean' },
-  vendor: { enum: Object.keys(VENDORS) },
-  apiVersion: { type: 'string', minLength: 1 },
-  maxTokens: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { max: { type: 'integer', minimum: 1 }, min: { type: 'integer', minimum: 1 } },
-  },
-};
+  maxTokens: Type.Optional(
+    Options({
+      max: Type.Optional(Type.Integer({ minimum: 1 })),
+      min: Type.Optional(Type.Integer({ minimum: 1 })),
+    }),
+  ),
+});
+export type OpenAIOptions = Static<typeof OpenAIOptions>;
 
 const AZURE_API_VERSION = '2024-10-21';
 
@@ -96,7 +95,7 @@ interface Adapter {
  * @example openai({ baseUrl: 'http://localhost:11434/v1', models: ['qwen3:8b'] })
  */
 export function openai(options: OpenAIOptions = {}): Plugin {
-  const o = checkProviderOptions('openai', options, ownOptions);
+  const o = checkProviderOptions('openai', OpenAIOptions, options);
   const name = o.name ?? 'openai';
   const baseUrl = trimUrl(o.baseUrl ?? 'https://api.openai.com/v1');
   const vendor = o.vendor ?? (o.apiVersion ? 'azure' : detectVendor(baseUrl));

@@ -1,54 +1,51 @@
 import {
   checkOptions,
   configuredHeaders,
+  HeaderMap,
+  HttpUrl,
+  Options,
+  Type,
   type ProxyApp,
+  type Static,
+  type TSchema,
   type UpstreamTimeouts,
 } from '../../../core/index.ts';
 
-/** What every provider factory takes (DESIGN §4), before its own options. */
-export interface ProviderOptions {
+/**
+ * What every provider factory takes (DESIGN §4), before its own options: spread into an
+ * adapter's schema, `Options({ ...providerOptions, own: … })`.
+ */
+export const providerOptions = {
   /** The name model references use (`name,model`) and the plugin's name. Default: the adapter's. */
-  name?: string;
+  name: Type.Optional(Type.String({ pattern: '^[^,/\\s]+$' })),
   /** The vendor's base URL, written the way its own SDK takes it. */
-  baseUrl?: string;
+  baseUrl: Type.Optional(HttpUrl),
   /** The upstream key. Absent: the client's own credential is forwarded, where the wire allows. */
-  apiKey?: string;
+  apiKey: Type.Optional(Type.String()),
   /** Models served, for `/v1/models` and bare model names. */
-  models?: string[];
+  models: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   /** Headers added to every upstream request. */
-  headers?: Record<string, string>;
+  headers: Type.Optional(HeaderMap),
   /** Milliseconds to wait for the upstream's first byte. Default 600 000 (Claude Code's own). */
-  timeoutMs?: number;
-}
-
-const common = {
-  name: { type: 'string', pattern: '^[^,/\\s]+$' },
-  baseUrl: { type: 'string', pattern: '^https?://' },
-  apiKey: { type: 'string' },
-  models: { type: 'array', items: { type: 'string', minLength: 1 } },
-  headers: { type: 'object', additionalProperties: { type: 'string' } },
-  timeoutMs: { type: 'integer', minimum: 1 },
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
 };
 
+/** The common provider options alone. */
+export const ProviderOptions = Options(providerOptions);
+export type ProviderOptions = Static<typeof ProviderOptions>;
+
 /**
- * Checks a provider factory's options once, at load: the common ones plus `extra` (JSON Schema
- * properties of the adapter's own). A key that is set but empty (an unset environment variable)
- * counts as absent.
+ * Checks a provider factory's options once, at load, against its schema. A key that is set but
+ * empty (an unset environment variable) counts as absent.
  */
-export function checkProviderOptions<T extends ProviderOptions>(
+export function checkProviderOptions<S extends TSchema>(
   adapter: string,
-  options: T,
-  extra: Record<string, object> = {},
-): T {
-  const cleaned = { ...options };
-  for (const key of Object.keys(cleaned) as (keyof T)[])
-    if (cleaned[key] === undefined) delete cleaned[key];
+  schema: S,
+  options: Static<S>,
+): Static<S> & ProviderOptions {
+  const cleaned: ProviderOptions & Record<string, unknown> = { ...(options as object) };
+  for (const key of Object.keys(cleaned)) if (cleaned[key] === undefined) delete cleaned[key];
   if (cleaned.apiKey === '') delete cleaned.apiKey;
-  const schema = {
-    type: 'object',
-    additionalProperties: false,
-    properties: { ...common, ...extra },
-  };
   checkOptions(cleaned.name ?? adapter, schema, cleaned);
   if (cleaned.headers)
     cleaned.headers = configuredHeaders(

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../core/index.ts';
+import { ConfigError, HeaderMap, HttpUrl, Type, type Static } from '../../../core/index.ts';
 import { bocha } from './bocha.ts';
 import { brave } from './brave.ts';
 import { exa } from './exa.ts';
@@ -25,34 +25,24 @@ const WIRES = {
 export type BackendType = keyof typeof WIRES;
 
 /** A built-in backend, chosen by `type`. */
-export interface BackendOptions {
-  type: BackendType;
-  /** The backend's key; required by all but `searxng`. Never logged. */
-  apiKey?: string;
-  /** Default: the vendor's API (`searxng`: required, your instance's URL). */
-  baseUrl?: string;
-  /** Extra request headers. */
-  headers?: Record<string, string>;
-  /**
-   * Native backends' model. Defaults: `gemini-2.5-flash` (gemini), `gpt-4.1-mini`
-   * (openai-responses), `openai/gpt-4o-mini` (openrouter).
-   */
-  model?: string;
-}
-
-/** The JSON Schema of `BackendOptions`, for `checkOptions`. */
-export const backendSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type'],
-  properties: {
-    type: { enum: Object.keys(WIRES) },
-    apiKey: { type: 'string' },
-    baseUrl: { type: 'string', pattern: '^https?://' },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
-    model: { type: 'string', minLength: 1 },
+export const BackendOptions = Type.Object(
+  {
+    type: Type.Enum(Object.keys(WIRES) as BackendType[]),
+    /** The backend's key; required by all but `searxng`. Never logged. */
+    apiKey: Type.Optional(Type.String()),
+    /** Default: the vendor's API (`searxng`: required, your instance's URL). */
+    baseUrl: Type.Optional(HttpUrl),
+    /** Extra request headers. */
+    headers: Type.Optional(HeaderMap),
+    /**
+     * Native backends' model. Defaults: `gemini-2.5-flash` (gemini), `gpt-4.1-mini`
+     * (openai-responses), `openai/gpt-4o-mini` (openrouter).
+     */
+    model: Type.Optional(Type.String({ minLength: 1 })),
   },
-};
+  { additionalProperties: false },
+);
+export type BackendOptions = Static<typeof BackendOptions>;
 
 /** The variables `webSearch()` reads when no backend is given, in order of preference. */
 const FROM_ENV: readonly [string, BackendType, 'apiKey' | 'baseUrl'][] = [
