@@ -1,4 +1,4 @@
-import type { ErrorType } from './anthropic.ts';
+import type { ErrorType, StreamEvent } from './anthropic.ts';
 
 const BRAND = Symbol.for('ccproxy.ProxyError');
 
@@ -56,6 +56,15 @@ export function errorTypeForStatus(status: number): ErrorType {
     default:
       return status >= 500 ? 'api_error' : 'invalid_request_error';
   }
+}
+
+/** The ProxyError an SSE `error` event stands for, with the status its type maps to. */
+export function errorFromEvent(event: StreamEvent & { type: 'error' }): ProxyError {
+  return new ProxyError(
+    event.error.type,
+    statusForErrorType(event.error.type),
+    event.error.message,
+  );
 }
 
 /** The HTTP status a client expects for an error type that arrives inside a stream. */

@@ -18,6 +18,7 @@ export type { Static, TSchema } from './config/schema.ts';
 export { definePlugin } from './plugin.ts';
 export type {
   DiscoveredModel,
+  ClientAuth,
   EventResult,
   OnHeaders,
   RequestHead,
@@ -49,6 +50,7 @@ export {
   ConfigError,
   ProxyError,
   asProxyError,
+  errorFromEvent,
   errorTypeForStatus,
   statusForErrorType,
 } from './errors.ts';
@@ -61,7 +63,7 @@ export { Lasting } from './lasting.ts';
 export type { ReloadResult, Reloader } from './reload.ts';
 export type { HealthCheck, HealthReport } from './health.ts';
 export { messageId, toolUseId } from './ids.ts';
-export { parseModelRef, formatTarget, pickerAlias } from './models.ts';
+export { parseModelRef, formatTarget, pickerAlias, toTarget } from './models.ts';
 export { estimateInputTokens, estimateTextTokens } from './tokens.ts';
 export { StreamGuard } from './stream/guard.ts';
 export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';

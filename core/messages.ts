@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MessagesRequest, StreamEvent } from './anthropic.ts';
 import type { ProxyRuntime } from './app.ts';
 import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
-import { ProxyError, asProxyError, statusForErrorType } from './errors.ts';
+import { ProxyError, asProxyError, errorFromEvent } from './errors.ts';
 import { sendError, sendJson } from './http/reply.ts';
 import { failureFields, logFailure } from './log.ts';
 import { formatTarget, parseModelRef } from './models.ts';
@@ -160,7 +160,7 @@ async function respond(
   const events = runtime.pipeline.events(ctx, send, label)[Symbol.asyncIterator]();
   // Auth, routing and an upstream refusal all surface here, while an HTTP status can still say so.
   const first = await events.next();
-  if (!first.done && first.value.type === 'error') throw eventError(first.value);
+  if (!first.done && first.value.type === 'error') throw errorFromEvent(first.value);
   ctx.timings.firstEvent = performance.now();
   const target = formatTarget(ctx.target);
   if (!ctx.stream) return respondJson(res, ctx, first, events, outcome, target);
@@ -201,7 +201,7 @@ async function writeSse(
   try {
     for (let r = first; !r.done; r = await events.next()) {
       alive.touch();
-      if (r.value.type === 'error') outcome.error = eventError(r.value);
+      if (r.value.type === 'error') outcome.error = errorFromEvent(r.value);
       if (!res.write(serializeEvent(r.value))) await drained(res, ctx.signal);
     }
     outcome.ok = !outcome.error;
@@ -300,14 +300,6 @@ function endsEvent(chunk: Uint8Array): boolean {
 
 async function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
   await once(res, 'drain', { signal });
-}
-
-function eventError(event: StreamEvent & { type: 'error' }): ProxyError {
-  return new ProxyError(
-    event.error.type,
-    statusForErrorType(event.error.type),
-    event.error.message,
-  );
 }
 
 function fail(outcome: Outcome, error: unknown): ProxyError {

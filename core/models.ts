@@ -33,6 +33,13 @@ export function parseModelRef(
   return null;
 }
 
+/**
+ * A model reference from the config, read before any provider is known: `provider,model` is that
+ * target; anything else is a bare model name (provider `''`), which core resolves per request.
+ */
+export const toTarget = (ref: string): Target =>
+  parseModelRef(ref, new Map()) ?? { provider: '', model: ref };
+
 /** `provider,model`, the form logs, headers and `/v1/models` use. */
 export const formatTarget = (target: Target): string => `${target.provider},${target.model}`;
 

@@ -10,7 +10,7 @@ import type {
   Usage,
 } from './anthropic.ts';
 import type { ResolvedConfig } from './config/load.ts';
-import type { ClientInfo, ProxyContext } from './context.ts';
+import type { ClientAccess, ClientInfo, ProxyContext } from './context.ts';
 import type { ProxyError } from './errors.ts';
 import type { HealthCheck } from './health.ts';
 
@@ -191,8 +191,22 @@ export interface ProxyApp {
  * Services plugins share through `app.provide`/`app.service`. The plugin that provides one
  * declares its name and type with `declare module`, like `ProxyState`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ProxyServices {}
+export interface ProxyServices {
+  /**
+   * Provided by the plugin that authenticates clients (`auth`). Core's only use of it: without
+   * one, a non-loopback host does not start unless `server.allowOpen` is set.
+   */
+  'client-auth': ClientAuth;
+}
+
+/** Checks a client on its headers, as an `onHeaders` hook does. */
+export interface ClientAuth {
+  /**
+   * How `client` is served (`ClientInfo.access`); throws a ProxyError (401, 403) when it may not
+   * be. `guarded`: the route needs a client key once keys exist (the Messages API, models).
+   */
+  check(client: ClientInfo, guarded: boolean): ClientAccess;
+}
 
 /**
  * A plugin: a plain object made by a factory. Only the hooks it has cost anything.

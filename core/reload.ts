@@ -196,11 +196,11 @@ export class Generations implements Reloader {
 
 const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
 
-/** A non-loopback address needs an auth plugin or an explicit `allowOpen`. */
+/** A non-loopback address needs a plugin authenticating clients, or an explicit `allowOpen`. */
 export function checkExposure(runtime: ProxyRuntime): void {
   const { host, allowOpen } = runtime.config.server;
   if (isLoopback(host) || allowOpen) return;
-  if (runtime.pipeline.plugins.some((p) => p.name === 'auth')) return;
+  if (runtime.service('client-auth')) return;
   throw new ConfigError(
     `${runtime.source}: server.host: "${host}" is not loopback and no auth plugin is configured; ` +
       'add auth({ keys }) or set server.allowOpen (CCPROXY_ALLOW_OPEN=1) to serve anyone',

@@ -16,22 +16,25 @@ const HOOK_KEYS = new Set([
 
 /** Flattens presets, drops the `false` that `enabled && plugin()` leaves, sorts into tiers. */
 export function resolvePlugins(options: readonly PluginOption[], source = 'config'): Plugin[] {
-  const flat: Plugin[] = [];
-  const visit = (option: PluginOption): void => {
-    if (Array.isArray(option)) option.forEach(visit);
-    else if (option) flat.push(option);
+  // Each plugin with its path in the config (`plugins[3]`, `plugins[2][0]`), for errors.
+  const flat: [Plugin, string][] = [];
+  const visit = (option: PluginOption, path: string): void => {
+    if (Array.isArray(option)) option.forEach((o, i) => visit(o, `${path}[${i}]`));
+    else if (option) flat.push([option, path]);
   };
-  options.forEach(visit);
+  options.forEach((o, i) => visit(o, `plugins[${i}]`));
   checkPlugins(flat, source);
   // sort is stable: inside a tier, plugins keep the order the config gave them.
-  return flat.sort((a, b) => TIER[a.enforce ?? 'normal'] - TIER[b.enforce ?? 'normal']);
+  return flat
+    .map(([plugin]) => plugin)
+    .sort((a, b) => TIER[a.enforce ?? 'normal'] - TIER[b.enforce ?? 'normal']);
 }
 
 /** Start-up checks: names, hook keys and an async `onEvent` are mistakes to catch before serving. */
-function checkPlugins(plugins: readonly Plugin[], source: string): void {
+function checkPlugins(plugins: readonly [Plugin, string][], source: string): void {
   const seen = new Set<string>();
-  plugins.forEach((plugin, i) => {
-    const where = `${source}: plugins[${i}]`;
+  for (const [plugin, path] of plugins) {
+    const where = `${source}: ${path}`;
     if (typeof plugin !== 'object' || typeof plugin.name !== 'string' || !plugin.name) {
       throw new ConfigError(
         `${where}: expected a plugin object with a "name", got ${describe(plugin)}`,
@@ -64,7 +67,7 @@ function checkPlugins(plugins: readonly Plugin[], source: string): void {
         `${where} (${plugin.name}): onHeaders must be synchronous; it decides on headers alone`,
       );
     }
-  });
+  }
 }
 
 export function describe(value: unknown): string {

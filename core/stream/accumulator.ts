@@ -1,5 +1,5 @@
 import type { ContentBlock, Message, StreamEvent } from '../anthropic.ts';
-import { ProxyError, statusForErrorType } from '../errors.ts';
+import { ProxyError, errorFromEvent } from '../errors.ts';
 
 interface OpenBlock {
   block: Record<string, unknown>;
@@ -52,11 +52,7 @@ export class MessageAccumulator {
         return;
       }
       case 'error':
-        throw new ProxyError(
-          event.error.type,
-          statusForErrorType(event.error.type),
-          event.error.message,
-        );
+        throw errorFromEvent(event);
       case 'message_stop':
       case 'ping':
         return;

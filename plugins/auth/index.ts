@@ -99,6 +99,7 @@ export function auth(options: AuthOptions = {}): Plugin {
           `server.host "${app.server.host}" is not loopback and auth has no keys; set keys, or allowOpen to serve anyone`,
         );
       }
+      app.provide('client-auth', { check });
     },
     // On headers alone, before any body is read: an unauthorised client cannot make the proxy
     // receive and hold a 32 MB body.

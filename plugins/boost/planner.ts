@@ -9,6 +9,7 @@ import {
   type Static,
 } from '../../core/index.ts';
 import { chatHttpError } from '../providers/openai/errors.ts';
+import { trimUrl } from '../shared/url.ts';
 
 /** The planner: an OpenAI-compatible chat-completions endpoint, called without `tools`. */
 export const PlannerOptions = Options({
@@ -62,7 +63,7 @@ export async function callPlanner(
   try {
     response = await callUpstream(
       {
-        url: `${planner.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+        url: `${trimUrl(planner.baseUrl)}/chat/completions`,
         headers: {
           'content-type': 'application/json',
           authorization: `Bearer ${planner.apiKey}`,

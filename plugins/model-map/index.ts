@@ -2,11 +2,11 @@ import {
   checkOptions,
   ModelRef,
   Options,
-  parseModelRef,
   Type,
   type Plugin,
   type ProxyContext,
   type Static,
+  toTarget,
   type Target,
 } from '../../core/index.ts';
 import { TierSwitch } from './switch.ts';
@@ -117,9 +117,4 @@ export function modelMap(options: ModelMapOptions = {}): Plugin {
 function sessionOf(ctx: ProxyContext): string | undefined {
   const id = ctx.client.headers['x-claude-code-session-id'];
   return typeof id === 'string' ? id : undefined;
-}
-
-/** `provider,model` or `provider/model` → that target; a bare name → the provider core picks. */
-function toTarget(ref: string): Target {
-  return parseModelRef(ref, new Map()) ?? { provider: '', model: ref };
 }

@@ -1,6 +1,6 @@
 import {
   formatTarget,
-  parseModelRef,
+  toTarget,
   type ContentBlock,
   type MessagesRequest,
   type ProxyContext,
@@ -60,9 +60,6 @@ export interface RuleInput {
 }
 
 /** Parses `provider,model`; a bare name leaves the provider to the core (the first listing it). */
-export const toTarget = (ref: string): Target =>
-  parseModelRef(ref, new Map()) ?? { provider: '', model: ref };
-
 export function toRoute(option: RouteOption): Route {
   const spec = typeof option === 'string' ? { model: option } : option;
   return {

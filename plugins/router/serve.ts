@@ -4,7 +4,7 @@ import {
   estimateInputTokens,
   failureFields,
   formatTarget,
-  statusForErrorType,
+  errorFromEvent,
   type Next,
   type ProxyContext,
   type StreamEvent,
@@ -100,7 +100,7 @@ export async function* serve(
           );
         try {
           for await (const event of attempt(ctx, next, request, r)) {
-            if (event.type === 'error') throw eventError(event);
+            if (event.type === 'error') throw errorFromEvent(event);
             // Recorded before the last event goes out: the outer guard stops pulling after it.
             if (event.type === 'message_stop') await succeeded(ctx, r, target, start);
             if (seam) {
@@ -210,12 +210,4 @@ async function record(
       { provider: target.provider, ...failureFields(ctx.log, error) },
       'circuit breaker open',
     );
-}
-
-function eventError(event: StreamEvent & { type: 'error' }): ProxyError {
-  return new ProxyError(
-    event.error.type,
-    statusForErrorType(event.error.type),
-    event.error.message,
-  );
 }

@@ -359,6 +359,17 @@ test('a non-loopback host with an auth plugin that has keys is allowed', async (
   );
 });
 
+test('a non-loopback host is guarded by whichever plugin authenticates clients, not by a name', async (t) => {
+  const sso = `{ name: 'sso', setup(app) { app.provide('client-auth', { check() {} }); } }`;
+  await assert.rejects(start(t, `defineConfig({ plugins: [${sso}, ${PROVIDER}] })`, PUBLIC), {
+    code: 'EADDRNOTAVAIL',
+  });
+  await rejectsWith(
+    start(t, `defineConfig({ plugins: [{ name: 'auth' }, ${PROVIDER}] })`, PUBLIC),
+    /^<file>: server\.host: "192\.0\.2\.1" is not loopback and no auth plugin is configured/,
+  );
+});
+
 test('a config that loads and starts serves on the port it was given', async (t) => {
   const running = await start(
     t,

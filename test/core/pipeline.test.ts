@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, ProxyError, type Plugin } from '../../core/index.ts';
+import { ConfigError, ProxyError, type Plugin, type PluginOption } from '../../core/index.ts';
 import { resolvePlugins } from '../../core/pipeline/resolve.ts';
 import { fakeProvider, textStream } from '../helpers/events.ts';
 import { startTestProxy, user } from '../helpers/proxy.ts';
@@ -27,6 +27,16 @@ for (const c of [
     name: 'duplicate names',
     plugins: [named('x'), named('x')],
     message: /plugins\[1\] \(x\): duplicate plugin name "x"/,
+  },
+  {
+    name: 'a duplicate after a disabled entry and a preset, at its place in the config',
+    plugins: [false, named('a'), [named('x')], named('x')] as PluginOption[],
+    message: /: plugins\[3\] \(x\): duplicate plugin name "x"/,
+  },
+  {
+    name: 'a duplicate inside a preset, at its path in the preset',
+    plugins: [named('x'), [null, named('x')]] as PluginOption[],
+    message: /: plugins\[1\]\[1\] \(x\): duplicate plugin name "x"/,
   },
   {
     name: 'a misspelt hook, with a suggestion',

@@ -9,14 +9,13 @@ import type {
 } from '../../../core/index.ts';
 import { failureFields, HttpUrl, Options, Type, type Static } from '../../../core/index.ts';
 import { readJson, readSseJson, requestUpstream } from '../shared/http.ts';
+import { trimUrl } from '../../shared/url.ts';
 import { listDataModels } from '../shared/models.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
-  trimUrl,
-  type ProviderOptions,
 } from '../shared/options.ts';
 import { anthropicError } from './errors.ts';
 import { relayAnswer, renamedModel } from './relay.ts';
@@ -127,7 +126,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
 /** `url` with `suffix` added to its path, the query kept. */
 function appendPath(url: string, suffix: string): string {
   const parsed = new URL(url);
-  parsed.pathname = parsed.pathname.replace(/\/+$/, '') + suffix;
+  parsed.pathname = trimUrl(parsed.pathname) + suffix;
   return parsed.toString();
 }
 

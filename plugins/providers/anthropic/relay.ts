@@ -9,11 +9,9 @@ import {
   type Relay,
   type SseMessage,
   type StreamEvent,
+  type UpstreamResponse,
 } from '../../../core/index.ts';
-import type { callUpstream } from '../../../core/index.ts';
 import { messageToEvents } from './response.ts';
-
-type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
 
 /**
  * The upstream response headers a client receives (F4): the answer's type, Anthropic's own

@@ -9,14 +9,13 @@ import {
   type ProxyContext,
   type StreamEvent,
 } from '../../../core/index.ts';
+import { trimUrl } from '../../shared/url.ts';
 import { getJson, postJson, readJson, readSseJson } from '../shared/http.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
-  trimUrl,
-  type ProviderOptions,
 } from '../shared/options.ts';
 import { geminiErrorFromBody } from './errors.ts';
 import { geminiModels } from './models.ts';

@@ -9,13 +9,12 @@ import {
   type StreamEvent,
 } from '../../../core/index.ts';
 import { postJson, readJson, readSseJson } from '../shared/http.ts';
+import { trimUrl } from '../../shared/url.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
-  trimUrl,
-  type ProviderOptions,
 } from '../shared/options.ts';
 import { listDataModels } from '../shared/models.ts';
 import { ToolNames } from '../shared/tool-names.ts';

@@ -13,10 +13,13 @@ import {
   type Plugin,
   type ProxyContext,
   type StreamEvent,
+  type UpstreamBody,
+  type UpstreamResponse,
   type UpstreamTimeouts,
 } from '../../../core/index.ts';
 import { statusForErrorCode } from '../shared/errors.ts';
 import { readJson } from '../shared/http.ts';
+import { trimUrl } from '../../shared/url.ts';
 import { foreignKey } from '../shared/credentials.ts';
 import { listDataModels } from '../shared/models.ts';
 import {
@@ -24,8 +27,6 @@ import {
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
-  trimUrl,
-  type ProviderOptions,
 } from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
@@ -287,9 +288,6 @@ function release(body: UpstreamBody, finished: boolean): void {
   if (finished) body.dump().catch(() => undefined);
   else body.destroy();
 }
-
-type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
-type UpstreamBody = UpstreamResponse['body'];
 
 /**
  * Posts the body; on a 400 or 422 that names a parameter this server lacks (`stream_options`, reasoning)

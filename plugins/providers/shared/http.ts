@@ -6,9 +6,8 @@ import {
   type SseMessage,
   type ProxyContext,
   type UpstreamCall,
+  type UpstreamResponse,
 } from '../../../core/index.ts';
-
-type UpstreamResponse = Awaited<ReturnType<typeof callUpstream>>;
 
 /** Turns an upstream error response (status, body text, headers) into the client's error. */
 export type ErrorMapper = (

@@ -46,21 +46,15 @@ export function checkProviderOptions<S extends TSchema>(
   const cleaned: ProviderOptions & Record<string, unknown> = { ...(options as object) };
   for (const key of Object.keys(cleaned)) if (cleaned[key] === undefined) delete cleaned[key];
   if (cleaned.apiKey === '') delete cleaned.apiKey;
-  checkOptions(cleaned.name ?? adapter, schema, cleaned);
-  if (cleaned.headers)
-    cleaned.headers = configuredHeaders(
-      cleaned.headers,
-      `plugins (${cleaned.name ?? adapter}): options.headers`,
-    );
+  const { name = adapter, headers } = cleaned;
+  checkOptions(name, schema, cleaned);
+  if (headers) cleaned.headers = configuredHeaders(headers, `plugins (${name}): options.headers`);
   return cleaned;
 }
 
 /** The timeouts of a provider's calls. */
 export const timeoutsOf = (options: ProviderOptions): UpstreamTimeouts =>
   options.timeoutMs ? { firstByteMs: options.timeoutMs } : {};
-
-/** A base URL without its trailing slashes, so paths join with one. */
-export const trimUrl = (url: string): string => url.replace(/\/+$/, '');
 
 /** Registers the provider's key and header values as secrets, redacted from upstream error text. */
 export function addProviderSecrets(app: ProxyApp, options: ProviderOptions): void {

@@ -1,4 +1,5 @@
-import { jsonHeaders, trimSlash, type BackendWire } from './http.ts';
+import { jsonHeaders, type BackendWire } from './http.ts';
+import { trimUrl } from '../../shared/url.ts';
 import { SearchError } from './types.ts';
 
 /** A Bocha `/v1/web-search` response (open.bochaai.com, "Web Search API"; Bing-compatible). */
@@ -33,7 +34,7 @@ export const bocha: BackendWire = {
   request(query, settings) {
     return {
       method: 'POST',
-      url: `${trimSlash(settings.baseUrl)}/v1/web-search`,
+      url: `${trimUrl(settings.baseUrl)}/v1/web-search`,
       headers: jsonHeaders(settings.apiKey),
       body: {
         query: query.query,

@@ -1,4 +1,5 @@
-import { plainText, trimSlash, withSiteOperators, type BackendWire } from './http.ts';
+import { plainText, withSiteOperators, type BackendWire } from './http.ts';
+import { trimUrl } from '../../shared/url.ts';
 
 /** A Brave Search `/res/v1/web/search` response (api-dashboard.search.brave.com, "Web search"). */
 interface BraveResponse {
@@ -34,7 +35,7 @@ export const brave: BackendWire = {
     if (country && /^[A-Za-z]{2}$/.test(country)) params.set('country', country.toUpperCase());
     return {
       method: 'GET',
-      url: `${trimSlash(settings.baseUrl)}/res/v1/web/search?${params}`,
+      url: `${trimUrl(settings.baseUrl)}/res/v1/web/search?${params}`,
       headers: { accept: 'application/json', 'x-subscription-token': settings.apiKey ?? '' },
     };
   },

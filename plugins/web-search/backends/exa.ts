@@ -1,4 +1,5 @@
-import { trimSlash, type BackendWire } from './http.ts';
+import type { BackendWire } from './http.ts';
+import { trimUrl } from '../../shared/url.ts';
 
 /** An Exa `/search` response (docs.exa.ai, "Search"). */
 interface ExaResponse {
@@ -27,7 +28,7 @@ export const exa: BackendWire = {
     const country = query.userLocation?.country;
     return {
       method: 'POST',
-      url: `${trimSlash(settings.baseUrl)}/search`,
+      url: `${trimUrl(settings.baseUrl)}/search`,
       headers: {
         'content-type': 'application/json',
         accept: 'application/json',

@@ -141,9 +141,6 @@ export function withSiteOperators(query: SearchQuery): string {
   return parts.join(' ');
 }
 
-/** The base URL without a trailing slash. */
-export const trimSlash = (url: string): string => url.replace(/\/+$/, '');
-
 /** Text without HTML tags and with the common entities decoded (Brave marks matches `<strong>`). */
 export function plainText(html: string): string {
   return html

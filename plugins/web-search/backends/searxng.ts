@@ -1,4 +1,5 @@
-import { trimSlash, withSiteOperators, type BackendWire } from './http.ts';
+import { withSiteOperators, type BackendWire } from './http.ts';
+import { trimUrl } from '../../shared/url.ts';
 
 /**
  * A SearXNG `/search?format=json` response (docs.searxng.org, "Search API"; the instance must list
@@ -23,7 +24,7 @@ export const searxng: BackendWire = {
     });
     return {
       method: 'GET',
-      url: `${trimSlash(settings.baseUrl)}/search?${params}`,
+      url: `${trimUrl(settings.baseUrl)}/search?${params}`,
       headers: { accept: 'application/json' },
     };
   },

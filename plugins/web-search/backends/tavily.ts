@@ -1,4 +1,5 @@
-import { jsonHeaders, trimSlash, type BackendWire } from './http.ts';
+import { jsonHeaders, type BackendWire } from './http.ts';
+import { trimUrl } from '../../shared/url.ts';
 
 /** A Tavily `/search` response (docs.tavily.com, API reference "Search"). */
 interface TavilyResponse {
@@ -17,7 +18,7 @@ export const tavily: BackendWire = {
   request(query, settings) {
     return {
       method: 'POST',
-      url: `${trimSlash(settings.baseUrl)}/search`,
+      url: `${trimUrl(settings.baseUrl)}/search`,
       headers: jsonHeaders(settings.apiKey),
       body: {
         query: query.query,

@@ -1,4 +1,5 @@
-import { trimSlash, type BackendWire } from '../http.ts';
+import type { BackendWire } from '../http.ts';
+import { trimUrl } from '../../../shared/url.ts';
 import { hitsFromCitations, searchPrompt, type CitedSpan } from './shared.ts';
 
 /**
@@ -28,7 +29,7 @@ export const gemini: BackendWire = {
     const model = settings.model ?? 'gemini-2.5-flash';
     return {
       method: 'POST',
-      url: `${trimSlash(settings.baseUrl)}/v1beta/models/${encodeURIComponent(model)}:generateContent`,
+      url: `${trimUrl(settings.baseUrl)}/v1beta/models/${encodeURIComponent(model)}:generateContent`,
       headers: { 'content-type': 'application/json', 'x-goog-api-key': settings.apiKey ?? '' },
       body: {
         contents: [{ role: 'user', parts: [{ text: searchPrompt(query) }] }],

@@ -1,4 +1,5 @@
-import { jsonHeaders, trimSlash, type BackendWire } from '../http.ts';
+import { jsonHeaders, type BackendWire } from '../http.ts';
+import { trimUrl } from '../../../shared/url.ts';
 import { hitsFromCitations, searchPrompt, sentenceBefore, type CitedSpan } from './shared.ts';
 
 /**
@@ -33,7 +34,7 @@ export const openaiResponses: BackendWire = {
     };
     return {
       method: 'POST',
-      url: `${trimSlash(settings.baseUrl)}/responses`,
+      url: `${trimUrl(settings.baseUrl)}/responses`,
       headers: jsonHeaders(settings.apiKey),
       body: {
         model: settings.model ?? 'gpt-4.1-mini',

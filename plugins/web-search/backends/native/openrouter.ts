@@ -1,4 +1,5 @@
-import { jsonHeaders, trimSlash, type BackendWire } from '../http.ts';
+import { jsonHeaders, type BackendWire } from '../http.ts';
+import { trimUrl } from '../../../shared/url.ts';
 import { hitsFromCitations, searchPrompt, sentenceBefore, type CitedSpan } from './shared.ts';
 
 /**
@@ -28,7 +29,7 @@ export const openrouter: BackendWire = {
   request(query, settings) {
     return {
       method: 'POST',
-      url: `${trimSlash(settings.baseUrl)}/chat/completions`,
+      url: `${trimUrl(settings.baseUrl)}/chat/completions`,
       headers: jsonHeaders(settings.apiKey),
       body: {
         model: settings.model ?? 'openai/gpt-4o-mini',
