@@ -196,38 +196,7 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-/** Top-level `storage`: a URL (`sqlite:PATH`, `postgres://…`), or `false` for memory only. */
-export type StorageSetting = string | false;
-
-/** Top-level `history`: what is kept of each request's conversation. */
-export interface HistoryOptions {
-  /** `full`: messages and answer; `metadata`: the row only; `off`: neither body nor search. Default `full`. */
-  bodies?: 'full' | 'metadata' | 'off';
-  /** Days bodies are kept; request rows (usage) are kept. Default 30. */
-  retentionDays?: number;
-  /** A larger request body is kept as its row only. Default 4 MB. */
-  maxBodyBytes?: number;
-  /** More secret patterns (regular expressions) to redact before writing. */
-  redact?: string[];
-}
-
-/** USD per million tokens. */
-export interface Price {
-  input: number;
-  output: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-}
-
-/** Top-level `budgets`, in USD: over one, requests are refused until it resets. */
-export interface BudgetOptions {
-  /** Per Claude Code session, for the session's life. */
-  session?: number;
-  /** For everyone, per UTC day. */
-  day?: number;
-  /** Per client key, per UTC day: the key as presented (e.g. `process.env.TEAM_KEY`) or its key id. */
-  keys?: Record<string, number>;
-}
+export type { BudgetOptions, HistoryOptions, Price, StorageSetting } from './config/cockpit.ts';
 
 declare module './plugin.ts' {
   interface ProxyServices {

@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { TSchema } from '../core/index.ts';
 import { UserConfig } from '../core/config/define.ts';
+import { HistoryOptions } from '../core/config/cockpit.ts';
 import { AuthOptions } from '../plugins/auth/index.ts';
 import { BoostOptions } from '../plugins/boost/index.ts';
+import { CockpitOptions } from '../plugins/cockpit/index.ts';
 import { CustomHeadersOptions } from '../plugins/custom-headers/index.ts';
+import { MetricsOptions } from '../plugins/metrics/index.ts';
 import { ModelMapOptions } from '../plugins/model-map/index.ts';
 import { OverridesOptions } from '../plugins/overrides/index.ts';
 import { AnthropicOptions } from '../plugins/providers/anthropic/index.ts';
@@ -14,6 +17,8 @@ import { OpenAIResponsesOptions } from '../plugins/providers/openai-responses/in
 import { OpenAIOptions } from '../plugins/providers/openai/index.ts';
 import { ProviderOptions } from '../plugins/providers/shared/options.ts';
 import { RouterOptions } from '../plugins/router/schema.ts';
+import { TracingOptions } from '../plugins/tracing/index.ts';
+import { UiOptions } from '../plugins/ui/index.ts';
 import { WebSearchOptions } from '../plugins/web-search/index.ts';
 
 // README's option tables are written by hand; the schemas are what start-up checks and editors
@@ -70,6 +75,11 @@ for (const [heading, schema] of [
   ['#### `router`', RouterOptions],
   ['#### `boost`', BoostOptions],
   ['#### `webSearch`', WebSearchOptions],
+  ['#### `metrics`', MetricsOptions],
+  ['#### `tracing`', TracingOptions],
+  ['#### `ui`', UiOptions],
+  ['## Cockpit', CockpitOptions],
+  ['### History', HistoryOptions],
 ] as const) {
   test(`README's ${heading} table lists exactly the schema's options`, () => {
     assert.deepEqual(tableOptions(section(heading)), keysOf(schema));

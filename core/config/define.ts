@@ -1,7 +1,6 @@
 import { ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
-import type { BudgetOptions, HistoryOptions, Price, StorageSetting } from '../storage.ts';
-import { cockpitSchema } from './cockpit.ts';
+import { BudgetOptions, HistoryOptions, Pricing, StorageSetting } from './cockpit.ts';
 import { Options, RedisUrl, Type, type Static } from './schema.ts';
 
 /** Where the server listens. */
@@ -41,18 +40,17 @@ export const UserConfig = Options({
    * override it with their own `redis` option. Default: each instance keeps its state in memory.
    */
   redis: Type.Optional(RedisUrl),
-  // The cockpit's keys: their schema is still written beside their types (core/storage.ts).
   /**
    * Where usage, history and live state are kept (the `cockpit()` plugins): `sqlite:PATH` (default
    * `sqlite:$CCPROXY_HOME/ccproxy.db`), `postgres://…`, or `false` for memory only.
    */
-  storage: Type.Optional(Type.Unsafe<StorageSetting>(cockpitSchema.storage)),
+  storage: Type.Optional(StorageSetting),
   /** What is kept of each conversation. Default `{ bodies: 'full', retentionDays: 30 }`. */
-  history: Type.Optional(Type.Unsafe<HistoryOptions>(cockpitSchema.history)),
+  history: Type.Optional(HistoryOptions),
   /** Prices by `provider,model`, over the bundled pricing data (USD per million tokens). */
-  pricing: Type.Optional(Type.Unsafe<Record<string, Price>>(cockpitSchema.pricing)),
+  pricing: Type.Optional(Pricing),
   /** Spending limits in USD, checked before each upstream call. */
-  budgets: Type.Optional(Type.Unsafe<BudgetOptions>(cockpitSchema.budgets)),
+  budgets: Type.Optional(BudgetOptions),
   /** pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. Default `info`. */
   logLevel: Type.Optional(Type.Enum([...LOG_LEVELS])),
 });

@@ -1,20 +1,19 @@
-import { checkOptions, type Plugin } from '../../core/index.ts';
+import { checkOptions, Options, Type, type Plugin, type Static } from '../../core/index.ts';
 import { adminGuard } from './guard.ts';
 
-export interface AdminOptions {
+/** `admin()` options. */
+export const AdminOptions = Options({
   /**
    * Keys that open the admin API and UI (`x-api-key` or `Authorization: Bearer`), besides
    * `CCPROXY_ADMIN_KEY`. Undefined and empty entries are ignored. None at all: loopback only.
    * Client keys (`auth`) are never admin keys.
    */
-  keys?: (string | undefined)[];
-}
-
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { keys: { type: 'array', items: { type: ['string', 'null'] } } },
-};
+  // `undefined` entries (an unset variable) are dropped before the check: JSON has no undefined.
+  keys: Type.Optional(
+    Type.Array(Type.Unsafe<string | undefined>(Type.Union([Type.String(), Type.Null()]))),
+  ),
+});
+export type AdminOptions = Static<typeof AdminOptions>;
 
 /**
  * The admin API's keys (DESIGN §8.4). The routes themselves come with the plugins that own them
@@ -23,7 +22,7 @@ const schema = {
  */
 export function admin(options: AdminOptions = {}): Plugin {
   const keys = (options.keys ?? []).filter((k) => k !== undefined);
-  checkOptions('admin', schema, { ...options, keys });
+  checkOptions('admin', AdminOptions, { ...options, keys });
   return {
     name: 'admin',
     enforce: 'pre',

@@ -1,11 +1,20 @@
-import type { Plugin, ProxyApp } from '../../core/index.ts';
+import {
+  checkOptions,
+  Options,
+  Type,
+  type Plugin,
+  type ProxyApp,
+  type Static,
+} from '../../core/index.ts';
 import type { Channel, ChannelEvents } from './channel.ts';
 import { ChangeSync } from './sync.ts';
 
-export interface ClusterOptions {
+/** `cluster()` options. */
+export const ClusterOptions = Options({
   /** Milliseconds between two reads of the stored change while no channel is connected. Default 1000. */
-  pollMs?: number;
-}
+  pollMs: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type ClusterOptions = Static<typeof ClusterOptions>;
 
 /**
  * Several instances as one (DESIGN §8.8): a tier switch or a runtime provider changed on one
@@ -16,6 +25,7 @@ export interface ClusterOptions {
  * @example cluster()
  */
 export function cluster(options: ClusterOptions = {}): Plugin {
+  checkOptions('cluster', ClusterOptions, options);
   let sync: ChangeSync | undefined;
   return {
     name: 'cluster',

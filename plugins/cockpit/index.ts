@@ -1,36 +1,50 @@
-import type { PluginOption } from '../../core/index.ts';
-import { admin, type AdminOptions } from '../admin/index.ts';
+import {
+  checkOptions,
+  Options,
+  Type,
+  type PluginOption,
+  type Static,
+  type TSchema,
+} from '../../core/index.ts';
+import { admin, AdminOptions } from '../admin/index.ts';
 import { budgets } from '../budgets/index.ts';
 import { cluster } from '../cluster/index.ts';
 import { history } from '../history/index.ts';
 import { live } from '../live/index.ts';
-import { metrics, type MetricsOptions } from '../metrics/index.ts';
+import { metrics, MetricsOptions } from '../metrics/index.ts';
 import { storage } from '../storage/index.ts';
-import { ui, type UiOptions } from '../ui/index.ts';
-import { tracing, type TracingOptions } from '../tracing/index.ts';
+import { ui, UiOptions } from '../ui/index.ts';
+import { tracing, TracingOptions } from '../tracing/index.ts';
 import { usage } from '../usage/index.ts';
 
+/** `true`/absent: on; `false`: left out. */
+const Switch = Type.Optional(Type.Boolean());
+/** A part that takes its plugin's options, or `false` to leave it out. */
+const PartWith = <T extends TSchema>(options: T) =>
+  Type.Optional(Type.Union([Type.Literal(false), options]));
+
 /** Parts of the cockpit to leave out: each is on unless set to `false`. */
-export interface CockpitOptions {
+export const CockpitOptions = Options({
   /** Admin keys, besides `CCPROXY_ADMIN_KEY`; `false` leaves out `admin()` (the guard still applies). */
-  admin?: AdminOptions | false;
+  admin: PartWith(AdminOptions),
   /** Request rows, cost and the usage/requests/sessions/statusline routes. */
-  usage?: boolean;
+  usage: Switch,
   /** Conversations kept for search (as the top-level `history` says). */
-  history?: boolean;
+  history: Switch,
   /** The top-level `budgets`, enforced. */
-  budgets?: boolean;
+  budgets: Switch,
   /** Live control: tier switch, runtime providers, discovery and tests, events, config reload. */
-  live?: boolean;
+  live: Switch,
   /** The web UI at `/ui/` and its login; `false` leaves it out. */
-  ui?: UiOptions | false;
+  ui: PartWith(UiOptions),
   /** Prometheus metrics at `/metrics`. */
-  metrics?: MetricsOptions | false;
+  metrics: PartWith(MetricsOptions),
   /** OpenTelemetry spans, exported only when an OTLP endpoint is set. */
-  tracing?: TracingOptions | false;
+  tracing: PartWith(TracingOptions),
   /** Live state kept in step between instances sharing storage (switches, runtime providers). */
-  cluster?: boolean;
-}
+  cluster: Switch,
+});
+export type CockpitOptions = Static<typeof CockpitOptions>;
 
 /**
  * What runs around the proxy (DESIGN §8): storage (the top-level `storage`, SQLite by default),
@@ -40,6 +54,7 @@ export interface CockpitOptions {
  * @example cockpit({ history: false })
  */
 export function cockpit(options: CockpitOptions = {}): PluginOption[] {
+  checkOptions('cockpit', CockpitOptions, options);
   return [
     options.admin !== false && admin(options.admin || {}),
     storage(),

@@ -1,5 +1,9 @@
 import {
+  checkOptions,
   Lasting,
+  Options,
+  Type,
+  type Static,
   type Outcome,
   type Plugin,
   type ProxyApp,
@@ -9,16 +13,20 @@ import { adminGuard } from '../admin/guard.ts';
 import { BoundedLabel } from './labels.ts';
 import { createSeries, type Series } from './series.ts';
 
-export interface MetricsOptions {
+/** `metrics()` options. */
+export const MetricsOptions = Options({
   /** Where Prometheus scrapes, guarded like the admin API. Default `/metrics`. */
-  path?: string;
+  path: Type.Optional(Type.String({ pattern: '^/' })),
   /** Node's process metrics (CPU, memory, event-loop lag, GC) beside ccproxy's. Default `true`. */
-  processMetrics?: boolean;
+  processMetrics: Type.Optional(Type.Boolean()),
   /** Distinct model names kept as label values; later ones are counted as `other`. Default 100. */
-  maxModels?: number;
+  maxModels: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Labels added to every series, e.g. `{ region: 'eu-1' }`, besides `instance_id`. Default: none. */
-  labels?: Record<string, string>;
-}
+  labels: Type.Optional(
+    Type.Record(Type.String({ pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }), Type.String()),
+  ),
+});
+export type MetricsOptions = Static<typeof MetricsOptions>;
 
 declare module '../../core/index.ts' {
   interface ProxyState {
@@ -36,6 +44,7 @@ const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
  * @example metrics({ labels: { region: 'eu-1' } })
  */
 export function metrics(options: MetricsOptions = {}): Plugin {
+  checkOptions('metrics', MetricsOptions, options);
   let series: Series | undefined;
   let models: BoundedLabel | undefined;
   return {

@@ -1,17 +1,26 @@
-import type { Plugin } from '../../core/index.ts';
+import {
+  checkOptions,
+  HttpUrl,
+  Options,
+  Type,
+  type Plugin,
+  type Static,
+} from '../../core/index.ts';
 import type { Spans } from './spans.ts';
 
-export interface TracingOptions {
+/** `tracing()` options. */
+export const TracingOptions = Options({
   /**
    * Where spans are sent, OTLP over HTTP (`…/v1/traces`). Default: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`,
    * else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`; neither set, tracing is off and costs nothing.
    */
-  endpoint?: string;
+  endpoint: Type.Optional(HttpUrl),
   /** `service.name` of the spans. Default `OTEL_SERVICE_NAME`, else `ccproxy`. */
-  serviceName?: string;
+  serviceName: Type.Optional(Type.String({ minLength: 1 })),
   /** Where the `OTEL_*` variables are read. Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-}
+  env: Type.Optional(Type.Unsafe<NodeJS.ProcessEnv>({ type: 'object' })),
+});
+export type TracingOptions = Static<typeof TracingOptions>;
 
 /** The traces URL the OpenTelemetry variables describe, as the SDKs resolve it. */
 function tracesUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -27,6 +36,7 @@ function tracesUrl(env: NodeJS.ProcessEnv): string | undefined {
  * @example tracing() // with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
  */
 export function tracing(options: TracingOptions = {}): Plugin {
+  checkOptions('tracing', TracingOptions, options);
   const env = options.env ?? process.env;
   const url = options.endpoint ?? tracesUrl(env);
   // Without an endpoint the plugin has no hooks: nothing runs per request.

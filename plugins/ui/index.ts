@@ -1,15 +1,25 @@
 import type { Context } from 'koa';
-import { ProxyError, type Plugin, type ProxyApp } from '../../core/index.ts';
+import {
+  checkOptions,
+  Options,
+  ProxyError,
+  Type,
+  type Plugin,
+  type ProxyApp,
+  type Static,
+} from '../../core/index.ts';
 import { adminGuard } from '../admin/guard.ts';
 import { defaultAssetsDir, loadAssets, type Asset } from './assets.ts';
 import { NOT_BUILT_PAGE } from './not-built.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { SESSION_COOKIE, UiSessions, memoryTable } from './sessions.ts';
 
-export interface UiOptions {
+/** `ui()` options. */
+export const UiOptions = Options({
   /** The built UI's folder. Default: `ui/dist` in the ccproxy package (built by `npm run build:ui`). */
-  dir?: string;
-}
+  dir: Type.Optional(Type.String({ minLength: 1 })),
+});
+export type UiOptions = Static<typeof UiOptions>;
 
 /** What the `ui` plugin shares: the start banner prints its login URL. */
 export interface UiService {
@@ -66,6 +76,7 @@ function send(http: Context, asset: Asset): void {
  * @example ui()
  */
 export function ui(options: UiOptions = {}): Plugin {
+  checkOptions('ui', UiOptions, options);
   const dir = options.dir ?? defaultAssetsDir();
   return {
     name: 'ui',

@@ -2,16 +2,21 @@
 // if it compiles) and test/core/options-schema.test.ts runs it and expects the error at `path`,
 // so the type and the schema checked at start-up cannot disagree.
 import {
+  admin,
   anthropic,
   auth,
   boost,
+  cockpit,
   customHeaders,
   gemini,
+  metrics,
   modelMap,
   openai,
   openaiResponses,
   overrides,
   router,
+  tracing,
+  ui,
   webSearch,
 } from 'ccproxy/plugins';
 
@@ -90,5 +95,36 @@ export const misspelt: Misspelt[] = [
     // @ts-expect-error `reasonning` for `reasoning`
     make: () => openaiResponses({ reasonning: true }),
     error: 'plugins (responses): options: unknown option "reasonning"; did you mean "reasoning"?',
+  },
+  {
+    // @ts-expect-error `key` for `keys`
+    make: () => admin({ key: ['k'] }),
+    error: 'plugins (admin): options: unknown option "key"; did you mean "keys"?',
+  },
+  {
+    // @ts-expect-error `histroy` for `history`
+    make: () => cockpit({ histroy: false }),
+    error: 'plugins (cockpit): options: unknown option "histroy"; did you mean "history"?',
+  },
+  {
+    // @ts-expect-error `label` inside the metrics part of the preset
+    make: () => cockpit({ metrics: { label: {} } }),
+    error: 'plugins (cockpit): options.metrics: unknown option "label"; did you mean "labels"?',
+  },
+  {
+    // @ts-expect-error `processMetric` for `processMetrics`
+    make: () => metrics({ processMetric: false }),
+    error:
+      'plugins (metrics): options: unknown option "processMetric"; did you mean "processMetrics"?',
+  },
+  {
+    // @ts-expect-error `endpoints` for `endpoint`
+    make: () => tracing({ endpoints: 'http://127.0.0.1:4318/v1/traces' }),
+    error: 'plugins (tracing): options: unknown option "endpoints"; did you mean "endpoint"?',
+  },
+  {
+    // @ts-expect-error `dirs` for `dir`
+    make: () => ui({ dirs: 'ui/dist' }),
+    error: 'plugins (ui): options: unknown option "dirs"; did you mean "dir"?',
   },
 ];
