@@ -35,6 +35,8 @@ export const answer = (text: string, prompt = 120, completion = 7, cached = 20):
 
 export interface CockpitSetup {
   config?: Pick<ResolvedConfig, 'storage' | 'history' | 'pricing' | 'budgets'>;
+  /** A storage URL (`postgres://…`) instead of the SQLite file in the temporary home. */
+  storage?: string;
   cockpit?: CockpitOptions;
   env?: NodeJS.ProcessEnv;
   upstream?: UpstreamHandler | UpstreamHandler[];
@@ -61,7 +63,10 @@ export async function startCockpit(t: TestContext, setup: CockpitSetup = {}) {
       ...(setup.plugins ?? []),
     ],
     env,
-    config: { storage: `sqlite:${join(home, 'ccproxy.db')}`, ...setup.config },
+    config: {
+      storage: setup.storage ?? `sqlite:${join(home, 'ccproxy.db')}`,
+      ...setup.config,
+    },
     apiKey: setup.apiKey,
   });
   const storage = proxy.running.runtime.service('storage')!;
