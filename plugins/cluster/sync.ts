@@ -15,6 +15,8 @@ export interface Change {
 type Topic = 'switch' | 'providers';
 const TOPICS = new Set<string>(['switch', 'providers']);
 const KEY = 'cluster:change';
+/** While the channel is up, the stored change is still read once in this many poll intervals. */
+const SAFETY_POLLS = 10;
 
 /**
  * Keeps this instance's live state (tier switches, runtime providers) in step with the others:
@@ -43,8 +45,14 @@ export class ChangeSync {
     this.channel = channel;
     this.#last = (await this.#settings.get<Change>(KEY).catch(() => undefined))?.id;
     this.#unsubscribe = this.#app.service('events')?.subscribe((event) => this.#onLocal(event));
+    let ticks = 0;
     this.#timer = setInterval(() => {
-      if (!this.channel?.connected) void this.poll();
+      // A change the channel refused (the publishing connection was still reconnecting while the
+      // subscribers were back) is sent again until it goes out: nobody would poll for it.
+      if (this.#unannounced) void this.#publish(this.#unannounced);
+      // Polled while the channel is down, and every SAFETY_POLLS ticks while it is up: a message
+      // lost in a reconnection is then caught within seconds, not never.
+      if (!this.channel?.connected || ++ticks % SAFETY_POLLS === 0) void this.poll();
     }, pollMs).unref();
   }
 
