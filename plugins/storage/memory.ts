@@ -20,8 +20,10 @@ interface Stored {
   seq: number;
   row: RequestRow;
   body: HistoryBody | undefined;
-  /** Lower-cased prompt and answer text, for `q`. */
-  text: string;
+  /** The body's size in characters, counted against the body budget. */
+  size: number;
+  /** Lower-cased prompt and answer text, for `q`: made by the first search that reads it. */
+  text?: string;
 }
 
 /** Settings in a Map, values copied through JSON as a database would. */
@@ -58,23 +60,37 @@ export class MemoryStorage implements Storage {
   readonly settings = new MemorySettings();
   readonly #rows: Stored[] = [];
   readonly #limit: number;
+  readonly #bodyBudget: number;
+  /** Characters of the bodies kept; the oldest bodies go first past the budget, their rows stay. */
+  #bodyChars = 0;
+  /** Rows before this index have had their bodies dropped (or never had one). */
+  #firstBody = 0;
   #seq = 0;
 
-  constructor(options: { limit?: number } = {}) {
+  constructor(options: { limit?: number; bodyChars?: number } = {}) {
     this.#limit = options.limit ?? 10_000;
+    this.#bodyBudget = options.bodyChars ?? 32 * 1024 * 1024;
   }
 
   record(entry: RequestEntry): void {
-    const text = entry.body ? JSON.stringify([entry.body.messages, entry.body.response]) : '';
-    // The received text only serves hashing in the SQL stores: not kept, not shown.
-    const { raw: _raw, ...body } = entry.body ?? { messages: [], response: null };
-    this.#rows.push({
-      seq: ++this.#seq,
-      row: entry.row,
-      body: entry.body && body,
-      text: text.toLowerCase(),
-    });
-    if (this.#rows.length > this.#limit) this.#rows.splice(0, this.#rows.length - this.#limit);
+    // The received text only serves hashing in the SQL stores, and sizes the body here.
+    const { raw, ...body } = entry.body ?? { messages: [], response: null };
+    const size = entry.body ? (raw?.length ?? JSON.stringify(body).length) : 0;
+    this.#rows.push({ seq: ++this.#seq, row: entry.row, body: entry.body && body, size });
+    this.#bodyChars += size;
+    if (this.#rows.length > this.#limit) {
+      const dropped = this.#rows.splice(0, this.#rows.length - this.#limit);
+      for (const old of dropped) this.#bodyChars -= old.size;
+      this.#firstBody = Math.max(0, this.#firstBody - dropped.length);
+    }
+    // Claude Code resends the whole conversation: 10,000 bodies held 1.3 GB in the benchmark.
+    while (this.#bodyChars > this.#bodyBudget && this.#firstBody < this.#rows.length - 1) {
+      const old = this.#rows[this.#firstBody++]!;
+      this.#bodyChars -= old.size;
+      old.body = undefined;
+      old.size = 0;
+      old.text = undefined;
+    }
   }
 
   flush(): Promise<void> {
@@ -115,7 +131,7 @@ export class MemoryStorage implements Storage {
       if (query.status !== undefined && row.status !== query.status) continue;
       if (query.from && row.time < query.from.toISOString()) continue;
       if (query.to && row.time >= query.to.toISOString()) continue;
-      if (!words.every((word) => stored.text.includes(word))) continue;
+      if (words.length && !words.every((word) => searchText(stored).includes(word))) continue;
       items.push(stored);
     }
     const more = items.length > query.limit;
@@ -193,4 +209,10 @@ export function summarize(id: string, rows: readonly RequestRow[]): SessionSumma
     last: rows.at(-1)!.time,
     requests: rows.slice(-500).reverse(),
   };
+}
+
+/** A request's lower-cased prompt and answer, made once, when a search first reads it. */
+function searchText(stored: Stored): string {
+  const body = stored.body;
+  return (stored.text ??= body ? JSON.stringify([body.messages, body.response]).toLowerCase() : '');
 }
