@@ -56,6 +56,16 @@ test('the web UI, page by page, against a running ccproxy with stored requests',
       await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
       await screenshot(page, 'overview-dark');
       await page.emulateMedia({ colorScheme: 'light' });
+      // On a phone the usage tables fit the screen: nothing to scroll sideways.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page
+        .locator('.table-card .scroll')
+        .evaluateAll((scrolls) => scrolls.map((el) => el.scrollWidth - el.clientWidth));
+      assert.ok(
+        overflow.length > 0 && overflow.every((px) => px <= 0),
+        `overflow: ${overflow.join(', ')} px`,
+      );
+      await page.setViewportSize({ width: 1440, height: 900 });
       const byModel = page.locator('.table-card', { hasText: 'By model' });
       assert.match((await byModel.locator('tbody tr').first().textContent()) ?? '', /model-a\s*3/);
     },
