@@ -130,4 +130,9 @@ export class ProxyContext {
   redact(text: string): string {
     return this.secrets.redact(text, this.client.key);
   }
+
+  /** `text` with the same credentials replaced, not cut: for upstream bytes relayed unchanged. */
+  scrub(text: string): string {
+    return this.secrets.scrub(text, this.client.key);
+  }
 }

@@ -243,7 +243,7 @@ async function relay(
     for await (const chunk of answer.body) {
       alive?.touch();
       between = endsEvent(chunk);
-      if (!res.write(chunk)) await drained(res, ctx.signal);
+      if (!res.write(scrubError(ctx, chunk))) await drained(res, ctx.signal);
     }
     outcome.ok = ctx.stopReason !== null;
     // Without a stop reason the upstream ended with its own `error` event, which the client saw.
@@ -289,6 +289,25 @@ function keepAlive(res: ServerResponse, pingMs: number, canPing: () => boolean =
 }
 
 /** True when a chunk of SSE ends with a blank line (`\n\n` or `\r\n\r\n`): an event ended there. */
+const ERROR_EVENT = Buffer.from('event: error');
+
+/**
+ * A relayed chunk holding an `error` event, with the proxy's credentials replaced: an upstream
+ * that echoes the request's headers in its error would hand them to the client. Other chunks pass
+ * untouched (the relay does not decode the answer); an error split across two chunks is scrubbed
+ * in the part that names it.
+ */
+function scrubError(ctx: ProxyContext, chunk: Uint8Array): Uint8Array | string {
+  const bytes = Buffer.isBuffer(chunk)
+    ? chunk
+    : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (!bytes.includes(ERROR_EVENT)) return chunk;
+  const text = bytes.toString('utf8');
+  const scrubbed = ctx.scrub(text);
+  // Unchanged bytes go as they came (a character cut at the chunk's end stays whole).
+  return scrubbed === text ? chunk : scrubbed;
+}
+
 function endsEvent(chunk: Uint8Array): boolean {
   const n = chunk.length;
   return (

@@ -30,15 +30,24 @@ export class Secrets {
 
   /** `text` with every secret (and `extra`, the client's own key) replaced, cut to 2 KB. */
   redact(text: string, extra?: string): string {
-    let out = text.length > MAX_UPSTREAM_TEXT * 4 ? text.slice(0, MAX_UPSTREAM_TEXT * 4) : text;
-    for (const secret of this.sorted)
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    if (extra && extra.length >= MIN_SECRET_LENGTH && out.includes(extra))
-      out = out.split(extra).join(REDACTED);
+    const out = this.scrub(
+      text.length > MAX_UPSTREAM_TEXT * 4 ? text.slice(0, MAX_UPSTREAM_TEXT * 4) : text,
+      extra,
+    );
     // Cut after redacting: a cut through a secret would leave its first part unredacted.
     return out.length > MAX_UPSTREAM_TEXT
       ? `${out.slice(0, MAX_UPSTREAM_TEXT)}… (cut; ${text.length} characters in all)`
       : out;
+  }
+
+  /** `text` with every secret (and `extra`) replaced, whole: for bytes relayed as they came. */
+  scrub(text: string, extra?: string): string {
+    let out = text;
+    for (const secret of this.sorted)
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (extra && extra.length >= MIN_SECRET_LENGTH && out.includes(extra))
+      out = out.split(extra).join(REDACTED);
+    return out;
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { auth, customHeaders, openai, router } from '../../plugins/index.ts';
+import { anthropic, auth, customHeaders, openai, router } from '../../plugins/index.ts';
 import { startTestProxy } from '../helpers/proxy.ts';
 import { replyJson, replySse, scriptedUpstream, sseData } from '../helpers/upstream.ts';
 
@@ -100,4 +100,31 @@ test('/health shows error details only to a caller with a client key once keys e
   ).json()) as { providers: Record<string, Record<string, unknown>> };
   assert.ok('failures' in keyed.providers.openai!);
   assert.ok(keyed.providers.openai?.lastError);
+});
+
+test('relay: an error event in an Anthropic stream that echoes the key ccproxy sent reaches the client redacted', async (t) => {
+  const upstream = await scriptedUpstream(t, (req, res) =>
+    replySse(res, [
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":3,"output_tokens":0}}}\n\n',
+      `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message: echo(req.headers, 10) } })}\n\n`,
+    ]),
+  );
+  const proxy = await startTestProxy(t, {
+    plugins: [
+      anthropic({
+        baseUrl: upstream.url,
+        apiKey: CANARIES.upstream,
+        models: ['claude-sonnet-4-5'],
+      }),
+    ],
+  });
+  const res = await fetch(`${proxy.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'test-key' },
+    body: JSON.stringify({ ...ask, model: 'claude-sonnet-4-5', stream: true }),
+  });
+  const text = await res.text();
+  assert.match(text, /event: error/);
+  assert.match(text, /\[redacted\]/, 'the echoed key was there to redact');
+  assertNoCanary('the relayed stream', text);
 });
