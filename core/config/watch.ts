@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
@@ -16,11 +16,12 @@ export function watchConfig(
   onChange: () => void,
   log: Logger,
 ): { close(): void } {
-  const contents = new Map<string, string | null>();
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   const read = (file: string) => readFile(file, 'utf8').catch(() => null);
-  for (const file of files) void read(file).then((text) => contents.set(file, text));
+  // Read now, not in the background: a save landing before a background read finished would be
+  // taken for the starting content and never reload.
+  const contents = new Map(files.map((file) => [file, readNow(file)]));
 
   const settle = () => {
     clearTimeout(timer);
@@ -58,4 +59,12 @@ export function watchConfig(
       for (const watcher of watchers) watcher.close();
     },
   };
+}
+
+function readNow(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }

@@ -39,12 +39,17 @@ function closing(name: string): { plugin: Plugin; closed: Promise<void>; done: (
   return { plugin, closed, done: () => done };
 }
 
-/** The next `reload` event the proxy publishes. */
+/** The next `reload` event the proxy publishes; a missed one fails the test instead of hanging it. */
 function nextReload(proxy: RunningProxy): Promise<ReloadResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const missed = setTimeout(() => {
+      stop();
+      reject(new Error('no reload event within 30 s'));
+    }, 30_000);
     const stop = proxy.events.subscribe((event: ProxyEvent) => {
       if (event.type !== 'reload') return;
       stop();
+      clearTimeout(missed);
       resolve(event.data as ReloadResult);
     });
   });
