@@ -2,7 +2,7 @@
 // Copy it, then compose: add providers, routes, your own plugins (see examples/ and README).
 import { defineConfig } from './core/index.ts';
 import { auth, cockpit, customHeaders, modelMap, openai } from './plugins/index.ts';
-import { boostFromEnv } from './plugins/boost/env.ts';
+import { boostFromEnv } from './plugins/env/boost.ts';
 
 const env = process.env;
 const big = env.BIG_MODEL || 'gpt-4o';

@@ -51,7 +51,7 @@ export function sharedPlanCache(state: SharedState): PlanCache {
 }
 
 /**
- * The cache key: the planner model and a hash of the request as the planner sees it. Volatile
+ * The cache key: the planner (`provider,model`) and a hash of the request as the planner sees it. Volatile
  * parts are left out (Claude Code's attribution block changes on every request, `cache_control`
  * markers move), so a resent request finds its plan.
  */

@@ -1,20 +1,23 @@
 import {
   estimateInputTokens,
+  formatTarget,
   type MessagesRequest,
   type Next,
   type ProxyContext,
   type StreamEvent,
+  type Target,
   type Usage,
 } from '../../core/index.ts';
 import { executorRequest, summaryEvents } from './answer.ts';
 import { planKey, type CachedPlan, type PlanCache } from './cache.ts';
 import { parsePlan } from './parse.ts';
-import { callPlanner, type PlannerUsage, type ResolvedPlanner } from './planner.ts';
+import { callPlanner, type PlannerUsage } from './planner.ts';
 import { describeRequest, describeTools, renderPrompt } from './template.ts';
 
 /** The plugin's settings, checked and defaulted once by the factory. */
 export interface BoostSettings {
-  planner: ResolvedPlanner;
+  /** The planning model's provider and model. */
+  planner: Target;
   template: string;
   maxPlannerCalls: number;
   cache: PlanCache | null;
@@ -81,7 +84,7 @@ class BoostRun {
     this.s = settings;
     this.original = ctx.request;
     this.key = settings.cache
-      ? planKey(settings.planner.model, settings.template, ctx.request)
+      ? planKey(formatTarget(settings.planner), settings.template, ctx.request)
       : '';
     this.state = {
       outcome: 'direct',
@@ -139,7 +142,7 @@ class BoostRun {
       previousAttempts: this.attempts,
       ...this.prompt,
     });
-    const reply = await callPlanner(this.ctx, this.s.planner, prompt);
+    const reply = await callPlanner(this.ctx, this.next, this.s.planner, prompt);
     this.state.planner.calls++;
     if (!reply.ok) {
       this.ctx.log.warn({ loop, reason: reply.reason }, 'boost: planner call failed');

@@ -1,36 +1,15 @@
 import {
-  HeaderMap,
-  HttpUrl,
-  Options,
+  ConfigError,
+  MessageAccumulator,
   ProxyError,
-  Type,
-  callUpstream,
+  asProxyError,
+  errorFromEvent,
+  toTarget,
+  type MessagesRequest,
+  type Next,
   type ProxyContext,
-  type Static,
+  type Target,
 } from '../../core/index.ts';
-import { chatHttpError } from '../providers/openai/errors.ts';
-import { trimUrl } from '../shared/url.ts';
-
-/** The planner: an OpenAI-compatible chat-completions endpoint, called without `tools`. */
-export const PlannerOptions = Options({
-  /** With the version, as openai-node takes it: `https://api.openai.com/v1`. */
-  baseUrl: HttpUrl,
-  /** Sent as `Authorization: Bearer`. */
-  apiKey: Type.String({ minLength: 1 }),
-  /** Default `gpt-4o`. */
-  model: Type.Optional(Type.String({ minLength: 1 })),
-  /** Extra headers for the planner only; the request's custom headers and overrides apply over them. */
-  headers: Type.Optional(HeaderMap),
-  /**
-   * Per planner call, until the reply is complete. Default 90 s: three calls stay under the
-   * ≈300 s Claude Code waits for a first byte.
-   */
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
-});
-export type PlannerOptions = Static<typeof PlannerOptions>;
-
-/** Planner settings with their defaults filled in. */
-export type ResolvedPlanner = Required<PlannerOptions>;
 
 /** Tokens one or several planner calls used. */
 export interface PlannerUsage {
@@ -43,77 +22,67 @@ export type PlannerReply =
   | { ok: true; text: string; usage: PlannerUsage }
   | { ok: false; reason: string; unreachable: boolean };
 
-interface ChatCompletion {
-  choices?: { message?: { content?: unknown } }[];
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+/**
+ * The planner's target from `options.planner`. A bare model name would go to whichever provider
+ * lists it, which for a planner is a guess: the provider is named.
+ */
+export function plannerTarget(ref: string): Target {
+  const target = toTarget(ref);
+  if (!target.provider || !target.model) {
+    throw new ConfigError(
+      `plugins (boost): options.planner: expected "provider,model" naming a configured provider, got ${JSON.stringify(ref)}`,
+    );
+  }
+  return target;
 }
 
 /**
- * One non-streaming planner call. Expected failures (HTTP errors, timeouts, replies without text)
- * come back as a reply the loop can retry; only a client disconnect throws.
+ * One planner call: the prompt as a user turn, without tools, sent through the rest of the chain
+ * with `ctx.target` set to the planner, as the router calls a fallback, so the planner's provider
+ * does the wire format, its vendor quirks and error mapping, and overrides, breakers and retries
+ * apply to it. Expected failures come back as a reply the loop can retry; only a client
+ * disconnect throws.
  */
 export async function callPlanner(
   ctx: ProxyContext,
-  planner: ResolvedPlanner,
+  next: Next,
+  planner: Target,
   prompt: string,
 ): Promise<PlannerReply> {
-  const timeout = planner.timeoutMs;
-  let response: Awaited<ReturnType<typeof callUpstream>>;
-  let text: string;
+  const request: MessagesRequest = {
+    model: `${planner.provider},${planner.model}`,
+    // A SUMMARY is the client's answer: as long as the client allowed it to be.
+    max_tokens: ctx.request.max_tokens,
+    messages: [{ role: 'user', content: prompt }],
+  };
+  const saved = { target: ctx.target, route: ctx.route };
+  ctx.target = { ...planner };
+  const answer = new MessageAccumulator();
   try {
-    response = await callUpstream(
-      {
-        url: `${trimUrl(planner.baseUrl)}/chat/completions`,
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${planner.apiKey}`,
-          ...planner.headers,
-          ...ctx.upstream.headers,
-        },
-        body: JSON.stringify({
-          model: planner.model,
-          messages: [{ role: 'user', content: prompt }],
-        }),
-        signal: ctx.signal,
-        timeouts: { firstByteMs: timeout, idleMs: timeout },
-      },
-      'boost planner',
-    );
-    text = await response.body.text();
+    for await (const event of next(request)) {
+      if (event.type === 'error') throw errorFromEvent(event);
+      answer.push(event);
+    }
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    const e = ProxyError.is(error) ? error : null;
-    return { ok: false, reason: e?.message ?? String(error), unreachable: e?.type === 'api_error' };
+    const e = asProxyError(error);
+    return { ok: false, reason: `${e.status} ${e.message}`, unreachable: isUnreachable(e) };
+  } finally {
+    ctx.target = saved.target;
+    ctx.route = saved.route;
   }
-  if (response.statusCode >= 300) {
-    const error = chatHttpError('boost planner', response.statusCode, text, response.headers);
-    return { ok: false, reason: `${response.statusCode} ${error.message}`, unreachable: false };
-  }
-  return readCompletion(text);
+  const message = answer.result();
+  const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+  if (!text.trim()) return { ok: false, reason: 'reply without text', unreachable: false };
+  const { input_tokens, output_tokens } = message.usage;
+  return { ok: true, text, usage: { input_tokens, output_tokens } };
 }
 
-/** The reply text and usage of a chat completion body; anything else is a bad shape. */
-export function readCompletion(body: string): PlannerReply {
-  let completion: ChatCompletion;
-  try {
-    completion = JSON.parse(body) as ChatCompletion;
-  } catch {
-    return { ok: false, reason: `not JSON: ${body.slice(0, 100)}`, unreachable: false };
-  }
-  const content = completion.choices?.[0]?.message?.content;
-  // Some servers answer with content parts instead of a string.
-  const text = Array.isArray(content)
-    ? content
-        .map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : ''))
-        .join('')
-    : content;
-  if (typeof text !== 'string' || !text.trim()) {
-    return { ok: false, reason: 'reply without text', unreachable: false };
-  }
-  const usage = completion.usage ?? {};
-  return {
-    ok: true,
-    text,
-    usage: { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0 },
-  };
+/**
+ * The upstream could not be reached at all (refused, unknown host): another call now would fail
+ * the same way. An HTTP error or a timeout may pass, and is retried.
+ */
+function isUnreachable(error: ProxyError): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return error.type === 'api_error' && typeof code === 'string';
 }

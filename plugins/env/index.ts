@@ -1,10 +1,11 @@
-import { ConfigError, type PluginOption } from '../../core/index.ts';
+import type { PluginOption } from '../../core/index.ts';
 import { auth } from '../auth/index.ts';
-import { boostFromEnv } from '../boost/env.ts';
 import { cockpit } from '../cockpit/index.ts';
 import { customHeaders } from '../custom-headers/index.ts';
 import { modelMap } from '../model-map/index.ts';
 import { openai } from '../providers/openai/index.ts';
+import { boostFromEnv } from './boost.ts';
+import { maxTokensOf, positiveInt } from './numbers.ts';
 
 /**
  * The env-compatible default (DESIGN §1): what runs with no config file, reading the variables of
@@ -27,10 +28,7 @@ export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] 
       passThroughKey: !env.OPENAI_API_KEY,
       // Set, it switches to Azure: deployment URLs, `api-version`, the `api-key` header.
       apiVersion: env.AZURE_API_VERSION || undefined,
-      maxTokens: {
-        max: positiveInt(env, 'MAX_TOKENS_LIMIT') ?? 4096,
-        min: positiveInt(env, 'MIN_TOKENS_LIMIT') ?? 100,
-      },
+      maxTokens: maxTokensOf(env),
       timeoutMs: (positiveInt(env, 'REQUEST_TIMEOUT') ?? 90) * 1000,
     }),
     modelMap({
@@ -38,18 +36,10 @@ export function envPreset(env: NodeJS.ProcessEnv = process.env): PluginOption[] 
       middle: `openai,${env.MIDDLE_MODEL || big}`,
       small: `openai,${env.SMALL_MODEL || 'gpt-4o-mini'}`,
     }),
-    // ENABLE_BOOST_SUPPORT, BOOST_BASE_URL, BOOST_API_KEY, BOOST_MODEL, BOOST_WRAPPER_TEMPLATE.
+    // ENABLE_BOOST_SUPPORT, BOOST_BASE_URL, BOOST_API_KEY, BOOST_MODEL, BOOST_WRAPPER_TEMPLATE: a
+    // provider named boost-planner and boost() planning with it.
     boostFromEnv(env),
     // Usage, cost, history and the admin API, in CCPROXY_HOME/ccproxy.db (README "Cockpit").
     cockpit(),
   ];
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new ConfigError(`${name}: expected a positive integer, got "${raw}"`);
-  return value;
 }

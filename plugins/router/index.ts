@@ -48,8 +48,11 @@ export type {
 
 declare module '../../core/index.ts' {
   interface ProxyState {
-    /** Set in onRequest: the fallbacks planned and every attempt made, for the log and `onFinish`. */
-    router?: { fallbacks: Target[]; attempts: AttemptRecord[] };
+    /**
+     * Set in onRequest: the target routed to, its fallbacks and every attempt made for it, for the
+     * log and `onFinish`.
+     */
+    router?: { target: Target; fallbacks: Target[]; attempts: AttemptRecord[] };
   }
 }
 
@@ -110,6 +113,7 @@ export function router(options: RouterOptions = {}): Plugin {
       ctx.request = fillParams(ctx.request, route.params);
     }
     ctx.state.router = {
+      target: ctx.target,
       fallbacks: route?.fallbacks.length ? route.fallbacks : fallbacksOf(ctx.target),
       attempts: [],
     };
@@ -160,9 +164,14 @@ export function router(options: RouterOptions = {}): Plugin {
         : applyRoute(ctx, verdicts);
     },
     wrapStream(ctx, next) {
-      const planned = ctx.state.router?.fallbacks ?? [];
+      const state = ctx.state.router;
+      // Another target than the request's (boost's planner, called through next() like a
+      // fallback) is a side call: its own fallbacks, and its attempts are not the request's hops.
+      const own = state !== undefined && isRoutedTarget(state, ctx.target);
+      const planned = own ? state.fallbacks : fallbacksOf(ctx.target);
       if (passThrough && planned.length === 0) return next();
-      return serve(ctx, next, [ctx.target, ...planned], r);
+      const attempts = own ? state.attempts : [];
+      return serve(ctx, next, { targets: [ctx.target, ...planned], attempts }, r);
     },
     onFinish(ctx, outcome) {
       if (!r.limits || outcome.usage.output_tokens <= 0) return;
@@ -174,6 +183,13 @@ export function router(options: RouterOptions = {}): Plugin {
     },
     close: () => store.close(),
   };
+}
+
+/** The routed target or one of its fallbacks (the router itself moves `ctx.target` along them). */
+function isRoutedTarget(state: { target: Target; fallbacks: Target[] }, target: Target): boolean {
+  const same = (other: Target) =>
+    other.provider === target.provider && other.model === target.model;
+  return same(state.target) || state.fallbacks.some(same);
 }
 
 async function limitClient(ctx: ProxyContext, r: Resilience): Promise<void> {

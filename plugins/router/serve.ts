@@ -54,11 +54,10 @@ export interface AttemptRecord {
 export async function* serve(
   ctx: ProxyContext,
   next: Next,
-  targets: readonly Target[],
+  { targets, attempts }: { targets: readonly Target[]; attempts: AttemptRecord[] },
   r: Resilience,
 ): AsyncGenerator<StreamEvent> {
   const original = ctx.request;
-  const attempts = ctx.state.router!.attempts;
   const seam = r.continuation ? new Seam() : null;
   const began = performance.now();
   const live = [...targets];
@@ -102,7 +101,7 @@ export async function* serve(
           for await (const event of attempt(ctx, next, request, r)) {
             if (event.type === 'error') throw errorFromEvent(event);
             // Recorded before the last event goes out: the outer guard stops pulling after it.
-            if (event.type === 'message_stop') await succeeded(ctx, r, target, start);
+            if (event.type === 'message_stop') await succeeded(ctx, r, attempts, target, start);
             if (seam) {
               const out = request ? sewn(seam, event) : [event];
               for (const each of out) {
@@ -189,11 +188,12 @@ async function admit(ctx: ProxyContext, target: Target, r: Resilience): Promise<
 async function succeeded(
   ctx: ProxyContext,
   r: Resilience,
+  attempts: AttemptRecord[],
   target: Target,
   start: number,
 ): Promise<void> {
   const durationMs = performance.now() - start;
-  ctx.state.router!.attempts.push({ target: formatTarget(target), start, durationMs });
+  attempts.push({ target: formatTarget(target), start, durationMs });
   await record(ctx, r, target, null);
 }
 

@@ -4,6 +4,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream, type UpstreamHandler } from '../helpers/upstream.ts';
 import { chunk, completion, openaiReply, usageChunk } from '../providers/openai/helpers.ts';
+import { plannerSays } from '../plugins/boost/helpers.ts';
 import { clientFor, openaiEnv, runCli } from './helpers.ts';
 
 const weather: Anthropic.Tool = {
@@ -141,4 +142,35 @@ test('env mode: ANTHROPIC_API_KEY set, a wrong client key gets 401 and the right
     messages: [user('hi')],
   });
   assert.deepEqual(message.content, [{ type: 'text', text: 'Hello' }]);
+});
+
+test("env mode: the Python proxy's BOOST_* variables define the boost-planner provider boost plans with", async (t) => {
+  const upstream = await scriptedUpstream(t, openaiUpstream);
+  const planner = await scriptedUpstream(t, plannerSays('SUMMARY:\nIt is sunny in Paris.'));
+  const cli = runCli(t, {
+    env: {
+      ...openaiEnv(upstream.url),
+      ENABLE_BOOST_SUPPORT: 'BIG_MODEL',
+      BOOST_BASE_URL: `${planner.url}/v1`,
+      BOOST_API_KEY: 'sk-boost',
+      BOOST_MODEL: 'gpt-planner',
+      MAX_TOKENS_LIMIT: '2048',
+    },
+  });
+  const url = await cli.listening();
+  assert.match(cli.stdout(), /providers:\n(?: {2}.*\n)* {2}boost-planner/);
+  const message = await clientFor(url).messages.create({
+    model: 'claude-opus-4-6',
+    max_tokens: 8000,
+    tools: [weather],
+    messages: [user('weather in Paris?')],
+  });
+  assert.deepEqual(message.content, [{ type: 'text', text: 'It is sunny in Paris.' }]);
+  assert.equal(upstream.requests.length, 0, 'the planner answered');
+  const sent = planner.requests[0]!;
+  assert.equal(sent.url, '/v1/chat/completions');
+  assert.equal(sent.headers.authorization, 'Bearer sk-boost');
+  assert.equal(sent.body.model, 'gpt-planner');
+  assert.equal(sent.body.tools, undefined);
+  assert.equal(sent.body.max_tokens, 2048, 'bounded by MAX_TOKENS_LIMIT like the main provider');
 });

@@ -33,7 +33,7 @@ async function tempDir(t: TestContext, files: Record<string, string> = {}): Prom
 
 /** A config module in ESM, the way `ccproxy init` writes one. */
 const typed = (body: string) =>
-  `import { defineConfig } from '${CORE}';\nimport { auth, customHeaders, modelMap, openai } from '${PLUGINS}';\nexport default ${body};\n`;
+  `import { defineConfig } from '${CORE}';\nimport { auth, boost, customHeaders, modelMap, openai } from '${PLUGINS}';\nexport default ${body};\n`;
 
 interface Load {
   cwd: string;
@@ -317,6 +317,29 @@ test('a provider referenced by model-map but not configured, with no close name,
       `defineConfig({ plugins: [${PROVIDER}, modelMap({ big: 'openai,gpt-4o', small: 'gemini,flash' })] })`,
     ),
     '<file>: plugins (model-map): options.small: unknown provider "gemini"; configured: openai',
+  );
+});
+
+test("boost's planner on a provider that is not configured stops start-up, naming the file and the option", async (t) => {
+  await rejectsWith(
+    start(
+      t,
+      `defineConfig({ plugins: [${PROVIDER}, boost({ tiers: ['big'], planner: 'opnai,gpt-4o' })] })`,
+    ),
+    '<file>: plugins (boost): options.planner: unknown provider "opnai"; did you mean "openai"?',
+  );
+});
+
+test("boost's planner without a provider stops loading, naming the file and the option", async (t) => {
+  const cwd = await tempDir(t, {
+    'package.json': '{ "type": "module" }',
+    'ccproxy.config.ts': typed(
+      `defineConfig({ plugins: [${PROVIDER}, boost({ tiers: ['big'], planner: 'gpt-4o' })] })`,
+    ),
+  });
+  await rejectsWith(
+    load({ cwd, env: {} }),
+    /^\S*ccproxy\.config\.ts: plugins \(boost\): options\.planner: expected "provider,model" naming a configured provider, got "gpt-4o"$/,
   );
 });
 

@@ -47,7 +47,7 @@ export const PLANNER_MODEL = 'gpt-e2e-planner';
  * scenario choosing `--model sonnet` is boosted and the others keep their direct path.
  */
 const BOOST = (planner: string) =>
-  `boost({ tiers: ['middle'], planner: { baseUrl: '${planner}/v1', apiKey: 'sk-planner-e2e', model: '${PLANNER_MODEL}' } }),`;
+  `openai({ name: 'planner', baseUrl: '${planner}/v1', apiKey: 'sk-planner-e2e' }),\n    boost({ tiers: ['middle'], planner: 'planner,${PLANNER_MODEL}' }),`;
 
 /** The names the upstream must receive, in the vendor's style (`gpt-e2e-big`, …). */
 const modelsOf = (prefix: string): Models => ({
@@ -73,7 +73,7 @@ function configFor(
   const search = translated && hasPlugin('webSearch');
   const boost = hasPlugin('boost');
   return `import { defineConfig } from ${repoImport('core/index.ts')};
-import { ${factory}, modelMap${search ? ', webSearch' : ''}${boost ? ', boost' : ''} } from ${repoImport('plugins/index.ts')};
+import { ${factory}, modelMap${search ? ', webSearch' : ''}${boost ? `, boost${factory === 'openai' ? '' : ', openai'}` : ''} } from ${repoImport('plugins/index.ts')};
 
 export default defineConfig({
   plugins: [${search ? `\n    ${WEB_SEARCH}` : ''}

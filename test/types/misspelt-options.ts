@@ -26,7 +26,7 @@ export interface Misspelt {
   error: string;
 }
 
-const planner = { baseUrl: 'https://api.openai.com/v1', apiKey: 'sk' };
+const planner = 'openai,gpt-4o';
 
 export const misspelt: Misspelt[] = [
   {

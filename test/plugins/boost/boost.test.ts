@@ -48,7 +48,7 @@ test('the planner gets one request without tools: loop, attempts, user request, 
   assert.equal(request.url, '/v1/chat/completions');
   assert.equal(request.headers.authorization, 'Bearer sk-planner');
   assert.equal(request.body.model, 'planner-model');
-  assert.equal(request.body.stream, undefined);
+  assert.notEqual(request.body.stream, true, 'not streamed');
   assert.equal(request.body.tools, undefined);
   assert.equal(request.body.messages.length, 1);
   const prompt = promptOf(request);
@@ -331,7 +331,7 @@ test('a failed planner call is retried and a later plan is used', async (t) => {
 test('planner timeout: retried, then direct execution', async (t) => {
   const { client, planner, executor } = await startBoost(t, {
     planner: () => new Promise<void>(() => {}), // never answers
-    options: { planner: { timeoutMs: 200 } },
+    plannerProvider: { timeoutMs: 200 },
   });
   const message = await client.messages.create(claudeCodeRequest('read a.txt'));
   assert.equal(planner.requests.length, 3);
@@ -399,7 +399,7 @@ test('a client disconnect cancels the planner call', async (t) => {
 test('custom headers and overrides set for the request reach the planner, over its own headers', async (t) => {
   const { client, planner } = await startBoost(t, {
     planner: plannerSays(GUIDE),
-    options: { planner: { headers: { 'x-planner-only': '1', 'x-team': 'planner' } } },
+    plannerProvider: { headers: { 'x-planner-only': '1', 'x-team': 'planner' } },
     before: [
       {
         name: 'custom-headers',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../../core/index.ts';
 import { boost } from '../../../plugins/boost/index.ts';
-import { boostFromEnv } from '../../../plugins/boost/env.ts';
+import { boostFromEnv } from '../../../plugins/env/boost.ts';
 import { modelMap } from '../../../plugins/model-map/index.ts';
 import { openai } from '../../../plugins/providers/openai/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
@@ -10,7 +10,7 @@ import { startTestRedis } from '../../helpers/redis.ts';
 import { scriptedUpstream } from '../../helpers/upstream.ts';
 import { callsTool, claudeCodeRequest, plannerSays, promptOf, startBoost } from './helpers.ts';
 
-const planner = { baseUrl: 'https://planner.example/v1', apiKey: 'sk-p' };
+const planner = 'planner,gpt-4o';
 const enabled = {
   ENABLE_BOOST_SUPPORT: 'BIG_MODEL',
   BOOST_BASE_URL: 'https://planner.example/v1',
@@ -19,14 +19,25 @@ const enabled = {
 
 for (const c of [
   {
-    name: 'a missing planner key',
-    options: { tiers: ['big'], planner: { baseUrl: planner.baseUrl } },
-    message: /^plugins \(boost\): options\.planner: missing "apiKey"$/,
+    name: 'no planner',
+    options: { tiers: ['big'] },
+    message: /^plugins \(boost\): options: missing "planner"$/,
   },
   {
-    name: 'a planner URL without scheme',
-    options: { tiers: ['big'], planner: { ...planner, baseUrl: 'planner.example/v1' } },
-    message: /options\.planner\.baseUrl: expected a string matching \^https\?:\/\//,
+    name: 'a planner without its provider',
+    options: { tiers: ['big'], planner: 'gpt-4o' },
+    message:
+      /^plugins \(boost\): options\.planner: expected "provider,model" naming a configured provider, got "gpt-4o"$/,
+  },
+  {
+    name: 'a planner without its model',
+    options: { tiers: ['big'], planner: 'openai,' },
+    message: /options\.planner: expected "provider,model"/,
+  },
+  {
+    name: 'the planner as the endpoint object boost took before',
+    options: { tiers: ['big'], planner: { baseUrl: 'https://planner.example/v1', apiKey: 'k' } },
+    message: /^plugins \(boost\): options\.planner: expected a string/,
   },
   {
     name: 'an unknown tier',
@@ -127,12 +138,9 @@ test('with cache.redis, two instances share plans: the second makes no planner c
     startTestProxy(t, {
       plugins: [
         openai({ name: 'exec', baseUrl: `${executor.url}/v1`, apiKey: 'k' }),
+        openai({ name: 'planner', baseUrl: `${plannerUpstream.url}/v1`, apiKey: 'sk-p' }),
         modelMap({ big: 'exec,m' }),
-        boost({
-          tiers: ['big'],
-          planner: { baseUrl: `${plannerUpstream.url}/v1`, apiKey: 'sk-p' },
-          cache: { redis: redis.url },
-        }),
+        boost({ tiers: ['big'], planner: 'planner,gpt-4o', cache: { redis: redis.url } }),
       ],
     });
   const [a, b] = [await instance(), await instance()];

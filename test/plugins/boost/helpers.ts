@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import type { Plugin, Tool } from '../../../core/index.ts';
-import { boost, type BoostOptions, type PlannerOptions } from '../../../plugins/boost/index.ts';
+import { boost, type BoostOptions } from '../../../plugins/boost/index.ts';
 import { modelMap } from '../../../plugins/model-map/index.ts';
-import { openai } from '../../../plugins/providers/openai/index.ts';
+import { openai, type OpenAIOptions } from '../../../plugins/providers/openai/index.ts';
 import { startTestProxy } from '../../helpers/proxy.ts';
 import {
   replyJson,
@@ -124,14 +124,17 @@ export interface ChatRequest {
 export interface BoostSetup {
   planner: UpstreamHandler | UpstreamHandler[];
   executor?: UpstreamHandler[];
-  options?: Partial<Omit<BoostOptions, 'planner'>> & { planner?: Partial<PlannerOptions> };
+  options?: Partial<Omit<BoostOptions, 'planner'>>;
+  /** Options of the planner's provider (`planner`, OpenAI-compatible, on the planner upstream). */
+  plannerProvider?: Partial<OpenAIOptions>;
   /** Plugins listed before boost (custom headers, overrides). */
   before?: Plugin[];
 }
 
 /**
- * ccproxy with the OpenAI adapter as `exec` (a scripted executor upstream), model-map (opus →
- * exec,cheap-model; haiku → exec,small-model) and boost on the `big` tier.
+ * ccproxy with the OpenAI adapter as `exec` (a scripted executor upstream) and as `planner` (a
+ * scripted planner upstream), model-map (opus → exec,cheap-model; haiku → exec,small-model) and
+ * boost on the `big` tier planning with `planner,planner-model`.
  */
 export async function startBoost(t: TestContext, setup: BoostSetup) {
   const planner = await scriptedUpstream(t, setup.planner);
@@ -149,18 +152,15 @@ export async function startBoost(t: TestContext, setup: BoostSetup) {
   const proxy = await startTestProxy(t, {
     plugins: [
       openai({ name: 'exec', baseUrl: `${upstream.url}/v1`, apiKey: 'sk-exec' }),
+      openai({
+        name: 'planner',
+        baseUrl: `${planner.url}/v1`,
+        apiKey: 'sk-planner',
+        ...setup.plannerProvider,
+      }),
       ...(setup.before ?? []),
       modelMap({ big: 'exec,cheap-model', small: 'exec,small-model' }),
-      boost({
-        tiers: ['big'],
-        ...options,
-        planner: {
-          baseUrl: `${planner.url}/v1`,
-          apiKey: 'sk-planner',
-          model: 'planner-model',
-          ...options.planner,
-        },
-      }),
+      boost({ tiers: ['big'], ...options, planner: 'planner,planner-model' }),
     ],
   });
   return { ...proxy, planner, executor };
