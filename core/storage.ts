@@ -165,6 +165,11 @@ export interface StorageHealth {
   reachable: boolean;
   /** Rows waiting to be written. */
   queued: number;
+  /**
+   * Characters of conversation the queue holds for them: only the parts not yet stored (a
+   * resent message is held by its hash), each once.
+   */
+  queuedChars: number;
   /** Writes that failed since start (each retried). */
   failedFlushes: number;
   /** Rows given up because the queue was full while the database failed. */

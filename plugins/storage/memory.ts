@@ -163,6 +163,7 @@ export class MemoryStorage implements Storage {
     return Promise.resolve({
       reachable: true,
       queued: 0,
+      queuedChars: 0,
       failedFlushes: 0,
       dropped: 0,
       jobs: true,

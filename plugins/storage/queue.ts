@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { RequestEntry } from '../../core/storage.ts';
 
 export interface QueueOptions {
   /** Milliseconds between two writes at most. Default 1000 (SIGKILL loses at most this much). */
@@ -17,29 +16,33 @@ export interface QueueStats {
   lastError?: string;
 }
 
+/** What the queue calls: the batch writer, and who hears of entries leaving it. */
+export interface QueueTarget<T> {
+  write(batch: T[]): Promise<void> | void;
+  /** An entry left the queue: written, or dropped because the queue was full. */
+  release?(entry: T): void;
+  log: Logger;
+}
+
 /**
  * Rows wait here and are written in batches, one transaction per flush, off the response path.
  * A failed write keeps its batch for the next flush: a failing database never fails a request.
  */
-export class WriteQueue {
+export class WriteQueue<T> {
   readonly stats: QueueStats = { written: 0, failedFlushes: 0, dropped: 0 };
-  #pending: RequestEntry[] = [];
+  #pending: T[] = [];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   /** The batch being written now. */
-  #writing: RequestEntry[] = [];
+  #writing: T[] = [];
   readonly #flushMs: number;
   readonly #maxPending: number;
-  readonly #write: (batch: RequestEntry[]) => Promise<void> | void;
+  readonly #target: QueueTarget<T>;
   readonly #log: Logger;
 
-  constructor(
-    write: (batch: RequestEntry[]) => Promise<void> | void,
-    log: Logger,
-    options: QueueOptions = {},
-  ) {
-    this.#write = write;
-    this.#log = log;
+  constructor(target: QueueTarget<T>, options: QueueOptions = {}) {
+    this.#target = target;
+    this.#log = target.log;
     this.#flushMs = options.flushMs ?? 1000;
     this.#maxPending = options.maxPending ?? 10_000;
   }
@@ -50,17 +53,14 @@ export class WriteQueue {
   }
 
   /** Entries not yet committed: the batch being written, then those waiting. */
-  *unwritten(): Iterable<RequestEntry> {
+  *unwritten(): Iterable<T> {
     yield* this.#writing;
     yield* this.#pending;
   }
 
-  push(entry: RequestEntry): void {
+  push(entry: T): void {
     this.#pending.push(entry);
-    if (this.#pending.length > this.#maxPending) {
-      this.#pending.shift();
-      this.stats.dropped++;
-    }
+    if (this.#pending.length > this.#maxPending) this.#drop(1);
     // unref: a queued row never keeps the process alive; close() flushes what is left.
     this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs).unref();
   }
@@ -83,10 +83,11 @@ export class WriteQueue {
     }
   }
 
-  async #writeBatch(batch: RequestEntry[]): Promise<void> {
+  async #writeBatch(batch: T[]): Promise<void> {
     try {
-      await this.#write(batch);
+      await this.#target.write(batch);
       this.stats.written += batch.length;
+      if (this.#target.release) for (const entry of batch) this.#target.release(entry);
       if (this.stats.lastError !== undefined)
         this.#log.info(
           { rows: this.stats.written },
@@ -104,11 +105,15 @@ export class WriteQueue {
       );
       this.#pending = batch.concat(this.#pending);
       const excess = this.#pending.length - this.#maxPending;
-      if (excess > 0) {
-        this.#pending.splice(0, excess);
-        this.stats.dropped += excess;
-      }
+      if (excess > 0) this.#drop(excess);
       this.#timer ??= setTimeout(() => void this.flush(), this.#flushMs).unref();
     }
+  }
+
+  /** Gives up the `count` oldest entries. */
+  #drop(count: number): void {
+    const dropped = this.#pending.splice(0, count);
+    this.stats.dropped += count;
+    if (this.#target.release) for (const entry of dropped) this.#target.release(entry);
   }
 }

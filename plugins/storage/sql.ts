@@ -16,9 +16,11 @@ import type {
 } from '../../core/storage.ts';
 import type { Db } from './db.ts';
 import { summarize } from './memory.ts';
-import { PartAliases, joinBody, searchText, splitBody, type Manifest } from './parts.ts';
+import { HeldParts, type QueuedEntry } from './held.ts';
+import { joinBody, searchText, type Manifest } from './parts.ts';
 import { PeriodicJobs } from './jobs.ts';
 import { WriteQueue, type QueueOptions } from './queue.ts';
+import { SqlSettings } from './sql-settings.ts';
 import { decodeCursor, emptyTotals, encodeCursor, inScope } from './totals.ts';
 
 export interface SqlStorageOptions extends QueueOptions {
@@ -98,34 +100,44 @@ function toRow(r: DbRow): RequestRow {
   };
 }
 
+/** How stale a stored part's `last_ts` may get before a request resending it moves it. */
+const TOUCH_EVERY_MS = 3_600_000;
+
 /**
  * Storage on a SQL database (SQLite or PostgreSQL): the same statements, with the engine's own
  * full-text search (FTS5, `tsvector`) and day grouping. Writes go through a `WriteQueue`.
  */
-/** How stale a stored part's `last_ts` may get before a request resending it moves it. */
-const TOUCH_EVERY_MS = 3_600_000;
 
 export class SqlStorage implements Storage {
   readonly settings: SettingsStore;
-  readonly queue: WriteQueue;
+  readonly queue: WriteQueue<QueuedEntry>;
   readonly #db: Db;
-  readonly #redact: (text: string) => string;
   readonly #retentionMs: number;
+  readonly #touchEveryMs: number;
   /**
    * Parts known to be stored → when their `last_ts` was last written: a resent message is neither
    * redacted nor written again, and its `last_ts` (which retention reads, in days) is moved at
    * most once per `TOUCH_EVERY_MS`, not once per request that resends it.
    */
   #known = new Map<string, number>();
-  readonly #aliases = new PartAliases();
+  /** The parts queued requests hold until they are written. */
+  readonly #held: HeldParts;
   /** Retention, run by one instance at a time. */
   readonly jobs: PeriodicJobs;
 
   constructor(db: Db, options: SqlStorageOptions) {
     this.#db = db;
-    this.#redact = options.redact;
     this.#retentionMs = (options.retentionDays ?? 30) * 86_400_000;
-    this.queue = new WriteQueue((batch) => this.#write(batch), options.log, options);
+    this.#touchEveryMs = Math.min(TOUCH_EVERY_MS, this.#retentionMs / 2);
+    this.#held = new HeldParts(options.redact, (hash, ts) => this.#isStored(hash, ts));
+    this.queue = new WriteQueue<QueuedEntry>(
+      {
+        write: (batch) => this.#write(batch),
+        release: (entry) => this.#held.release(entry),
+        log: options.log,
+      },
+      options,
+    );
     this.settings = new SqlSettings(db);
     this.jobs = new PeriodicJobs({
       lease: db.lease?.bind(db),
@@ -140,25 +152,21 @@ export class SqlStorage implements Storage {
   }
 
   record(entry: RequestEntry): void {
-    this.queue.push(entry);
+    // Cut now, not at the flush: the queue keeps the new parts only, not the client's body.
+    const history = entry.body && this.#held.hold(entry.body, Date.parse(entry.row.time));
+    this.queue.push({ row: entry.row, history });
   }
 
   flush(): Promise<void> {
     return this.queue.flush();
   }
 
-  async #write(batch: RequestEntry[]): Promise<void> {
-    // Parts are cut and redacted before the transaction opens, so that it stays short.
-    const prepared = batch.map((entry) => ({
-      entry,
-      body: entry.body && this.#prepareBody(entry),
-    }));
+  async #write(batch: QueuedEntry[]): Promise<void> {
     const touched = new Set<string>();
     /** Parts inserted or whose `last_ts` moved in this transaction: known once it commits. */
     const written = new Map<string, number>();
     await this.#db.transaction(async (tx) => {
-      for (const { entry, body } of prepared) {
-        const r = entry.row;
+      for (const { row: r, history } of batch) {
         const inserted = await tx.query<{ seq: unknown }>(INSERT_ROW, [
           r.id,
           Date.parse(r.time),
@@ -184,36 +192,25 @@ export class SqlStorage implements Storage {
           r.price_source,
           r.instance,
         ]);
-        if (!inserted[0] || !body) continue;
+        if (!inserted[0] || !history) continue;
         const seq = Number(inserted[0].seq);
         const ts = Date.parse(r.time);
         const words: string[] = [];
-        for (const prepared of body.parts) {
-          const { part } = prepared;
-          if (touched.has(part.hash)) continue;
+        for (const part of history.parts) {
+          // Written by an earlier request of this batch, or since this one was recorded.
+          if (touched.has(part.hash) || this.#isStored(part.hash, ts)) continue;
           touched.add(part.hash);
-          if (prepared.redacted === undefined) {
-            if (ts - (this.#known.get(part.hash) ?? -Infinity) < TOUCH_EVERY_MS) continue;
-            const changed = await tx.run('UPDATE parts SET last_ts = ? WHERE hash = ?', [
-              ts,
-              part.hash,
-            ]);
-            if (changed > 0) {
-              written.set(part.hash, ts);
-              continue;
-            }
-            // Gone since (retention): stored again.
-            prepared.redacted = this.#redact(part.json);
-          }
+          // New, or stored but due a `last_ts` move: one statement either way (and a part that
+          // retention removed meanwhile is stored again).
           await tx.run(
             `INSERT INTO parts (hash, body, last_ts) VALUES (?, ?, ?)
              ON CONFLICT (hash) DO UPDATE SET last_ts = excluded.last_ts`,
-            [part.hash, prepared.redacted, ts],
+            [part.hash, part.redacted, ts],
           );
           written.set(part.hash, ts);
-          if (part.searchable) words.push(searchText(prepared.redacted));
+          if (part.searchable && !this.#known.has(part.hash)) words.push(searchText(part.redacted));
         }
-        const manifest = JSON.stringify(body.manifest);
+        const manifest = JSON.stringify(history.manifest);
         const text = words.join('\n');
         if (tx.engine === 'sqlite') {
           await tx.run('INSERT INTO history (seq, ts, manifest) VALUES (?, ?, ?)', [
@@ -235,17 +232,13 @@ export class SqlStorage implements Storage {
     for (const [hash, ts] of written) this.#known.set(hash, ts);
   }
 
-  #prepareBody(entry: RequestEntry) {
-    const { manifest, parts } = splitBody(entry.body!, this.#aliases);
-    return {
-      manifest,
-      // Known parts are only touched; new ones are redacted here, once. (Not spread: a part's
-      // `json` is serialised on first read, and a known one is never read.)
-      parts: parts.map((part) => ({
-        part,
-        redacted: this.#known.has(part.hash) ? undefined : this.#redact(part.json),
-      })),
-    };
+  /**
+   * Whether a part is stored with a `last_ts` fresh enough for a request made at `ts`: moved at
+   * most once per `#touchEveryMs`, which stays under half the retention so that retention never
+   * removes a part a queued request counts on.
+   */
+  #isStored(hash: string, ts: number): boolean {
+    return ts - (this.#known.get(hash) ?? -Infinity) < this.#touchEveryMs;
   }
 
   async usage(query: UsageQuery): Promise<UsageReport> {
@@ -364,7 +357,12 @@ export class SqlStorage implements Storage {
 
   async health(): Promise<StorageHealth> {
     const { failedFlushes, dropped, lastError } = this.queue.stats;
-    const state = { queued: this.queue.pending, failedFlushes, dropped };
+    const state = {
+      queued: this.queue.pending,
+      queuedChars: this.#held.chars,
+      failedFlushes,
+      dropped,
+    };
     let timer: NodeJS.Timeout | undefined;
     try {
       // Under /health's own one-second limit, so the answer says why rather than "no answer".
@@ -456,36 +454,3 @@ const ftsQuery = (q: string): string =>
     .split(/\s+/)
     .map((word) => `"${word.replace(/"/g, '""')}"`)
     .join(' ');
-
-/** The `settings` key-value table. */
-class SqlSettings implements SettingsStore {
-  readonly #db: Db;
-
-  constructor(db: Db) {
-    this.#db = db;
-  }
-
-  async get<T>(key: string): Promise<T | undefined> {
-    const [r] = await this.#db.query<{ value: string }>(
-      'SELECT value FROM settings WHERE key = ?',
-      [key],
-    );
-    return r ? (JSON.parse(r.value) as T) : undefined;
-  }
-  async set(key: string, value: unknown): Promise<void> {
-    await this.#db.run(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      [key, JSON.stringify(value)],
-    );
-  }
-  async delete(key: string): Promise<void> {
-    await this.#db.run('DELETE FROM settings WHERE key = ?', [key]);
-  }
-  async list<T>(prefix: string): Promise<Array<[string, T]>> {
-    const rows = await this.#db.query<{ key: string; value: string }>(
-      'SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key',
-      [prefix.length, prefix],
-    );
-    return rows.map((r) => [r.key, JSON.parse(r.value) as T]);
-  }
-}
