@@ -14,7 +14,7 @@ import {
 } from '../core/index.ts';
 import { ToolNames } from '../plugins/providers/shared/tool-names.ts';
 import { toChatRequest } from '../plugins/providers/openai/request.ts';
-import { endStream, newStreamState, sseToEvents } from '../plugins/providers/openai/stream.ts';
+import { finishMessage, newState, sseToEvents } from '../plugins/providers/openai/stream.ts';
 import { VENDORS } from '../plugins/providers/openai/vendors.ts';
 
 const fixture = JSON.parse(
@@ -91,7 +91,7 @@ function convertRequest(request: MessagesRequest): number {
 }
 
 function convertAnswer(): number {
-  const state = newStreamState({
+  const state = newState({
     provider: 'openai',
     model: 'claude-sonnet-4-5',
     inputEstimate: () => 1000,
@@ -109,7 +109,7 @@ function convertAnswer(): number {
     events += out.length;
     out.length = 0;
   }
-  endStream(state, true, out);
+  finishMessage(state, out);
   return events + out.length;
 }
 

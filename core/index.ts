@@ -67,7 +67,7 @@ export { parseModelRef, formatTarget, pickerAlias, toTarget } from './models.ts'
 export { estimateInputTokens, estimateTextTokens } from './tokens.ts';
 export { StreamGuard } from './stream/guard.ts';
 export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
-export { SseParser, readSse, type SseMessage } from './stream/sse-reader.ts';
+export { SseParser, SSE_EVENT_LIMIT, readSse, type SseMessage } from './stream/sse-reader.ts';
 export { serializeEvent } from './stream/sse-writer.ts';
 export { messageStartEvent } from './stream/events.ts';
 export { failureFields } from './log.ts';

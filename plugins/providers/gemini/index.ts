@@ -4,13 +4,13 @@ import {
   Type,
   type CountTokensRequest,
   type Static,
-  type MessagesRequest,
   type Plugin,
   type ProxyContext,
-  type StreamEvent,
 } from '../../../core/index.ts';
 import { trimUrl } from '../../shared/url.ts';
-import { getJson, postJson, readJson, readSseJson } from '../shared/http.ts';
+import { sseJson } from '../shared/framing.ts';
+import { getJson, postJson, readJson } from '../shared/http.ts';
+import { runProvider, type ProviderLoop } from '../shared/loop.ts';
 import {
   addProviderSecrets,
   checkProviderOptions,
@@ -20,7 +20,14 @@ import {
 import { geminiErrorFromBody } from './errors.ts';
 import { geminiModels } from './models.ts';
 import { geminiRequest } from './request.ts';
-import { chunkToEvents, endEvents, newGeminiState } from './stream.ts';
+import {
+  chunkToEvents,
+  endStream,
+  newState,
+  responseToEvents,
+  startMessage,
+  type GeminiStreamState,
+} from './stream.ts';
 import type { GenerateContentResponse } from './types.ts';
 
 /** `gemini()` options: the common provider options (DESIGN §4) and this adapter's own. */
@@ -65,33 +72,27 @@ export function gemini(options: GeminiOptions = {}): Plugin {
       toError,
     });
 
-  async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
-    const model = ctx.target.model;
-    const body = geminiRequest(request, model);
-    const streaming = request.stream === true;
-    const response = await post(
-      ctx,
-      url(model, streaming ? 'streamGenerateContent?alt=sse' : 'generateContent'),
-      body,
-    );
-    const state = newGeminiState(name, ctx.requestedModel, estimateInputTokens(request));
-    const out: StreamEvent[] = [];
-    if (streaming) {
-      // message_start goes out as soon as Gemini answers, before its first chunk (B8).
-      state.writer.start(out, state.model, state.estimate);
-      yield* out;
-      out.length = 0;
-      for await (const { data } of readSseJson(response, name)) {
-        chunkToEvents(state, data as GenerateContentResponse, out);
-        yield* out;
-        out.length = 0;
-      }
-    } else {
-      chunkToEvents(state, (await readJson(response, name)) as GenerateContentResponse, out);
-    }
-    endEvents(state, out);
-    yield* out;
-  }
+  const loop: ProviderLoop<GeminiStreamState, unknown> = {
+    provider: name,
+    timeouts,
+    headers: o.headers,
+    framing: sseJson,
+    credential: () => credential,
+    newState: (ctx, request) => newState(name, ctx.requestedModel, estimateInputTokens(request)),
+    buildRequest: (_state, ctx, request) => {
+      const model = ctx.target.model;
+      const stream = request.stream === true;
+      const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+      return { url: url(model, method), body: geminiRequest(request, model), stream };
+    },
+    toError,
+    startMessage,
+    chunkToEvents: (state, chunk, out) =>
+      chunkToEvents(state, chunk as GenerateContentResponse, out),
+    responseToEvents: (state, body, out) =>
+      responseToEvents(state, body as GenerateContentResponse, out),
+    endStream,
+  };
 
   async function countTokens(ctx: ProxyContext, request: CountTokensRequest): Promise<number> {
     const model = ctx.target.model;
@@ -117,7 +118,7 @@ export function gemini(options: GeminiOptions = {}): Plugin {
       app.registerProvider({
         name,
         models: o.models ?? [],
-        send,
+        send: (ctx, request) => runProvider(loop, ctx, request),
         countTokens,
         // Vertex lists publisher models elsewhere, without the generation methods to filter by.
         ...(!vertex && {

@@ -21,13 +21,12 @@ export interface GeminiStreamState {
   finishReason: string | null;
   blockReason: string | null;
   usage: UsageMetadata | null;
+  /** True once `message_stop` was produced. */
+  ended: boolean;
 }
 
-export function newGeminiState(
-  provider: string,
-  model: string,
-  estimate: number,
-): GeminiStreamState {
+/** The state of one answer, before its first chunk. */
+export function newState(provider: string, model: string, estimate: number): GeminiStreamState {
   return {
     writer: new BlockWriter('gemini'),
     provider,
@@ -36,7 +35,13 @@ export function newGeminiState(
     finishReason: null,
     blockReason: null,
     usage: null,
+    ended: false,
   };
+}
+
+/** `message_start` as soon as Gemini answers, before its first chunk (B8). */
+export function startMessage(state: GeminiStreamState, out: StreamEvent[]): void {
+  state.writer.start(out, state.model, state.estimate);
 }
 
 /**
@@ -86,12 +91,15 @@ const REFUSALS = new Set([
   'IMAGE_RECITATION',
 ]);
 
+/** A whole answer is one `GenerateContentResponse`: the same converter as a streamed chunk. */
+export const responseToEvents = chunkToEvents;
+
 /**
  * The end of the answer: the stop reason (I9) and usage (I8) in `message_delta`, `message_stop`.
  * An answer cut before any `finishReason` is an error (the stream broke, E10).
  */
-export function endEvents(state: GeminiStreamState, out: StreamEvent[]): void {
-  state.writer.start(out, state.model, state.estimate);
+export function endStream(state: GeminiStreamState, out: StreamEvent[]): void {
+  startMessage(state, out);
   const reason = state.finishReason;
   if (!reason && !state.blockReason) {
     throw new ProxyError(
@@ -111,6 +119,7 @@ export function endEvents(state: GeminiStreamState, out: StreamEvent[]): void {
     );
   }
   state.writer.finish(out, stopReason(state), usageOf(state));
+  state.ended = true;
 }
 
 function stopReason(state: GeminiStreamState): StopReason {

@@ -2,13 +2,12 @@ import {
   estimateInputTokens,
   Options,
   Type,
-  type MessagesRequest,
   type Static,
   type Plugin,
   type ProxyContext,
-  type StreamEvent,
 } from '../../../core/index.ts';
-import { postJson, readJson, readSseJson } from '../shared/http.ts';
+import { sseJson } from '../shared/framing.ts';
+import { runProvider, type ProviderLoop } from '../shared/loop.ts';
 import { trimUrl } from '../../shared/url.ts';
 import {
   addProviderSecrets,
@@ -20,7 +19,14 @@ import { listDataModels } from '../shared/models.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { responsesHttpError } from './errors.ts';
 import { isReasoningModel, responsesRequest } from './request.ts';
-import { endOfStream, eventToEvents, newResponsesState, responseAsEvents } from './stream.ts';
+import {
+  endStream,
+  eventToEvents,
+  newState,
+  responseToEvents,
+  startMessage,
+  type ResponsesStreamState,
+} from './stream.ts';
 import type { ResponseObject, ResponsesEvent } from './types.ts';
 
 /** `openaiResponses()` options: the common provider options (DESIGN §4) and this adapter's own. */
@@ -57,42 +63,27 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
     headers: Record<string, string | string[] | undefined>,
   ) => responsesHttpError(name, status, text, headers);
 
-  async function* send(ctx: ProxyContext, request: MessagesRequest): AsyncGenerator<StreamEvent> {
-    const names = new ToolNames();
-    const model = ctx.target.model;
-    const reasoning = o.reasoning ?? isReasoningModel(model);
-    const body = responsesRequest(request, { model, names, session: sessionOf(ctx), reasoning });
-    const response = await postJson(ctx, {
-      provider: name,
-      url,
-      credential,
-      headers: o.headers,
-      body,
-      timeouts,
-      toError,
-    });
-    const state = newResponsesState(name, ctx.requestedModel, estimateInputTokens(request), names);
-    const out: StreamEvent[] = [];
-    if (body.stream) {
-      // message_start as soon as the upstream answers (B8); a whole answer starts with its counts.
-      state.writer.start(out, state.model, state.estimate);
-      yield* out;
-      out.length = 0;
-    }
-    const events = body.stream
-      ? readSseJson(response, name)
-      : responseAsEvents((await readJson(response, name)) as ResponseObject).map((data) => ({
-          event: '',
-          data,
-        }));
-    for await (const { data } of events) {
-      eventToEvents(state, data as ResponsesEvent, out);
-      yield* out;
-      out.length = 0;
-      if (state.done) return;
-    }
-    endOfStream(state);
-  }
+  const loop: ProviderLoop<ResponsesStreamState, unknown> = {
+    provider: name,
+    timeouts,
+    headers: o.headers,
+    framing: sseJson,
+    credential: () => credential,
+    newState: (ctx, request) =>
+      newState(name, ctx.requestedModel, estimateInputTokens(request), new ToolNames()),
+    buildRequest: (state, ctx, request) => {
+      const model = ctx.target.model;
+      const reasoning = o.reasoning ?? isReasoningModel(model);
+      const session = sessionOf(ctx);
+      const body = responsesRequest(request, { model, names: state.names, session, reasoning });
+      return { url, body, stream: body.stream === true };
+    },
+    toError,
+    startMessage,
+    chunkToEvents: (state, event, out) => eventToEvents(state, event as ResponsesEvent, out),
+    responseToEvents: (state, body, out) => responseToEvents(state, body as ResponseObject, out),
+    endStream,
+  };
 
   return {
     name,
@@ -101,7 +92,7 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
       app.registerProvider({
         name,
         models: o.models ?? [],
-        send,
+        send: (ctx, request) => runProvider(loop, ctx, request),
         listModels: (signal) =>
           listDataModels({
             provider: name,

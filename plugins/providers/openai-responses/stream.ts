@@ -22,10 +22,12 @@ export interface ResponsesStreamState {
   readonly names: ToolNames;
   /** The function-call item whose block is open, and whether its arguments streamed. */
   call: { id: string | undefined; streamed: boolean } | null;
-  done: boolean;
+  /** True once `message_stop` was produced. */
+  ended: boolean;
 }
 
-export function newResponsesState(
+/** The state of one answer, before its first event. */
+export function newState(
   provider: string,
   model: string,
   estimate: number,
@@ -38,8 +40,13 @@ export function newResponsesState(
     estimate,
     names,
     call: null,
-    done: false,
+    ended: false,
   };
+}
+
+/** `message_start` as soon as the upstream answers (B8); a whole answer starts with its counts. */
+export function startMessage(state: ResponsesStreamState, out: StreamEvent[]): void {
+  state.writer.start(out, state.model, state.estimate);
 }
 
 /**
@@ -133,7 +140,7 @@ function countsOf(u: ResponseObject['usage']): TokenCounts | null {
 }
 
 function finish(state: ResponsesStreamState, response: ResponseObject, out: StreamEvent[]): void {
-  state.done = true;
+  state.ended = true;
   const usage: MessageDeltaEvent['usage'] = finalUsage(countsOf(response.usage), {
     input: state.estimate,
     output: 1,
@@ -157,8 +164,8 @@ function failure(provider: string, error: ResponseError | null | undefined): Pro
 }
 
 /** The end of the upstream body: a stream that never completed is an error (E10). */
-export function endOfStream(state: ResponsesStreamState): void {
-  if (!state.done)
+export function endStream(state: ResponsesStreamState): void {
+  if (!state.ended)
     throw new ProxyError(
       'api_error',
       502,
@@ -166,9 +173,18 @@ export function endOfStream(state: ResponsesStreamState): void {
     );
 }
 
+/** A whole Response (non-streaming answer) → the events a stream of it would give (D17). */
+export function responseToEvents(
+  state: ResponsesStreamState,
+  response: ResponseObject,
+  out: StreamEvent[],
+): void {
+  for (const event of responseAsEvents(response)) eventToEvents(state, event, out);
+}
+
 /**
- * A whole Response (non-streaming answer) as the stream events that describe it, so one
- * converter serves both (D17's rule for this wire).
+ * A whole Response as the stream events that describe it, so one converter serves both (D17's
+ * rule for this wire).
  */
 export function responseAsEvents(response: ResponseObject): ResponsesEvent[] {
   const events: ResponsesEvent[] = [{ type: 'response.created', response }];

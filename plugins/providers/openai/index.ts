@@ -1,26 +1,17 @@
 import {
   ProxyError,
-  asProxyError,
-  callUpstream,
   estimateInputTokens,
   Options,
-  SseParser,
   Type,
   type Static,
-  transportError,
-  type MessagesRequest,
   type SseMessage,
   type Plugin,
   type ProxyContext,
-  type StreamEvent,
-  type UpstreamBody,
-  type UpstreamResponse,
-  type UpstreamTimeouts,
 } from '../../../core/index.ts';
-import { statusForErrorCode } from '../shared/errors.ts';
-import { readJson } from '../shared/http.ts';
 import { trimUrl } from '../../shared/url.ts';
 import { foreignKey } from '../shared/credentials.ts';
+import { sseMessages } from '../shared/framing.ts';
+import { runProvider, type ProviderLoop } from '../shared/loop.ts';
 import { listDataModels } from '../shared/models.ts';
 import {
   addProviderSecrets,
@@ -33,8 +24,8 @@ import { chatHttpError } from './errors.ts';
 import { retryWithout } from './fallbacks.ts';
 import { toChatRequest, type ChatRequestOptions } from './request.ts';
 import { responseToEvents } from './response.ts';
-import { endStream, newStreamState, sseToEvents, startMessage } from './stream.ts';
-import type { ChatErrorBody, ChatResponse } from './types.ts';
+import { endStream, newState, sseToEvents, startMessage, type StreamState } from './stream.ts';
+import type { ChatRequest, ChatResponse } from './types.ts';
 import { VENDORS, detectVendor, type Vendor, type VendorProfile } from './vendors.ts';
 
 export type { Vendor } from './vendors.ts';
@@ -71,24 +62,8 @@ export type OpenAIOptions = Static<typeof OpenAIOptions>;
 
 const AZURE_API_VERSION = '2024-10-21';
 
-/** What `send` needs, computed once at load. */
-interface Adapter {
-  name: string;
-  profile: VendorProfile;
-  url: (model: string) => string;
-  credential: (ctx: ProxyContext) => Record<string, string>;
-  /** Whether `credential` sends the client's own key (`passThroughKey`), which decides a 401's status. */
-  sendsClientKey: (ctx: ProxyContext) => boolean;
-  headers: Record<string, string>;
-  timeouts: UpstreamTimeouts;
-  maxTokens?: { max?: number; min?: number };
-  /**
-   * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
-   * start with them instead of paying the refused round trip again. A cache: losing it costs one
-   * retry, so it stays in memory even with several instances.
-   */
-  learned: Map<string, Partial<ChatRequestOptions>>;
-}
+/** One answer's converter state and the options its request was built with. */
+type ChatState = StreamState & { options: ChatRequestOptions };
 
 /**
  * Any OpenAI Chat Completions server: OpenAI, Azure, DeepSeek, OpenRouter, Groq, Ollama, vLLM,
@@ -101,19 +76,76 @@ export function openai(options: OpenAIOptions = {}): Plugin {
   const baseUrl = trimUrl(o.baseUrl ?? 'https://api.openai.com/v1');
   const vendor = o.vendor ?? (o.apiVersion ? 'azure' : detectVendor(baseUrl));
   const profile = VENDORS[vendor];
-  const adapter: Adapter = {
-    name,
-    profile,
-    url:
-      vendor === 'azure'
-        ? azureUrl(baseUrl, o.apiVersion ?? AZURE_API_VERSION)
-        : () => `${baseUrl}/chat/completions`,
-    credential: credentialOf(profile, o),
-    sendsClientKey: o.passThroughKey ? (ctx) => foreignKey(ctx.client) !== undefined : () => false,
-    headers: o.headers ?? {},
+  const url =
+    vendor === 'azure'
+      ? azureUrl(baseUrl, o.apiVersion ?? AZURE_API_VERSION)
+      : () => `${baseUrl}/chat/completions`;
+  const maxTokens = o.maxTokens;
+  const sendsClientKey = o.passThroughKey
+    ? (ctx: ProxyContext) => foreignKey(ctx.client) !== undefined
+    : () => false;
+  /**
+   * Per upstream model, the request changes a 400 called for (`retryWithout`): later requests
+   * start with them instead of paying the refused round trip again. A cache: losing it costs one
+   * retry, so it stays in memory even with several instances.
+   */
+  const learned = new Map<string, Partial<ChatRequestOptions>>();
+  const loop: ProviderLoop<ChatState, SseMessage> = {
+    provider: name,
     timeouts: timeoutsOf(o),
-    maxTokens: o.maxTokens,
-    learned: new Map(),
+    headers: o.headers,
+    framing: sseMessages,
+    credential: credentialOf(profile, o),
+    newState: (ctx, request) => {
+      const names = new ToolNames();
+      const options: ChatRequestOptions = {
+        model: ctx.target.model,
+        profile,
+        stream: request.stream === true,
+        names,
+        maxTokens,
+        ...learned.get(ctx.target.model),
+      };
+      const setup = {
+        provider: name,
+        model: ctx.requestedModel,
+        inputEstimate: () => estimateInputTokens(request),
+        names,
+        stopSequences: request.stop_sequences ?? [],
+      };
+      return { ...newState(setup), options };
+    },
+    buildRequest: (state, _ctx, request) => {
+      const body = toChatRequest(request, state.options);
+      return { url: url(body.model), body, stream: body.stream === true };
+    },
+    toError: (status, text, headers, ctx) =>
+      chatHttpError(name, status, text, headers, sendsClientKey(ctx)),
+    // Validation failures are 400 on most servers, 422 on Mistral and vLLM.
+    retry: (state, ctx, { status, text, sent }) => {
+      const body = sent.body as ChatRequest;
+      const retry =
+        status === 400 || status === 422 ? retryWithout(text, body, state.options) : null;
+      if (!retry) return false;
+      ctx.log.warn(
+        { provider: name, change: retry.change },
+        'upstream rejected a parameter; retrying without it',
+      );
+      Object.assign(state.options, retry.options);
+      learned.set(body.model, { ...learned.get(body.model), ...retry.options });
+      return true;
+    },
+    startMessage,
+    chunkToEvents: sseToEvents,
+    responseToEvents: (state, body, out) => responseToEvents(state, body as ChatResponse, out),
+    endStream,
+    report: (state, ctx) => {
+      if (!state.invalidArguments.length) return;
+      ctx.log.warn(
+        { provider: name, tools: state.invalidArguments },
+        'upstream sent tool arguments that are not JSON',
+      );
+    },
   };
   return {
     name,
@@ -131,7 +163,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
       app.registerProvider({
         name,
         models: o.models ?? [],
-        send: (ctx, request) => send(adapter, ctx, request),
+        send: (ctx, request) => runProvider(loop, ctx, request),
         ...(modelsUrl && {
           listModels: (signal) =>
             listDataModels({
@@ -208,152 +240,3 @@ const CLOUD: ReadonlySet<Vendor> = new Set([
   'groq',
   'mistral',
 ]);
-
-/** The provider call: only I/O around the pure converters. */
-async function* send(
-  adapter: Adapter,
-  ctx: ProxyContext,
-  request: MessagesRequest,
-): AsyncGenerator<StreamEvent> {
-  const stream = request.stream === true;
-  const names = new ToolNames();
-  const options: ChatRequestOptions = {
-    model: ctx.target.model,
-    profile: adapter.profile,
-    stream,
-    names,
-    maxTokens: adapter.maxTokens,
-    ...adapter.learned.get(ctx.target.model),
-  };
-  const response = await post(adapter, ctx, request, options);
-  const state = newStreamState({
-    provider: adapter.name,
-    model: ctx.requestedModel,
-    inputEstimate: () => estimateInputTokens(request),
-    names,
-    stopSequences: request.stop_sequences ?? [],
-  });
-  const out: StreamEvent[] = [];
-  try {
-    // Some servers ignore `stream: true` and answer with one JSON body.
-    if (!stream || /json/i.test(String(response.headers['content-type'] ?? ''))) {
-      responseToEvents(state, await readResponse(adapter, response), out);
-      yield* out;
-      return;
-    }
-    startMessage(state, out);
-    yield* out;
-    out.length = 0;
-    // Upstream SSE → events, as each chunk arrives (B7), in this generator rather than a nested
-    // one: one async step per event fewer. A transport failure becomes an `error` event (E9).
-    const parser = new SseParser(adapter.name);
-    const messages: SseMessage[] = [];
-    const chunks = response.body.iterator({ destroyOnReturn: false }); // `release` decides
-    try {
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        parser.feedBytes(next.value, messages);
-        for (const message of messages) sseToEvents(state, message, out);
-        messages.length = 0;
-        yield* out;
-        out.length = 0;
-        if (state.ended) return;
-      }
-      parser.end(messages);
-      for (const message of messages) sseToEvents(state, message, out);
-    } catch (error) {
-      if (ctx.signal.aborted) throw error;
-      const e = asProxyError(transportError(error, adapter.name));
-      out.push({ type: 'error', error: { type: e.type, message: e.message } });
-      state.ended = true;
-    }
-    endStream(state, false, out);
-    yield* out;
-  } finally {
-    release(response.body, state.ended);
-    if (state.invalidArguments.length) {
-      ctx.log.warn(
-        { provider: adapter.name, tools: state.invalidArguments },
-        'upstream sent tool arguments that are not JSON',
-      );
-    }
-  }
-}
-
-/**
- * A finished answer's last bytes (the chunked terminator, usually) are read so its keep-alive
- * connection goes back to the pool; destroying the body would close the socket and cost an
- * error object with a stack trace per request. An unfinished one is destroyed, aborting it.
- */
-function release(body: UpstreamBody, finished: boolean): void {
-  if (finished) body.dump().catch(() => undefined);
-  else body.destroy();
-}
-
-/**
- * Posts the body; on a 400 or 422 that names a parameter this server lacks (`stream_options`, reasoning)
- * or a `max_tokens` above the model's limit, retries once adjusted. Non-2xx → ProxyError.
- */
-async function post(
-  adapter: Adapter,
-  ctx: ProxyContext,
-  request: MessagesRequest,
-  options: ChatRequestOptions,
-) {
-  for (let attempt = 0; ; attempt++) {
-    const body = toChatRequest(request, options);
-    const response = await callUpstream(
-      {
-        url: adapter.url(body.model),
-        headers: {
-          'content-type': 'application/json',
-          accept: body.stream ? 'text/event-stream' : 'application/json',
-          ...adapter.credential(ctx),
-          ...adapter.headers,
-          ...ctx.upstream.headers,
-        },
-        body: JSON.stringify(body),
-        signal: ctx.signal,
-        timeouts: adapter.timeouts,
-      },
-      adapter.name,
-    );
-    if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    const text = await response.body.text().catch(() => '');
-    // Validation failures are 400 on most servers, 422 on Mistral and vLLM.
-    const retry =
-      attempt < 2 && (response.statusCode === 400 || response.statusCode === 422)
-        ? retryWithout(text, body, options)
-        : null;
-    if (retry) {
-      ctx.log.warn(
-        { provider: adapter.name, change: retry.change },
-        'upstream rejected a parameter; retrying without it',
-      );
-      Object.assign(options, retry.options);
-      adapter.learned.set(body.model, { ...adapter.learned.get(body.model), ...retry.options });
-      continue;
-    }
-    throw chatHttpError(
-      adapter.name,
-      response.statusCode,
-      text,
-      response.headers,
-      adapter.sendsClientKey(ctx),
-    );
-  }
-}
-
-/** A whole JSON answer; a 200 carrying an error body (some gateways) is that error. */
-async function readResponse(adapter: Adapter, response: UpstreamResponse): Promise<ChatResponse> {
-  const body = (await readJson(response, adapter.name)) as ChatResponse & ChatErrorBody;
-  if (!body.choices && (body.error || body.object === 'error')) {
-    const code = typeof body.error === 'object' ? (body.error.code ?? body.error.type) : body.code;
-    throw chatHttpError(
-      adapter.name,
-      statusForErrorCode(code),
-      JSON.stringify(body),
-      response.headers,
-    );
-  }
-  return body;
-}

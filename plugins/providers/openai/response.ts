@@ -1,17 +1,27 @@
 import type { StreamEvent } from '../../../core/index.ts';
-import { chunkToEvents, endStream, type StreamState } from './stream.ts';
-import type { ChatChunk, ChatResponse, ChatToolCallDelta } from './types.ts';
+import { statusForErrorCode } from '../shared/errors.ts';
+import { chatHttpError } from './errors.ts';
+import { chunkToEvents, finishMessage, type StreamState } from './stream.ts';
+import type { ChatChunk, ChatErrorBody, ChatResponse, ChatToolCallDelta } from './types.ts';
 
 /**
  * A non-streaming Chat Completions response → the same events a stream of it would give
  * (PROTOCOL §7.3; D17, D18): thinking, text, then one complete `tool_use` per call. It is replayed
- * as one chunk through the stream converter, so both paths cannot drift apart.
+ * as one chunk through the stream converter, so both paths cannot drift apart. A 200 carrying an
+ * error body (some gateways) is thrown as that error.
  */
 export function responseToEvents(
   state: StreamState,
   response: ChatResponse,
   out: StreamEvent[],
 ): void {
+  const failed = response as ChatResponse & ChatErrorBody;
+  if (!failed.choices && (failed.error || failed.object === 'error')) {
+    const error = failed.error;
+    const code = typeof error === 'object' ? (error.code ?? error.type) : failed.code;
+    const text = JSON.stringify(failed);
+    throw chatHttpError(state.setup.provider, statusForErrorCode(code), text, {});
+  }
   const choice = response.choices?.[0];
   const message = choice?.message;
   const calls: ChatToolCallDelta[] = (message?.tool_calls ?? []).map((call, index) => ({
@@ -35,7 +45,7 @@ export function responseToEvents(
     usage: response.usage ?? response.x_groq?.usage ?? null,
   };
   chunkToEvents(state, chunk, out);
-  endStream(state, true, out);
+  finishMessage(state, out);
 }
 
 /**

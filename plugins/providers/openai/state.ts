@@ -46,7 +46,7 @@ export interface Call {
 export interface StreamState {
   readonly setup: StreamSetup;
   readonly blocks: BlockWriter;
-  /** True once `message_stop` or `error` was produced. */
+  /** True once `message_stop` was produced. */
   ended: boolean;
   /** The call whose `tool_use` block is open. */
   openCall: Call | null;
@@ -67,7 +67,8 @@ export interface StreamState {
   details: ReasoningDetail[];
 }
 
-export function newStreamState(setup: StreamSetup): StreamState {
+/** The state of one answer, before its first chunk. */
+export function newState(setup: StreamSetup): StreamState {
   return {
     setup,
     blocks: new BlockWriter('openai'),

@@ -1,7 +1,8 @@
 /**
  * Chat Completions stream → Anthropic events (PROTOCOL §7.3): the entry points `sseToEvents`,
  * `chunkToEvents` and `endStream`. Block bookkeeping lives in `state.ts`, tool calls in
- * `tool-calls.ts`.
+ * `tool-calls.ts`. An upstream failure (an error chunk, a cut stream) is thrown, the mapped
+ * `ProxyError` (the provider loop's one rule, `shared/loop.ts`).
  */
 import type { SseMessage, StopReason, StreamEvent } from '../../../core/index.ts';
 import { statusForErrorCode, upstreamError } from '../shared/errors.ts';
@@ -18,15 +19,15 @@ import {
 import { callFragment, isCompleteJson, openCall } from './tool-calls.ts';
 import type { ChatChunk, ChatDelta, ChatErrorBody } from './types.ts';
 
-export { newStreamState, startMessage, type StreamSetup, type StreamState } from './state.ts';
+export { newState, startMessage, type StreamSetup, type StreamState } from './state.ts';
 
 /**
  * One upstream SSE message in (PROTOCOL §6.3): `[DONE]` completes the message (D22); a data line
- * is a chunk; an `event: error` line, a bare `{"error":…}` or vLLM's `{"object":"error"}` becomes
- * an `error` event (E11); anything unparseable is skipped.
+ * is a chunk; an `event: error` line, a bare `{"error":…}` or vLLM's `{"object":"error"}` is
+ * thrown as the mapped error (E11); anything unparseable is skipped.
  */
 export function sseToEvents(state: StreamState, message: SseMessage, out: StreamEvent[]): void {
-  if (message.data === '[DONE]') return endStream(state, true, out);
+  if (message.data === '[DONE]') return finishMessage(state, out);
   const chunk = parseChunk(message.data, message.event);
   if (chunk) chunkToEvents(state, chunk, out);
 }
@@ -53,12 +54,12 @@ export function chunkToEvents(state: StreamState, chunk: ChatChunk, out: StreamE
   const usage = chunk.usage ?? chunk.x_groq?.usage;
   if (usage) state.usage = usage;
   startMessage(state, out);
-  if (chunk.error) return failStream(state, chunk.error, out);
+  if (chunk.error) failStream(state, chunk.error);
   const choice = chunk.choices?.[0];
   if (!choice) return;
   if (choice.delta) deltaToEvents(state, choice.delta, out);
   if (choice.finish_reason === 'error')
-    return failStream(state, { message: 'the upstream failed mid-stream' }, out);
+    failStream(state, { message: 'the upstream failed mid-stream' });
   if (choice.finish_reason) state.finishReason = choice.finish_reason;
   if (
     typeof choice.stop_reason === 'string' &&
@@ -83,20 +84,25 @@ function deltaToEvents(state: StreamState, delta: ChatDelta, out: StreamEvent[])
 }
 
 /**
- * The upstream ended (`[DONE]`, or EOF). After a `finish_reason` or `[DONE]` the message is
- * completed (D22); EOF without either is a cut stream and becomes an `error` event (E10).
+ * The upstream body ended (EOF). After a `finish_reason` the message is completed (D22); EOF
+ * without one (nor `[DONE]`) is a cut stream, thrown as a 502 (E10).
  */
-export function endStream(state: StreamState, sawDone: boolean, out: StreamEvent[]): void {
+export function endStream(state: StreamState, out: StreamEvent[]): void {
   if (state.ended) return;
-  startMessage(state, out);
-  if (!sawDone && state.finishReason === null) {
-    return failStream(
+  if (state.finishReason === null) {
+    failStream(
       state,
       { message: 'the upstream stream ended before the response was complete' },
-      out,
       502,
     );
   }
+  finishMessage(state, out);
+}
+
+/** Completes the message: held text and calls, then `message_delta` and `message_stop`. */
+export function finishMessage(state: StreamState, out: StreamEvent[]): void {
+  if (state.ended) return;
+  startMessage(state, out);
   const [reasoning, text] = state.tags.end();
   if (reasoning) contentDelta(state, 'thinking', reasoning, out);
   if (text) contentDelta(state, 'text', text, out);
@@ -136,20 +142,17 @@ const FINISH_REASONS: ReadonlyMap<string, StopReason> = new Map([
   ['function_call', 'tool_use'],
 ]);
 
-/** An error chunk, `finish_reason: "error"` or a cut stream: one `error` event, no `message_stop` (E9–E11). */
+/** An error chunk, `finish_reason: "error"` or a cut stream: thrown, no `message_stop` (E9–E11). */
 function failStream(
   state: StreamState,
   error: NonNullable<ChatChunk['error']>,
-  out: StreamEvent[],
   status?: number,
-): void {
+): never {
   const detail = typeof error === 'string' ? { message: error } : error;
-  const e = upstreamError({
+  throw upstreamError({
     provider: state.setup.provider,
     status: status ?? statusForErrorCode(detail.code ?? detail.type),
     message: detail.message ?? 'upstream error',
     code: typeof detail.code === 'string' ? detail.code : detail.type,
   });
-  out.push({ type: 'error', error: { type: e.type, message: e.message } });
-  state.ended = true;
 }

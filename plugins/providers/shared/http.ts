@@ -1,13 +1,12 @@
 import {
-  ProxyError,
+  type ProxyError,
   callUpstream,
-  SseParser,
   transportError,
-  type SseMessage,
   type ProxyContext,
   type UpstreamCall,
   type UpstreamResponse,
 } from '../../../core/index.ts';
+import { parseJson, sseJson } from './framing.ts';
 
 /** Turns an upstream error response (status, body text, headers) into the client's error. */
 export type ErrorMapper = (
@@ -27,13 +26,7 @@ export async function requestUpstream(
 ): Promise<UpstreamResponse> {
   const response = await callUpstream(call, provider);
   if (response.statusCode < 300) return response;
-  let text: string;
-  try {
-    text = await response.body.text();
-  } catch (error) {
-    throw transportError(error, provider);
-  }
-  throw toError(response.statusCode, text, response.headers);
+  throw toError(response.statusCode, await readText(response, provider), response.headers);
 }
 
 /** A JSON POST of a translated adapter: what differs between adapters. */
@@ -44,6 +37,8 @@ export interface JsonPost {
   credential: Record<string, string>;
   /** The provider's configured `headers`. */
   headers?: Record<string, string>;
+  /** The `accept` header, when the adapter asks for a framing (`text/event-stream`). */
+  accept?: string;
   body: unknown;
   timeouts: UpstreamCall['timeouts'];
   toError: ErrorMapper;
@@ -51,44 +46,51 @@ export interface JsonPost {
 
 /** POSTs a JSON body upstream for `ctx`: headers set by plugins win, the client's abort aborts it. */
 export function postJson(ctx: ProxyContext, post: JsonPost): Promise<UpstreamResponse> {
+  return requestUpstream(jsonCall(ctx, post), post.provider, post.toError);
+}
+
+/** The upstream call of a JSON POST: credential, then configured headers, then plugins' headers. */
+export function jsonCall(ctx: ProxyContext, post: Omit<JsonPost, 'toError'>): UpstreamCall {
   const headers = {
     'content-type': 'application/json',
+    ...(post.accept && { accept: post.accept }),
     ...post.credential,
     ...post.headers,
     ...ctx.upstream.headers,
   };
-  const call = {
+  return {
     url: post.url,
     headers,
     body: JSON.stringify(post.body),
     signal: ctx.signal,
     timeouts: post.timeouts,
   };
-  return requestUpstream(call, post.provider, post.toError);
 }
 
 /** The body of a JSON answer, a transport failure mapped. */
 export async function readJson(response: UpstreamResponse, provider: string): Promise<unknown> {
-  let text: string;
+  return parseJson(await readText(response, provider), provider);
+}
+
+/** The body of an answer as text, a transport failure mapped. */
+export async function readText(response: UpstreamResponse, provider: string): Promise<string> {
   try {
-    text = await response.body.text();
+    return await response.body.text();
   } catch (error) {
     throw transportError(error, provider);
   }
-  return parseJson(text, provider);
 }
 
 /**
  * An upstream SSE body as parsed JSON payloads; a broken connection becomes a mapped error. The
- * body's chunks are parsed here, in one generator, rather than through `readSse`: one async step
- * per event fewer.
+ * body's chunks are decoded here, in one generator: one async step per event fewer.
  */
 export async function* readSseJson(
   response: UpstreamResponse,
   provider: string,
-): AsyncGenerator<{ event: string; data: unknown }> {
-  const parser = new SseParser(provider);
-  const messages: SseMessage[] = [];
+): AsyncGenerator<{ data: unknown }> {
+  const decoder = sseJson.decoder(provider);
+  const payloads: unknown[] = [];
   const chunks = response.body[Symbol.asyncIterator]();
   for (let done = false; !done;) {
     let next: IteratorResult<Buffer>;
@@ -98,25 +100,11 @@ export async function* readSseJson(
       throw transportError(error, provider);
     }
     if (next.done) {
-      parser.end(messages);
+      decoder.end(payloads);
       done = true;
-    } else parser.feedBytes(next.value, messages);
-    for (const { event, data } of messages) {
-      if (data !== '[DONE]' && data !== '') yield { event, data: parseJson(data, provider) };
-    }
-    messages.length = 0;
-  }
-}
-
-function parseJson(text: string, provider: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ProxyError(
-      'api_error',
-      502,
-      `${provider}: the upstream sent invalid JSON: ${text.slice(0, 200)}`,
-    );
+    } else decoder.feedBytes(next.value, payloads);
+    for (const data of payloads) yield { data };
+    payloads.length = 0;
   }
 }
 

@@ -4,8 +4,8 @@ import { foldEvents, type StreamEvent } from '../../../core/index.ts';
 import { detailsFromSignature } from '../../../plugins/providers/openai/reasoning-details.ts';
 import {
   chunkToEvents,
-  endStream,
-  newStreamState,
+  finishMessage,
+  newState,
 } from '../../../plugins/providers/openai/stream.ts';
 import { responseToEvents } from '../../../plugins/providers/openai/response.ts';
 import type { ChatChunk } from '../../../plugins/providers/openai/types.ts';
@@ -13,7 +13,7 @@ import { ToolNames } from '../../../plugins/providers/shared/tool-names.ts';
 import { callChunk, chunk } from './helpers.ts';
 
 function convert(chunks: ChatChunk[]): StreamEvent[] {
-  const state = newStreamState({
+  const state = newState({
     provider: 'openai',
     model: 'm',
     inputEstimate: () => 10,
@@ -22,7 +22,7 @@ function convert(chunks: ChatChunk[]): StreamEvent[] {
   });
   const out: StreamEvent[] = [];
   for (const each of chunks) chunkToEvents(state, each, out);
-  endStream(state, true, out);
+  finishMessage(state, out);
   return out;
 }
 
@@ -82,7 +82,7 @@ test('D6: a server reusing one id for two calls at different indices gets two di
 });
 
 test('D13, D16: a JSON answer starts with the upstream prompt count, the local estimate never made', () => {
-  const state = newStreamState({
+  const state = newState({
     provider: 'openai',
     model: 'm',
     inputEstimate: () => assert.fail('a JSON answer carries its own count'),

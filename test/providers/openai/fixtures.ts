@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import {
+  ProxyError,
   SseParser,
   foldEvents,
   type MessagesRequest,
@@ -11,7 +12,7 @@ import { ToolNames } from '../../../plugins/providers/shared/tool-names.ts';
 import { responseToEvents } from '../../../plugins/providers/openai/response.ts';
 import {
   endStream,
-  newStreamState,
+  newState,
   sseToEvents,
   type StreamState,
 } from '../../../plugins/providers/openai/stream.ts';
@@ -59,10 +60,13 @@ export function fixtureRequest(fixture: Fixture): MessagesRequest {
   };
 }
 
-/** Runs a fixture through the pure converters, as the adapter would, and returns every event. */
-export function convertFixture(fixture: Fixture): StreamEvent[] {
+/**
+ * Runs a fixture through the pure converters, as the provider loop would: every event produced,
+ * and the error a failing upstream is thrown as.
+ */
+export function convertFixture(fixture: Fixture): { events: StreamEvent[]; error?: ProxyError } {
   const request = fixtureRequest(fixture);
-  const state: StreamState = newStreamState({
+  const state: StreamState = newState({
     provider: 'openai',
     model: request.model,
     inputEstimate: () => 42,
@@ -70,17 +74,22 @@ export function convertFixture(fixture: Fixture): StreamEvent[] {
     stopSequences: request.stop_sequences ?? [],
   });
   const out: StreamEvent[] = [];
-  if (fixture.response) {
-    responseToEvents(state, fixture.response, out);
-    return out;
+  try {
+    if (fixture.response) {
+      responseToEvents(state, fixture.response, out);
+      return { events: out };
+    }
+    const parser = new SseParser();
+    const messages: SseMessage[] = [];
+    for (const text of fixture.sse ?? []) parser.feed(text, messages);
+    parser.end(messages);
+    for (const message of messages) sseToEvents(state, message, out);
+    endStream(state, out);
+    return { events: out };
+  } catch (error) {
+    if (!ProxyError.is(error)) throw error;
+    return { events: out, error };
   }
-  const parser = new SseParser();
-  const messages: SseMessage[] = [];
-  for (const text of fixture.sse ?? []) parser.feed(text, messages);
-  parser.end(messages);
-  for (const message of messages) sseToEvents(state, message, out);
-  endStream(state, false, out);
-  return out;
 }
 
 /** Asserts a folded message matches a fixture's expectation (generated ids and estimates by shape). */
