@@ -62,6 +62,11 @@ export interface HistoryBody {
   /** The answer: the accumulated assistant message, or null when none came. */
   response: unknown;
   /**
+   * The request's other fields as the client sent them (`max_tokens`, `temperature`, `thinking`,
+   * `tool_choice`…; not `model`, `stream` nor `metadata`), for a "copy as curl" that repeats it.
+   */
+  params?: Record<string, unknown>;
+  /**
    * The request body's text as received, when `system`, `tools` and `messages` are the received
    * ones: storage finds parts it holds by hashing their text instead of serialising them again.
    */

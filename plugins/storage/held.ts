@@ -49,6 +49,7 @@ export class HeldParts {
   /** The manifest of `body` and the parts a write must store or touch; the others by hash only. */
   hold(body: HistoryBody, ts: number): NonNullable<QueuedEntry['history']> {
     const { manifest, parts } = splitBody(body, this.#aliases);
+    if (body.params) manifest.p = this.#redact(JSON.stringify(body.params));
     const held: HeldPart[] = [];
     for (const part of parts) {
       if (this.#isStored(part.hash, ts)) continue;

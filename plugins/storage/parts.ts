@@ -21,6 +21,8 @@ export interface Manifest {
   t?: string;
   m: string[];
   r?: string;
+  /** The body's `params` as redacted JSON: small, so kept in the manifest rather than as a part. */
+  p?: string;
 }
 
 /**
@@ -125,6 +127,7 @@ export function joinBody(manifest: Manifest, stored: ReadonlyMap<string, string>
   const body: HistoryBody = { messages: manifest.m.map(load), response: load(manifest.r) ?? null };
   if (manifest.s !== undefined) body.system = load(manifest.s);
   if (manifest.t !== undefined) body.tools = load(manifest.t);
+  if (manifest.p !== undefined) body.params = JSON.parse(manifest.p) as Record<string, unknown>;
   return body;
 }
 

@@ -1,4 +1,10 @@
-import type { Message, MessageAccumulator, Plugin, ProxyApp } from '../../core/index.ts';
+import type {
+  Message,
+  MessageAccumulator,
+  MessagesRequest,
+  Plugin,
+  ProxyApp,
+} from '../../core/index.ts';
 import type { HistoryBody, RequestRow, Storage } from '../../core/storage.ts';
 import { Pricer } from './pricing.ts';
 import { buildRow } from './row.ts';
@@ -42,6 +48,7 @@ export function usage(): Plugin {
         if (request.system !== undefined) body.system = request.system;
         if (request.tools !== undefined) body.tools = request.tools;
         const received = ctx.received?.request;
+        body.params = paramsOf(received ?? request);
         if (
           received?.messages === request.messages &&
           received.system === request.system &&
@@ -53,6 +60,13 @@ export function usage(): Plugin {
       app!.service('events')?.publish('request', row);
     },
   };
+}
+
+/** What a request asks besides its conversation: `max_tokens`, `temperature`, `thinking`… */
+function paramsOf(request: MessagesRequest): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the fields params leave out
+  const { model, messages, system, tools, stream, metadata, ...params } = request;
+  return params;
 }
 
 /** The answer so far; null when no message started (the request failed before any event). */

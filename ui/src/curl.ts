@@ -5,10 +5,14 @@ export const shellQuote = (value: string): string => `'${value.replaceAll("'", `
 
 /**
  * The request again as a curl command against this ccproxy, from the stored (redacted) body.
- * The client key is left as `$CCPROXY_API_KEY`; `max_tokens` is not stored, so a default stands in.
+ * The client key is left as `$CCPROXY_API_KEY`. The request's own `max_tokens`, `temperature`…
+ * are repeated; a request stored before they were kept gets `max_tokens: 1024`.
  */
 export function curlCommand(origin: string, row: RequestRow, body: StoredPrompt): string {
-  const payload: Record<string, unknown> = { model: row.requested_model, max_tokens: 1024 };
+  const payload: Record<string, unknown> = {
+    model: row.requested_model,
+    ...(body.params ?? { max_tokens: 1024 }),
+  };
   if (body.system !== undefined) payload.system = body.system;
   if (body.tools !== undefined) payload.tools = body.tools;
   payload.messages = body.messages;

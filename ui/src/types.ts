@@ -71,6 +71,8 @@ export interface StoredPrompt {
   system?: unknown;
   tools?: unknown;
   messages: unknown[];
+  /** The request's other fields (`max_tokens`, `temperature`…); absent in rows stored before them. */
+  params?: Record<string, unknown>;
 }
 
 /**

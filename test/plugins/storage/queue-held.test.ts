@@ -103,5 +103,6 @@ for (const engine of ENGINES)
     await storage().flush();
     const detail = await storage().request(second._request_id!);
     assert.deepEqual(detail?.body?.messages, [...first, answered, next]);
+    assert.deepEqual(detail?.body?.params, { max_tokens: 64 });
     assert.equal((await storage().health()).queuedChars, 0);
   });

@@ -173,9 +173,11 @@ for (const engine of ENGINES) {
       upstream: answer('the zebra answer'),
       env: { DEEPSEEK_API_KEY: configured },
     });
-    const message = await client.messages.create(
-      ask(`my key is ${secret} and ${configured}, find the aardvark`),
-    );
+    const message = await client.messages.create({
+      ...ask(`my key is ${secret} and ${configured}, find the aardvark`),
+      // Kept with the body, for "copy as curl": redacted like the rest.
+      stop_sequences: [`stop at ${configured}`],
+    });
     await storage.flush();
     const found = await admin<{ items: RequestRow[] }>('/api/requests?q=aardvark');
     assert.equal(found.body.items.length, 1);
@@ -189,9 +191,13 @@ for (const engine of ENGINES) {
       0,
     );
     const detail = await admin<{
-      request: { messages: unknown[] };
+      request: { messages: unknown[]; params: unknown };
       response: { content: unknown[] };
     }>(`/api/requests/${id}`);
+    assert.deepEqual(detail.body.request.params, {
+      max_tokens: 64,
+      stop_sequences: ['stop at [REDACTED]'],
+    });
     const shown = JSON.stringify(detail.body);
     assert.match(shown, /find the aardvark/);
     assert.match(shown, /the zebra answer/);

@@ -84,6 +84,12 @@ test('the web UI, page by page, against a running ccproxy with stored requests',
       await page.locator('table.requests tbody tr a').first().click();
       await page.locator('.conversation').waitFor();
       assert.match(await page.locator('.conversation').innerText(), /answer: how do pelicans fly/);
+      // "Copy as curl" repeats the request as it was sent: its own max_tokens, not a default.
+      const curl = await page
+        .locator('.copy', { hasText: 'Copy as curl' })
+        .locator('code')
+        .innerText();
+      assert.match(curl, /"model":"claude-sonnet-4-5","max_tokens":64,"messages":\[/);
       await screenshot(page, 'request');
     },
   );
