@@ -6,8 +6,8 @@
 
 /** A provider of the written config. */
 export interface ProviderSpec {
-  /** The factory: `openai` (any OpenAI-compatible server), `anthropic` or `gemini`. */
-  factory: 'openai' | 'anthropic' | 'gemini';
+  /** The factory: `openai` (any OpenAI-compatible server), `anthropic`, `gemini` or `openaiResponses`. */
+  factory: 'openai' | 'anthropic' | 'gemini' | 'openaiResponses';
   name: string;
   baseUrl?: string;
   /** The environment variable holding its key; none: no key is sent (Ollama, vLLM). */
@@ -24,6 +24,8 @@ export interface ConfigSpec {
   tiers: { big: string; middle: string; small: string };
   /** Router options, written as given (long context, background, thinking, web search …). */
   router?: Record<string, unknown>;
+  /** `overrides()` options, written as given (header and body presets per provider). */
+  overrides?: Record<string, unknown>;
   /** The variable holding the key clients must present. Default `CCPROXY_API_KEY`. */
   clientKeyEnv?: string;
   server?: { host?: string; port?: number };
@@ -38,6 +40,7 @@ const literal = (value: unknown): string => JSON.stringify(value).replace(/"([^"
 /** Renders an object literal with identifier keys where they are valid, quoted keys elsewhere. */
 function objectLiteral(entries: [string, string][], indent: string): string {
   const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : literal(k));
+  if (entries.length === 0) return '{}';
   return `{\n${entries.map(([k, v]) => `${indent}  ${key(k)}: ${v},`).join('\n')}\n${indent}}`;
 }
 
@@ -65,6 +68,7 @@ function provider(spec: ProviderSpec): string {
 export function renderConfig(spec: ConfigSpec): string {
   const factories = new Set(['auth', 'modelMap', ...spec.providers.map((p) => p.factory)]);
   if (spec.router) factories.add('router');
+  if (spec.overrides) factories.add('overrides');
   if (spec.cockpit) factories.add('cockpit');
   const server = spec.server && Object.keys(spec.server).length ? spec.server : undefined;
   const clientKey = spec.clientKeyEnv ?? 'CCPROXY_API_KEY';
@@ -81,6 +85,12 @@ export function renderConfig(spec: ConfigSpec): string {
     ...spec.providers.map(provider),
     `    modelMap(${value(spec.tiers, '    ')}),`,
     ...(spec.router ? [`    router(${value(spec.router, '    ')}),`] : []),
+    ...(spec.overrides
+      ? [
+          "    // Presets by name; list them per provider: providers: { name: ['preset'] }.",
+          `    overrides(${value(spec.overrides, '    ')}),`,
+        ]
+      : []),
     ...(spec.cockpit
       ? ['    // Storage, usage and cost, the admin API and the web UI at /ui/.', '    cockpit(),']
       : []),

@@ -113,9 +113,17 @@ export function program(): Command {
   cli
     .command('import')
     .description(
-      "write a ccproxy.config.ts from another proxy's config: ccr (claude-code-router's config.json), go-ccproxy (the Go ccproxy's config.json) or env (a Python proxy's .env)",
+      "write a ccproxy.config.ts from another proxy's config: ccr (claude-code-router's config.json), go-ccproxy (the Go ccproxy's config.json), env (a Python proxy's .env), toml (cc-proxy's providers.toml) or cc-proxy-json (the web-UI proxy's config.json)",
     )
-    .addArgument(new Argument('<format>', "the file's kind").choices(['ccr', 'go-ccproxy', 'env']))
+    .addArgument(
+      new Argument('<format>', "the file's kind").choices([
+        'ccr',
+        'go-ccproxy',
+        'env',
+        'toml',
+        'cc-proxy-json',
+      ]),
+    )
     .argument('<file>', 'the file to read')
     .option('-o, --out <file>', 'where to write', 'ccproxy.config.ts')
     .option('--force', 'overwrite an existing file')

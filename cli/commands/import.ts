@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError } from '../../core/errors.ts';
 import { hasCockpit, renderConfig } from '../config-writer.ts';
+import { importCcProxyJson } from '../importers/cc-proxy-json.ts';
+import { importCcProxyToml } from '../importers/cc-proxy-toml.ts';
 import { importCcr } from '../importers/ccr.ts';
 import { importGoCcproxy } from '../importers/go-ccproxy.ts';
 import { importPythonEnv } from '../importers/python-env.ts';
@@ -13,6 +15,8 @@ export const IMPORTERS = {
   ccr: importCcr,
   'go-ccproxy': importGoCcproxy,
   env: importPythonEnv,
+  toml: importCcProxyToml,
+  'cc-proxy-json': importCcProxyJson,
 } satisfies Record<string, (text: string, file: string) => Imported>;
 
 export type ImportFormat = keyof typeof IMPORTERS;

@@ -71,8 +71,14 @@ export class Reader {
 }
 
 /** `DEEPSEEK_API_KEY` for a provider named `deepseek` (`my-llm` → `MY_LLM_API_KEY`). */
-const keyVariable = (provider: string): string =>
+export const keyVariable = (provider: string): string =>
   `${provider.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+
+/**
+ * A peer's provider name as a ccproxy provider name (the part before the comma of `name,model`):
+ * spaces, commas and slashes become `-` (`Anthropic Direct` → `Anthropic-Direct`).
+ */
+export const providerName = (name: string): string => name.trim().replace(/[\s,/]+/g, '-');
 
 /** `$VAR` or `${VAR}` (how claude-code-router refers to the environment), else undefined. */
 const envReference = (value: string): string | undefined =>
