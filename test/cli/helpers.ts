@@ -19,10 +19,24 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 const SOURCES = ['--import', import.meta.resolve('tsx'), join(ROOT, 'cli', 'main.ts')];
 
-/** A fresh directory removed by `t.after`: a working directory or a HOME with no config in it. */
+/** Each test's CLI children, stopped before any of its folders is removed. */
+const children = new WeakMap<TestContext, Array<() => Promise<void>>>();
+
+/** Kills (SIGKILL) and awaits every CLI child the test started; safe to call twice. */
+const stopChildren = (t: TestContext) =>
+  Promise.all((children.get(t) ?? []).map((stop) => stop()));
+
+/**
+ * A fresh directory removed by `t.after`: a working directory or a HOME with no config in it.
+ * The test's CLI children are stopped first, whatever the order the hooks were added in: a
+ * server still writing its SQLite files there makes the removal fail with ENOTEMPTY.
+ */
 export function tempDir(t: TestContext, prefix = 'ccproxy-cli-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => removeDir(dir));
+  t.after(async () => {
+    await stopChildren(t);
+    removeDir(dir);
+  });
   return dir;
 }
 
@@ -76,12 +90,17 @@ export function runCli(t: TestContext, options: CliOptions = {}): Cli {
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
   const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
-  t.after(async () => {
+  const stop = async () => {
     // 'exit', not 'close': a background server it started may still hold its pipes.
     if (child.exitCode === null && child.signalCode === null) {
+      const gone = once(child, 'exit');
       child.kill('SIGKILL');
-      await once(child, 'exit');
+      await gone;
     }
+  };
+  children.set(t, [...(children.get(t) ?? []), stop]);
+  t.after(async () => {
+    await stop();
     if (ownDir) removeDir(ownDir);
   });
   const waitFor = async (name: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> => {
