@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import type { ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
+import type { StorageSetting } from './cockpit.ts';
 import { LOG_LEVELS, UserConfig, type LogLevel, type UserConfigFn } from './define.ts';
 import { configLoadError } from './load-error.ts';
 import { registerConfigHooks } from './module-hooks.ts';
@@ -106,8 +107,8 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
     plugins: user.plugins ?? [],
     logLevel,
     logFile: env.CCPROXY_LOG_FILE || undefined,
-    redis: user.redis,
-    storage: user.storage,
+    redis: envUrl(env, 'CCPROXY_REDIS', /^rediss?:\/\//, 'redis://… or rediss://…') ?? user.redis,
+    storage: envStorage(env) ?? user.storage,
     history: user.history,
     pricing: user.pricing,
     budgets: user.budgets,
@@ -189,6 +190,37 @@ function withSource<T>(run: () => T, label: string): T {
 function displayName(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return rel.startsWith('..') ? file : rel;
+}
+
+/**
+ * `CCPROXY_STORAGE`: a deployment's database without editing its config (several instances from
+ * one image). `false`, `off` or `memory` keep everything in memory.
+ */
+function envStorage(env: NodeJS.ProcessEnv): StorageSetting | undefined {
+  const value = env.CCPROXY_STORAGE?.trim();
+  if (value && ['false', 'off', 'memory'].includes(value.toLowerCase())) return false;
+  return envUrl(
+    env,
+    'CCPROXY_STORAGE',
+    /^(sqlite:|postgres(ql)?:\/\/)/,
+    'sqlite:PATH, postgres://… or false',
+  );
+}
+
+/** A URL variable checked for its scheme; the value is not echoed (it may carry a password). */
+function envUrl(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  scheme: RegExp,
+  expected: string,
+): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (!scheme.test(value)) {
+    const given = /^[a-z][\w+.-]*:/i.exec(value)?.[0] ?? 'a value with no URL scheme';
+    throw new ConfigError(`${name}: expected ${expected}, got ${given}…`);
+  }
+  return value;
 }
 
 function envPort(env: NodeJS.ProcessEnv, name: 'PORT' | 'CCPROXY_PORT'): number | undefined {

@@ -178,6 +178,36 @@ test("the Go ccproxy's variables: CCPROXY_HOST and CCPROXY_PORT beat HOST and PO
   );
 });
 
+test('CCPROXY_STORAGE and CCPROXY_REDIS beat the file; a wrong scheme names the variable without echoing it', async (t) => {
+  const cwd = await tempDir(t, {
+    'ccproxy.config.ts': `export default { storage: 'sqlite:file.db', redis: 'redis://file:6379' };`,
+  });
+  const shared = async (env: NodeJS.ProcessEnv) => {
+    const { storage, redis } = await load({ cwd, env });
+    return { storage, redis };
+  };
+  assert.deepEqual(await shared({}), { storage: 'sqlite:file.db', redis: 'redis://file:6379' });
+  assert.deepEqual(
+    await shared({
+      CCPROXY_STORAGE: 'postgres://u:pw@db/ccproxy',
+      CCPROXY_REDIS: 'rediss://r:6380',
+    }),
+    { storage: 'postgres://u:pw@db/ccproxy', redis: 'rediss://r:6380' },
+  );
+  assert.equal((await shared({ CCPROXY_STORAGE: 'off' })).storage, false);
+  assert.equal((await shared({ CCPROXY_STORAGE: '' })).storage, 'sqlite:file.db');
+  const refused = load({ cwd, env: { CCPROXY_STORAGE: 'mysql://u:secret@db' } });
+  await rejectsWith(
+    refused,
+    'CCPROXY_STORAGE: expected sqlite:PATH, postgres://… or false, got mysql:…',
+  );
+  await assert.rejects(refused, (error: Error) => !error.message.includes('secret'));
+  await rejectsWith(
+    load({ cwd, env: { CCPROXY_REDIS: 'localhost:6379' } }),
+    'CCPROXY_REDIS: expected redis://… or rediss://…, got localhost:…',
+  );
+});
+
 test('no config file: the environment defaults run, the environment still sets the server', async (t) => {
   const cwd = await tempDir(t);
   const seen: NodeJS.ProcessEnv[] = [];
