@@ -1,6 +1,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { DoctorFlags } from './commands/doctor.ts';
-import type { ExportFlags } from './commands/export.ts';
+import type { ExportFlags, ExportFormat } from './commands/export.ts';
 import type { ImportFlags, ImportFormat } from './commands/import.ts';
 import type { InitFlags } from './commands/init.ts';
 import type { LogsFlags } from './commands/logs.ts';
@@ -135,12 +135,19 @@ export function program(): Command {
     cli
       .command('export')
       .description(
-        'print a Claude Code settings.json env block pointing claude at ccproxy (URL and token)',
+        "print the providers and tiers for another tool: ccr (claude-code-router's config.json), cc-switch (CC Switch import links), cliproxyapi (CLIProxyAPI config.yaml sections), or claude-settings (a Claude Code settings.json env block pointing claude at ccproxy); keys as references, never their values",
       )
-      .addArgument(new Argument('<format>', 'what to print').choices(['claude-settings']))
+      .addArgument(
+        new Argument('<format>', 'what to print').choices([
+          'claude-settings',
+          'ccr',
+          'cc-switch',
+          'cliproxyapi',
+        ]),
+      )
       .option('--url <url>', 'the server (default: CCPROXY_URL, the running one, else the config)'),
-  ).action(async (_format: string, flags: ExportFlags) =>
-    (await import('./commands/export.ts')).exportClaudeSettings(flags),
+  ).action(async (format: ExportFormat, flags: ExportFlags) =>
+    (await import('./commands/export.ts')).exportConfig(format, flags),
   );
 
   withServerFlags(

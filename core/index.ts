@@ -18,6 +18,7 @@ export type { Static, TSchema } from './config/schema.ts';
 export { definePlugin } from './plugin.ts';
 export type {
   DiscoveredModel,
+  ProviderAbout,
   ClientAuth,
   EventResult,
   OnHeaders,

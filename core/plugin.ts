@@ -88,6 +88,11 @@ export interface Provider {
   name: string;
   /** Models served, for `/v1/models` and to resolve a bare model name. Default: none. */
   models?: readonly string[];
+  /**
+   * What it speaks and where, for listings (`GET /api/providers`) and `ccproxy export`: the
+   * built-in adapters set it. Never the key itself.
+   */
+  about?: ProviderAbout;
   /** The upstream call: Anthropic stream events whether the upstream streamed or not. */
   send(ctx: ProxyContext, request: MessagesRequest): AsyncIterable<StreamEvent>;
   /**
@@ -103,6 +108,16 @@ export interface Provider {
    * refuses or is unreachable. Default: the provider cannot list its models.
    */
   listModels?(signal: AbortSignal): Promise<DiscoveredModel[]>;
+}
+
+/** A provider's wire format, base URL and whether it holds a key of its own. */
+export interface ProviderAbout {
+  /** The factory that made it: `openai`, `anthropic`, `gemini`, `openai-responses`. */
+  kind: string;
+  /** Its base URL, as its factory takes it. */
+  baseUrl: string;
+  /** It sends a configured key (else the client's, or none). */
+  keyed: boolean;
 }
 
 /** One model in a provider's own list. */

@@ -111,8 +111,11 @@ export class RuntimeProviders {
     return {
       name: provider.name,
       source: stored ? 'runtime' : 'config',
-      kind: stored?.kind ?? null,
-      baseUrl: typeof stored?.options.baseUrl === 'string' ? stored.options.baseUrl : null,
+      kind: stored?.kind ?? provider.about?.kind ?? null,
+      baseUrl:
+        typeof stored?.options.baseUrl === 'string'
+          ? stored.options.baseUrl
+          : (provider.about?.baseUrl ?? null),
       apiKey: stored?.options.apiKey ? maskKey(stored.options.apiKey) : null,
       models: provider.models ?? [],
     };

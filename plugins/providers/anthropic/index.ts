@@ -108,6 +108,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
       const models = o.models ?? (o.apiKey ? await modelsAtStart(app, name, listModels) : []);
       app.registerProvider({
         name,
+        about: { kind: 'anthropic', baseUrl: base, keyed: o.apiKey !== undefined },
         models,
         send,
         listModels,

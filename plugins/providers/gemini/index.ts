@@ -117,6 +117,7 @@ export function gemini(options: GeminiOptions = {}): Plugin {
       addProviderSecrets(app, o);
       app.registerProvider({
         name,
+        about: { kind: 'gemini', baseUrl: base, keyed: o.apiKey !== undefined },
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         countTokens,

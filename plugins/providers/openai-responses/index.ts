@@ -91,6 +91,7 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
       addProviderSecrets(app, o);
       app.registerProvider({
         name,
+        about: { kind: 'openai-responses', baseUrl: base, keyed: o.apiKey !== undefined },
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         listModels: (signal) =>

@@ -162,6 +162,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
       const modelsUrl = modelsUrlOf(baseUrl, vendor);
       app.registerProvider({
         name,
+        about: { kind: 'openai', baseUrl: baseUrl, keyed: o.apiKey !== undefined },
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         ...(modelsUrl && {
