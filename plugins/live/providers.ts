@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   ConfigError,
   ProxyError,
   type Plugin,
@@ -9,6 +10,9 @@ import { anthropic } from '../providers/anthropic/index.ts';
 import { gemini } from '../providers/gemini/index.ts';
 import { openai } from '../providers/openai/index.ts';
 import { openaiResponses } from '../providers/openai-responses/index.ts';
+import { combinePresets, Preset } from '../overrides/index.ts';
+import { withPresets } from '../overrides/provider.ts';
+import { maskHeaders, maskKey, unmaskHeaders } from './mask.ts';
 
 /** The wire formats a runtime provider may speak, by the factory that builds it. */
 const FACTORIES: Record<string, (options: never) => Plugin> = {
@@ -19,10 +23,20 @@ const FACTORIES: Record<string, (options: never) => Plugin> = {
 };
 export const KINDS = Object.keys(FACTORIES);
 
-/** A provider added through the admin API, as stored: its kind and its factory's options. */
+/**
+ * A provider added through the admin API, as stored: its kind, its factory's options and a body
+ * override (an `overrides()` preset's `body`: deep-merged into each request it serves).
+ */
 export interface StoredProvider {
   kind: string;
-  options: { name: string; apiKey?: string; baseUrl?: string; [option: string]: unknown };
+  options: {
+    name: string;
+    apiKey?: string;
+    baseUrl?: string;
+    headers?: Record<string, string>;
+    [option: string]: unknown;
+  };
+  body?: Record<string, unknown>;
 }
 
 /** One provider as `GET /api/providers` lists it; a key is never shown whole. */
@@ -34,6 +48,10 @@ export interface ProviderEntry {
   /** The key's first and last characters (`sk-…abcd`), or null when none is set or known. */
   apiKey: string | null;
   models: readonly string[];
+  /** A runtime provider's headers, credential values masked like the key; null for config ones. */
+  headers: Record<string, string> | null;
+  /** A runtime provider's body override; null when it has none or comes from the config. */
+  body: Record<string, unknown> | null;
 }
 
 const PREFIX = 'provider:';
@@ -118,13 +136,16 @@ export class RuntimeProviders {
           : (provider.about?.baseUrl ?? null),
       apiKey: stored?.options.apiKey ? maskKey(stored.options.apiKey) : null,
       models: provider.models ?? [],
+      headers: stored ? maskHeaders(stored.options.headers ?? {}) : null,
+      body: stored?.body ?? null,
     };
   }
 
   /**
    * Adds (`name` absent) or replaces a runtime provider; effective on the next request. A
-   * replacement without `apiKey` or `headers` keeps the stored ones: no route shows them whole,
-   * so an editor cannot send them back.
+   * replacement without `apiKey`, `headers` or `body` keeps the stored ones, and a header sent
+   * back as shown (masked) keeps its stored value: no route shows a secret whole, so an editor
+   * cannot send it back.
    */
   async put(body: unknown, name?: string): Promise<ProviderEntry> {
     const entry = parseProvider(body, name);
@@ -135,7 +156,7 @@ export class RuntimeProviders {
       );
     if (name !== undefined) {
       this.assertRuntime(name);
-      keepSecrets(entry, this.stored.get(name)!);
+      keepSecrets(entry, this.stored.get(name)!, body as Record<string, unknown>);
     }
     await this.settings().set(PREFIX + entry.options.name, entry);
     const previous = this.app.providers.get(entry.options.name);
@@ -188,20 +209,31 @@ export class RuntimeProviders {
     return settings;
   }
 
-  /** Builds the provider with its factory and runs its setup against the app. */
+  /**
+   * Builds the provider with its factory and runs its setup against the app; with a body
+   * override, the registered provider applies it to each of its calls.
+   */
   private async register(entry: StoredProvider): Promise<void> {
     const plugin = build(entry);
     await plugin.setup?.(this.app);
+    if (!entry.body) return;
+    const name = entry.options.name;
+    const built = this.app.providers.get(name)!;
+    this.app.unregisterProvider(name);
+    this.app.registerProvider(withPresets(built, combinePresets([{ body: entry.body }], name)));
   }
 }
 
-/** Checks a provider body: `kind`, then the factory's own schema, as a config file would be. */
-export function parseProvider(body: unknown, name?: string): StoredProvider {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
+/**
+ * Checks a provider as the API receives it: `kind`, then the factory's own schema, and `body`
+ * with the schema of an `overrides()` preset, as a config file would be.
+ */
+export function parseProvider(input: unknown, name?: string): StoredProvider {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw invalid(
       'body: expected a JSON object like {"kind": "openai", "name": "…", "baseUrl": "…"}',
     );
-  const { kind, ...options } = body as Record<string, unknown>;
+  const { kind, body, ...options } = input as Record<string, unknown>;
   if (typeof kind !== 'string' || !KINDS.includes(kind))
     throw invalid(`kind: expected one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
   if (name !== undefined && options.name !== undefined && options.name !== name)
@@ -213,7 +245,20 @@ export function parseProvider(body: unknown, name?: string): StoredProvider {
     throw invalid('name: expected the provider name model references use (`name,model`)');
   const entry = { kind, options } as StoredProvider;
   build(entry);
+  if (body !== undefined) entry.body = checkBody(body);
   return entry;
+}
+
+/** A body override, checked as an `overrides()` preset's `body`; `{}` means none. */
+function checkBody(body: unknown): Record<string, unknown> | undefined {
+  try {
+    checkOptions('overrides', Preset, { body });
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw invalid(error.message.replace(/^plugins \(overrides\): options\./, ''));
+    throw error;
+  }
+  return Object.keys(body as object).length ? (body as Record<string, unknown>) : undefined;
 }
 
 function build(entry: StoredProvider): Plugin {
@@ -226,19 +271,18 @@ function build(entry: StoredProvider): Plugin {
   }
 }
 
-/** The stored key and headers, where the edit `entry` does not give them. */
-function keepSecrets(entry: StoredProvider, stored: StoredProvider): void {
+/**
+ * The stored key, headers and body where the edit `entry` does not give them, and the stored
+ * value of each header sent back masked as `GET` shows it.
+ */
+function keepSecrets(entry: StoredProvider, stored: StoredProvider, sent: Record<string, unknown>) {
   const { options } = entry;
   if (options.apiKey === undefined && stored.options.apiKey !== undefined)
     options.apiKey = stored.options.apiKey;
-  if (options.headers === undefined && stored.options.headers !== undefined)
-    options.headers = stored.options.headers;
-}
-
-/** `sk-proj-abcdef…` → `sk-…cdef`: enough to tell two keys apart, never enough to use one. */
-export function maskKey(key: string): string {
-  if (key.length < 12) return '****';
-  return `${key.slice(0, 3)}…${key.slice(-4)}`;
+  if (options.headers === undefined) {
+    if (stored.options.headers !== undefined) options.headers = stored.options.headers;
+  } else options.headers = unmaskHeaders(options.headers, stored.options.headers ?? {});
+  if (!('body' in sent) && stored.body !== undefined) entry.body = stored.body;
 }
 
 const invalid = (message: string) => new ProxyError('invalid_request_error', 400, message);

@@ -5,7 +5,6 @@ import {
   checkOptions,
   Options,
   Type,
-  type Next,
   type Static,
   type Plugin,
   type ProxyContext,
@@ -58,59 +57,90 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function overrides(options: OverridesOptions): Plugin {
   checkOptions('overrides', OverridesOptions, options);
-  const byProvider = new Map<string, Combined>();
+  const byProvider = new Map<string, CombinedPresets>();
   for (const [provider, list] of Object.entries(options.providers)) {
-    const combined: Combined = { headers: {}, bodies: [] };
-    for (const [i, item] of list.entries()) {
+    const presets = list.map((item, i) => {
       const preset = typeof item === 'string' ? options.presets?.[item] : item;
       if (!preset) {
         throw new ConfigError(
           `plugins (overrides): options.providers.${provider}[${i}]: unknown preset "${item as string}"`,
         );
       }
-      // Lower-case names: a preset's `User-Agent` replaces (or deletes) any spelling of it.
-      const where = `plugins (overrides): options.providers.${provider}[${i}].headers`;
-      Object.assign(combined.headers, configuredHeaders(preset.headers ?? {}, where));
-      // Kept apart, applied in order per request: merged together, a `null` (delete) would be
-      // lost, since deleting from an empty object leaves nothing to delete from the request.
-      if (preset.body) combined.bodies.push(preset.body);
-    }
-    byProvider.set(provider, combined);
+      return preset;
+    });
+    byProvider.set(
+      provider,
+      combinePresets(presets, `plugins (overrides): options.providers.${provider}`),
+    );
   }
   return {
     name: 'overrides',
     enforce: 'post',
     wrapStream(ctx, next) {
       const preset = byProvider.get(ctx.target.provider);
-      return preset ? applyPreset(ctx, next, preset) : next();
+      return preset ? applyPresets(ctx, preset, ctx.request, next) : next();
     },
   };
 }
 
 /** One provider's presets: headers folded together, bodies in the order listed. */
-interface Combined {
+export interface CombinedPresets {
   headers: Record<string, string | null>;
   bodies: Record<string, unknown>[];
 }
 
-async function* applyPreset(
+/** Presets applied in order; `where` names them in a config error (`…[i].headers`). */
+export function combinePresets(presets: readonly Preset[], where: string): CombinedPresets {
+  const combined: CombinedPresets = { headers: {}, bodies: [] };
+  for (const [i, preset] of presets.entries()) {
+    // Lower-case names: a preset's `User-Agent` replaces (or deletes) any spelling of it.
+    Object.assign(
+      combined.headers,
+      configuredHeaders(preset.headers ?? {}, `${where}[${i}].headers`),
+    );
+    // Kept apart, applied in order per request: merged together, a `null` (delete) would be
+    // lost, since deleting from an empty object leaves nothing to delete from the request.
+    if (preset.body) combined.bodies.push(preset.body);
+  }
+  return combined;
+}
+
+/**
+ * Calls `send` with the presets' body merged into `request` and their headers set on
+ * `ctx.upstream.headers`, which are put back when the call ends.
+ */
+export async function* applyPresets(
   ctx: ProxyContext,
-  next: Next,
-  preset: Combined,
+  preset: CombinedPresets,
+  request: MessagesRequest,
+  send: (request: MessagesRequest) => AsyncIterable<StreamEvent>,
 ): AsyncGenerator<StreamEvent> {
+  const restore = setHeaders(ctx, preset.headers);
+  try {
+    yield* send(mergeBodies(request, preset));
+  } finally {
+    restore();
+  }
+}
+
+/** `request` with the presets' bodies deep-merged in order (a new object when there are any). */
+export const mergeBodies = (request: MessagesRequest, preset: CombinedPresets): MessagesRequest =>
+  preset.bodies.reduce<Record<string, unknown>>(deepMerge, request) as MessagesRequest;
+
+/** Sets (or, for `null`, removes) upstream headers; the function returned puts them back. */
+export function setHeaders(
+  ctx: ProxyContext,
+  presetHeaders: Record<string, string | null>,
+): () => void {
   const headers = ctx.upstream.headers;
   const saved = { ...headers };
-  for (const [name, value] of Object.entries(preset.headers)) {
+  for (const [name, value] of Object.entries(presetHeaders)) {
     if (value === null) delete headers[name];
     else headers[name] = value;
   }
-  try {
-    yield* next(
-      preset.bodies.reduce<Record<string, unknown>>(deepMerge, ctx.request) as MessagesRequest,
-    );
-  } finally {
-    // The next attempt may go to another provider: it must not carry this one's headers.
+  // The next attempt may go to another provider: it must not carry this one's headers.
+  return () => {
     for (const name of Object.keys(headers)) delete headers[name];
     Object.assign(headers, saved);
-  }
+  };
 }

@@ -21,16 +21,22 @@ async function openaiUpstream(t: Parameters<typeof scriptedUpstream>[0]) {
   );
 }
 
-test('runtime providers: added, used, edited and removed through the API; the key is shown masked and sent upstream', async (t) => {
-  const upstream = await openaiUpstream(t);
-  const storage = new MemoryStorage();
-  const { url, client } = await liveProxy(t, { storage });
+/** `api` keeping every answer's text, to check afterwards that none showed a secret. */
+function recordedApi() {
   const answers: string[] = [];
   const call = async (...args: Parameters<typeof api>) => {
     const answer = await api(...args);
     answers.push(answer.text);
     return answer;
   };
+  return { call, answers };
+}
+
+test('runtime providers: added, used, edited and removed through the API; the key is shown masked and sent upstream', async (t) => {
+  const upstream = await openaiUpstream(t);
+  const storage = new MemoryStorage();
+  const { url, client } = await liveProxy(t, { storage });
+  const { call, answers } = recordedApi();
 
   const added = await call(url, 'POST', '/api/providers', {
     kind: 'openai',
@@ -47,6 +53,8 @@ test('runtime providers: added, used, edited and removed through the API; the ke
     baseUrl: `${upstream.url}/v1`,
     apiKey: 'sk-…cdef',
     models: ['m1'],
+    headers: {},
+    body: null,
     breaker: 'off',
   });
 
@@ -117,6 +125,16 @@ for (const c of [
     error: /options\.models: expected an array/,
   },
   {
+    body: { kind: 'openai', name: 'x', body: 'temperature=0' },
+    status: 400,
+    error: /^body: expected an object/,
+  },
+  {
+    body: { kind: 'openai', name: 'x', headers: { 'x-title': 7 } },
+    status: 400,
+    error: /options\.headers\.x-title: expected a string/,
+  },
+  {
     body: { kind: 'openai', name: 'x', vendr: 'groq' },
     status: 400,
     error: /unknown option "vendr"; did you mean "vendor"/,
@@ -161,4 +179,69 @@ test('runtime providers: an edit without apiKey or headers keeps the stored ones
   await client.messages.create({ model: 'extra,m2', max_tokens: 8, messages: [user('hi')] });
   assert.equal(upstream.requests[0]?.headers.authorization, `Bearer ${KEY}`);
   assert.equal(upstream.requests[0]?.headers['x-team'], 'blue');
+});
+
+test('runtime providers: headers are shown with credential values masked and a body override is applied; an edit sending them back as shown keeps the secrets', async (t) => {
+  const upstream = await openaiUpstream(t);
+  const { url, client } = await liveProxy(t);
+  const secret = 'team-token-0123456789abcdef';
+  const { call, answers } = recordedApi();
+  const added = await call(url, 'POST', '/api/providers', {
+    kind: 'openai',
+    name: 'routed',
+    baseUrl: `${upstream.url}/v1`,
+    models: ['m1'],
+    headers: {
+      'HTTP-Referer': 'https://example.com/app',
+      'X-Title': 'ccproxy',
+      'x-team-auth': secret,
+    },
+    body: { temperature: 0, max_tokens: 8192 },
+  });
+  assert.equal(added.status, 201, added.text);
+  const shown = {
+    'HTTP-Referer': 'https://example.com/app',
+    'X-Title': 'ccproxy',
+    'x-team-auth': 'tea…cdef',
+  };
+  assert.deepEqual(added.json.headers, shown);
+  assert.deepEqual(added.json.body, { temperature: 0, max_tokens: 8192 });
+
+  await client.messages.create({ model: 'routed,m1', max_tokens: 4000, messages: [user('hi')] });
+  const sent = upstream.requests[0]!;
+  assert.equal(sent.headers['http-referer'], 'https://example.com/app');
+  assert.equal(sent.headers['x-title'], 'ccproxy');
+  assert.equal(sent.headers['x-team-auth'], secret);
+  assert.equal(sent.body.temperature, 0);
+  assert.equal(sent.body.max_tokens, 8192);
+
+  // The editor sends back what it was shown, with one header changed and the body replaced.
+  const listed = (await call(url, 'GET', '/api/providers/routed')).json;
+  const edited = await call(url, 'PUT', '/api/providers/routed', {
+    kind: 'openai',
+    baseUrl: listed.baseUrl,
+    models: listed.models,
+    headers: { ...listed.headers, 'X-Title': 'my app' },
+    body: { thinking: null, tools: null },
+  });
+  assert.equal(edited.status, 200, edited.text);
+  assert.deepEqual(edited.json.headers, { ...shown, 'X-Title': 'my app' });
+  await client.messages.create({
+    model: 'routed,m1',
+    max_tokens: 64,
+    messages: [user('hi')],
+    tools: [{ name: 'Read', input_schema: { type: 'object' } }],
+  });
+  const again = upstream.requests[1]!;
+  assert.equal(again.headers['x-team-auth'], secret);
+  assert.equal(again.headers['x-title'], 'my app');
+  assert.equal(again.body.temperature, undefined, 'the old body override is gone');
+  assert.equal(again.body.max_tokens, 64);
+  assert.equal(again.body.tools, undefined, 'tools: null removed them');
+
+  // A body of {} removes the override.
+  const cleared = await call(url, 'PUT', '/api/providers/routed', { kind: 'openai', body: {} });
+  assert.equal(cleared.json.body, null);
+  for (const text of answers)
+    assert.ok(!text.includes(secret), `a route answered the header's secret: ${text}`);
 });
