@@ -6,23 +6,21 @@ import { applyPresets, mergeBodies, setHeaders, type CombinedPresets } from './i
  * wherever the router sends a request (a fallback hop included), whatever the plugins' order.
  */
 export function withPresets(provider: Provider, preset: CombinedPresets): Provider {
+  // Adapters are plain objects: the copy keeps what it does not replace (models, about, …).
   const wrapped: Provider = {
-    name: provider.name,
-    models: provider.models,
+    ...provider,
     send: (ctx, request) =>
       applyPresets(ctx, preset, request, (merged) => provider.send(ctx, merged)),
   };
-  if (provider.relay)
+  const relay = provider.relay?.bind(provider);
+  if (relay)
     wrapped.relay = async (ctx, request) => {
       const restore = setHeaders(ctx, preset.headers);
       try {
-        return await provider.relay!(ctx, mergeBodies(request, preset));
+        return await relay(ctx, mergeBodies(request, preset));
       } finally {
         restore();
       }
     };
-  if (provider.countTokens)
-    wrapped.countTokens = (ctx, request) => provider.countTokens!(ctx, request);
-  if (provider.listModels) wrapped.listModels = (signal) => provider.listModels!(signal);
   return wrapped;
 }
