@@ -28,9 +28,10 @@ export async function exportConfig(format: ExportFormat, flags: ExportFlags): Pr
   if (format === 'claude-settings') return exportClaudeSettings(flags);
   const config = await loadServerConfig(flags, 'export');
   const url = runningUrl(flags) ?? httpAddress(config.server);
-  const { text, notes } = EXPORTERS[format](await readExportSource(config, url, process.env));
+  const source = await readExportSource(config, url, process.env);
+  const { text, notes } = EXPORTERS[format](source);
   process.stdout.write(text);
-  for (const note of notes) process.stderr.write(`ccproxy: ${note}\n`);
+  for (const note of [...notes, ...unsetKeys(source)]) process.stderr.write(`ccproxy: ${note}\n`);
 }
 
 /**
@@ -47,6 +48,20 @@ async function exportClaudeSettings(flags: ExportFlags): Promise<void> {
     },
   };
   process.stdout.write(`${JSON.stringify(settings, null, 2)}\n`);
+}
+
+/**
+ * Keys the export refers to by a variable this environment does not set: the config reads that
+ * provider's key from another variable, or it was added at run time (its key is in storage).
+ */
+function unsetKeys(source: ExportSource): string[] {
+  return source.providers.flatMap((p) =>
+    p.keyEnv && !process.env[p.keyEnv]
+      ? [
+          `${p.name}: ${p.keyEnv} is not set here (its key is read from elsewhere); set it to the key`,
+        ]
+      : [],
+  );
 }
 
 /** The running server's URL (`--url`, `CCPROXY_URL`, the PID file), if there is one. */

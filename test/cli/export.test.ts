@@ -202,6 +202,7 @@ test('export includes the providers added at run time, their key as a reference 
   );
   const run = await exported(t, dir, 'ccr');
   assert.ok(!run.stdout.includes('sk-runtime-value'));
+  assert.match(run.stderr, /^ccproxy: added: ADDED_API_KEY is not set here/m);
   const config = JSON.parse(run.stdout) as { Providers: { name: string; api_key: string }[] };
   assert.deepEqual(
     config.Providers.map((p) => [p.name, p.api_key]),
