@@ -116,6 +116,10 @@ export interface ProviderInfo {
   /** Masked: `sk-…abcd`; null when none is set or known. */
   apiKey: string | null;
   models: readonly string[];
+  /** A runtime provider's headers, credential values masked; null for the config file's. */
+  headers: Record<string, string> | null;
+  /** A runtime provider's body override; null when none or from the config file. */
+  body: Record<string, unknown> | null;
   /** The router's breaker: `closed`, `half-open`, `open`, or `off`. */
   breaker: string;
 }

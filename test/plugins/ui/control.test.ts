@@ -6,6 +6,7 @@ import { user } from '../../helpers/proxy.ts';
 import { ADMIN_KEY, uiFixture } from './fixture.ts';
 
 const RUNTIME_KEY = 'sk-runtime-provider-key-0123456789';
+const TEAM_SECRET = 'team-token-0123456789abcdef';
 // Names that would become elements (and run script) if a page put them into HTML. A provider
 // name holds no space, comma or slash, so it can only open tags.
 const HOSTILE_NAME = '<b>evil<i>';
@@ -137,6 +138,63 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
     assert.equal(await models.first().innerText(), 'extra,model-y');
   });
 
+  await t.test(
+    'providers: presets fill headers and a body override; secret headers show masked and survive an edit',
+    async () => {
+      await page.goto(`${proxy.url}/ui/#/providers`);
+      await page.getByRole('button', { name: 'Add a provider' }).click();
+      const form = page.locator('form.provider-form');
+      await form.getByLabel('Name').fill('tuned');
+      await form.getByLabel('Base URL').fill(`${proxy.upstream.url}/v1`);
+      await form.getByLabel('Models (comma separated)').fill('model-t');
+      await form.getByLabel('Add a preset').selectOption({ label: 'OpenRouter: app attribution' });
+      await form.getByLabel('Add a preset').selectOption({ label: 'Deterministic: temperature 0' });
+      await form.getByText(/^Added “Deterministic: temperature 0”/).waitFor();
+      const headers = form.getByLabel(/^Headers sent upstream/);
+      const filled = JSON.parse(await headers.inputValue()) as Record<string, string>;
+      assert.deepEqual(filled, { 'HTTP-Referer': 'http://127.0.0.1:3456', 'X-Title': 'ccproxy' });
+      await headers.fill(JSON.stringify({ ...filled, 'x-team-auth': TEAM_SECRET }));
+      assert.deepEqual(JSON.parse(await form.getByLabel(/^Body override/).inputValue()), {
+        temperature: 0,
+      });
+      await form.getByRole('button', { name: 'Add' }).click();
+      const tuned = page.locator('article.provider', {
+        has: page.getByRole('heading', { name: 'tuned' }),
+      });
+      await tuned.getByText('x-team-auth: tea…cdef').waitFor();
+      assert.match(await tuned.innerText(), /X-Title: ccproxy[\s\S]*"temperature": 0/);
+      assert.ok(!(await page.content()).includes(TEAM_SECRET), 'the secret is never on the page');
+
+      const sent = async () => {
+        const before = proxy.upstream.requests.length;
+        await ask('tuned,model-t');
+        const request = proxy.upstream.requests[before]!;
+        return { headers: request.headers, body: request.body as Record<string, unknown> };
+      };
+      const first = await sent();
+      assert.equal(first.headers['x-title'], 'ccproxy');
+      assert.equal(first.headers['x-team-auth'], TEAM_SECRET);
+      assert.equal(first.body.temperature, 0);
+
+      // The edit form shows the headers as listed (masked); saved as they are, the secret stays.
+      await tuned.getByRole('button', { name: 'Edit' }).click();
+      const edit = tuned.locator('form.provider-form');
+      assert.match(await edit.getByLabel(/^Headers sent upstream/).inputValue(), /tea…cdef/);
+      for (const width of [390, 1440]) {
+        await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+        await edit.getByRole('button', { name: 'Save' }).scrollIntoViewIfNeeded();
+        await screenshot(page, 'providers-edit-overrides');
+      }
+      await edit.getByLabel('Add a preset').selectOption({ label: 'DeepSeek: max_tokens 8192' });
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await tuned.getByText('"max_tokens": 8192').waitFor();
+      const second = await sent();
+      assert.equal(second.headers['x-team-auth'], TEAM_SECRET);
+      assert.equal(second.body.temperature, 0);
+      assert.equal(second.body.max_tokens, 8192);
+    },
+  );
+
   await t.test("the switch page offers every provider's discovered models as targets", async () => {
     await page.goto(`${proxy.url}/ui/#/switch`);
     const option = page.locator('datalist#switch-targets option[value="extra,model-b"]');
@@ -169,6 +227,8 @@ test('the web UI drives live control: live tail, switch, providers, config', asy
         name: HOSTILE_NAME,
         baseUrl: `${proxy.upstream.url}/v1`,
         models: [HOSTILE_MODEL],
+        headers: { 'x-note': HOSTILE_NAME },
+        body: { stop_sequences: [HOSTILE_MODEL] },
       }),
     });
     assert.equal(added.status, 201, await added.text());

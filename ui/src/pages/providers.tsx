@@ -69,6 +69,32 @@ function ProviderCard(props: { provider: ProviderInfo; onChanged: () => void }) 
         </dd>
         <dt>Models</dt>
         <dd>{provider.models.length ? provider.models.join(', ') : 'any'}</dd>
+        {provider.headers && Object.keys(provider.headers).length > 0 && (
+          <>
+            <dt>Headers</dt>
+            <dd>
+              <ul class="plain">
+                {Object.entries(provider.headers).map(([header, value]) => (
+                  <li>
+                    <code>
+                      {header}: {value}
+                    </code>
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+        {provider.body && (
+          <>
+            <dt>Body override</dt>
+            <dd>
+              <pre>
+                <code>{JSON.stringify(provider.body, null, 2)}</code>
+              </pre>
+            </dd>
+          </>
+        )}
       </dl>
       <div class="actions">
         <button
