@@ -43,5 +43,6 @@ export {
   openaiResponses,
   type OpenAIResponsesOptions,
 } from './providers/openai-responses/index.ts';
+export { ollama, type OllamaOptions } from './providers/ollama/index.ts';
 export { metrics, type MetricsOptions } from './metrics/index.ts';
 export { tracing, type TracingOptions } from './tracing/index.ts';

@@ -13,6 +13,7 @@ import { ModelMapOptions } from '../plugins/model-map/index.ts';
 import { OverridesOptions } from '../plugins/overrides/index.ts';
 import { AnthropicOptions } from '../plugins/providers/anthropic/index.ts';
 import { GeminiOptions } from '../plugins/providers/gemini/index.ts';
+import { OllamaOptions } from '../plugins/providers/ollama/index.ts';
 import { OpenAIResponsesOptions } from '../plugins/providers/openai-responses/index.ts';
 import { OpenAIOptions } from '../plugins/providers/openai/index.ts';
 import { ProviderOptions } from '../plugins/providers/shared/options.ts';
@@ -98,6 +99,7 @@ test("README's providers table names every provider option", () => {
     ['anthropic', AnthropicOptions],
     ['gemini', GeminiOptions],
     ['openaiResponses', OpenAIResponsesOptions],
+    ['ollama', OllamaOptions],
   ] as const) {
     const row = text.split('\n').find((l) => l.startsWith(`| \`${factory}()\``));
     assert.ok(row, `no row for ${factory}()`);

@@ -88,7 +88,10 @@ export function callUpstream(call: UpstreamCall, provider: string): Promise<Upst
           if (signal.aborted) c.abort(abortError());
         },
         onResponseStart(c, statusCode, headers) {
-          const stream = /^text\/event-stream/i.test(String(headers['content-type'] ?? ''));
+          // Streams are bounded per event or line by their parser, not as a whole.
+          const stream = /^(text\/event-stream|application\/x-ndjson)/i.test(
+            String(headers['content-type'] ?? ''),
+          );
           body = new UpstreamBody(c, stream ? Infinity : UPSTREAM_BODY_LIMIT_BYTES, provider);
           resolve({ statusCode, headers, body });
         },

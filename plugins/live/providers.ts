@@ -9,6 +9,7 @@ import {
 import { anthropic } from '../providers/anthropic/index.ts';
 import { gemini } from '../providers/gemini/index.ts';
 import { openai } from '../providers/openai/index.ts';
+import { ollama } from '../providers/ollama/index.ts';
 import { openaiResponses } from '../providers/openai-responses/index.ts';
 import { combinePresets, Preset } from '../overrides/index.ts';
 import { withPresets } from '../overrides/provider.ts';
@@ -20,6 +21,7 @@ const FACTORIES: Record<string, (options: never) => Plugin> = {
   anthropic,
   gemini,
   'openai-responses': openaiResponses,
+  ollama,
 };
 export const KINDS = Object.keys(FACTORIES);
 

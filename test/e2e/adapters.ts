@@ -1,5 +1,6 @@
 import { anthropicWire } from './wire/anthropic.ts';
 import { geminiWire } from './wire/gemini.ts';
+import { ollamaWire } from './wire/ollama.ts';
 import { openaiWire } from './wire/openai.ts';
 import { responsesWire } from './wire/responses.ts';
 import type { WireFormat } from './wire/format.ts';
@@ -147,4 +148,5 @@ export const adapters: Adapter[] = [
   configured('anthropic', anthropicWire, 'anthropic', 'claude', ''),
   configured('gemini', geminiWire, 'gemini', 'gemini', ''),
   configured('openai-responses', responsesWire, 'openaiResponses', 'gpt', '/v1'),
+  configured('ollama', ollamaWire, 'ollama', 'ollama', ''),
 ];

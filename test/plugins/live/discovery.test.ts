@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import type { PluginOption } from '../../../core/index.ts';
 import {
@@ -7,6 +8,7 @@ import {
   gemini,
   live,
   modelMap,
+  ollama,
   openai,
   openaiResponses,
 } from '../../../plugins/index.ts';
@@ -99,6 +101,21 @@ for (const c of [
     credential: ['x-goog-api-key', KEY],
     // The embedding model cannot answer a chat: left out.
     models: [{ id: 'gemini-2.5-pro', display_name: 'Gemini 2.5 Pro' }],
+  },
+  {
+    kind: 'ollama',
+    handler: ((_req, res) =>
+      replyJson(
+        res,
+        200,
+        JSON.parse(
+          readFileSync(new URL('../../fixtures/ollama/tags.json', import.meta.url), 'utf8'),
+        ),
+      )) as UpstreamHandler,
+    provider: (url: string) => ollama({ name: 'p', baseUrl: url, apiKey: KEY }),
+    path: '/api/tags',
+    credential: ['authorization', `Bearer ${KEY}`],
+    models: [{ id: 'codellama:13b' }, { id: 'llama3:latest' }],
   },
 ]) {
   test(`discovery: ${c.kind}: the provider's own model list, asked with its key`, async (t) => {

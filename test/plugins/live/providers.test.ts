@@ -112,7 +112,7 @@ for (const c of [
   {
     body: { kind: 'grpc', name: 'x' },
     status: 400,
-    error: /kind: expected one of openai, anthropic, gemini, openai-responses/,
+    error: /kind: expected one of openai, anthropic, gemini, openai-responses, ollama/,
   },
   {
     body: { kind: 'openai', name: 'x', baseUrl: 'ftp://x' },
@@ -244,4 +244,34 @@ test('runtime providers: headers are shown with credential values masked and a b
   assert.equal(cleared.json.body, null);
   for (const text of answers)
     assert.ok(!text.includes(secret), `a route answered the header's secret: ${text}`);
+});
+
+test('runtime providers: an ollama provider added through the API answers through /api/chat', async (t) => {
+  const upstream = await scriptedUpstream(t, (req, res) =>
+    replyJson(res, 200, {
+      model: req.body.model,
+      message: { role: 'assistant', content: 'from ollama' },
+      done_reason: 'stop',
+      done: true,
+      prompt_eval_count: 26,
+      eval_count: 3,
+    }),
+  );
+  const { url, client } = await liveProxy(t, { storage: new MemoryStorage() });
+  const added = await api(url, 'POST', '/api/providers', {
+    kind: 'ollama',
+    name: 'local',
+    baseUrl: upstream.url,
+    models: ['qwen3:8b'],
+  });
+  assert.equal(added.status, 201, added.text);
+  assert.equal(added.json.kind, 'ollama');
+  const reply = await client.messages.create({
+    model: 'local,qwen3:8b',
+    max_tokens: 8,
+    messages: [user('hi')],
+  });
+  assert.deepEqual(reply.content, [{ type: 'text', text: 'from ollama' }]);
+  assert.equal(upstream.requests[0]?.url, '/api/chat');
+  assert.equal(upstream.requests[0]?.body.model, 'qwen3:8b');
 });

@@ -4,7 +4,7 @@ import { ErrorBox } from '../components/error-box.tsx';
 import { mergeJson, parseObject, PRESETS, showJson, type OverridePreset } from '../presets.ts';
 import type { ProviderInfo } from '../types.ts';
 
-const KINDS = ['openai', 'anthropic', 'gemini', 'openai-responses'] as const;
+const KINDS = ['openai', 'anthropic', 'gemini', 'openai-responses', 'ollama'] as const;
 
 /** Enough rows to show a few lines of JSON without scrolling, at most 12. */
 const rowsFor = (text: string): number => Math.min(12, Math.max(3, text.split('\n').length));
