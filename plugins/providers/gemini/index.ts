@@ -72,7 +72,7 @@ export function gemini(options: GeminiOptions = {}): Plugin {
       toError,
     });
 
-  const loop: ProviderLoop<GeminiStreamState, unknown> = {
+  const loop: ProviderLoop<GeminiStreamState, GenerateContentResponse> = {
     provider: name,
     timeouts,
     headers: o.headers,
@@ -87,10 +87,8 @@ export function gemini(options: GeminiOptions = {}): Plugin {
     },
     toError,
     startMessage,
-    chunkToEvents: (state, chunk, out) =>
-      chunkToEvents(state, chunk as GenerateContentResponse, out),
-    responseToEvents: (state, body, out) =>
-      responseToEvents(state, body as GenerateContentResponse, out),
+    chunkToEvents,
+    responseToEvents,
     endStream,
   };
 

@@ -59,7 +59,7 @@ export function ollama(options: OllamaOptions = {}): Plugin {
     : {};
   const toError = (status: number, text: string, headers: UpstreamResponse['headers']) =>
     ollamaError(name, status, text, headers);
-  const loop: ProviderLoop<OllamaState, unknown> = {
+  const loop: ProviderLoop<OllamaState, OllamaChatChunk> = {
     provider: name,
     timeouts: timeoutsOf(o),
     headers: o.headers,
@@ -83,8 +83,8 @@ export function ollama(options: OllamaOptions = {}): Plugin {
       return true;
     },
     startMessage,
-    chunkToEvents: (state, chunk, out) => chunkToEvents(state, chunk as OllamaChatChunk, out),
-    responseToEvents: (state, body, out) => responseToEvents(state, body as OllamaChatChunk, out),
+    chunkToEvents,
+    responseToEvents,
     endStream,
   };
   return {

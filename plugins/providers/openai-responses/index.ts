@@ -63,7 +63,7 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
     headers: Record<string, string | string[] | undefined>,
   ) => responsesHttpError(name, status, text, headers);
 
-  const loop: ProviderLoop<ResponsesStreamState, unknown> = {
+  const loop: ProviderLoop<ResponsesStreamState, ResponsesEvent, ResponseObject> = {
     provider: name,
     timeouts,
     headers: o.headers,
@@ -80,8 +80,8 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
     },
     toError,
     startMessage,
-    chunkToEvents: (state, event, out) => eventToEvents(state, event as ResponsesEvent, out),
-    responseToEvents: (state, body, out) => responseToEvents(state, body as ResponseObject, out),
+    chunkToEvents: eventToEvents,
+    responseToEvents,
     endStream,
   };
 

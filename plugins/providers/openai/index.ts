@@ -90,7 +90,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
    * retry, so it stays in memory even with several instances.
    */
   const learned = new Map<string, Partial<ChatRequestOptions>>();
-  const loop: ProviderLoop<ChatState, SseMessage> = {
+  const loop: ProviderLoop<ChatState, SseMessage, ChatResponse> = {
     provider: name,
     timeouts: timeoutsOf(o),
     headers: o.headers,
@@ -137,7 +137,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
     },
     startMessage,
     chunkToEvents: sseToEvents,
-    responseToEvents: (state, body, out) => responseToEvents(state, body as ChatResponse, out),
+    responseToEvents,
     endStream,
     report: (state, ctx) => {
       if (!state.invalidArguments.length) return;

@@ -47,8 +47,11 @@ export interface Refusal {
   sent: UpstreamRequest;
 }
 
-/** A translated adapter: its pure pieces, named the same in every adapter, and its settings. */
-export interface ProviderLoop<State extends LoopState, Chunk> {
+/**
+ * A translated adapter: its pure pieces, named the same in every adapter, and its settings.
+ * `Chunk` is what the framing decodes (trusted to be the vendor's shape), `Whole` a JSON answer.
+ */
+export interface ProviderLoop<State extends LoopState, Chunk, Whole = Chunk> {
   /** The provider's configured name, in errors and logs. */
   provider: string;
   timeouts: UpstreamTimeouts;
@@ -79,7 +82,7 @@ export interface ProviderLoop<State extends LoopState, Chunk> {
   /** One decoded stream chunk → its events; throws the mapped error for an error chunk. */
   chunkToEvents(state: State, chunk: Chunk, out: StreamEvent[]): void;
   /** A whole JSON answer → the events a stream of it would give. */
-  responseToEvents(state: State, body: unknown, out: StreamEvent[]): void;
+  responseToEvents(state: State, body: Whole, out: StreamEvent[]): void;
   /** The body ended before `ended`: completes the message, or throws for a cut answer (E10). */
   endStream(state: State, out: StreamEvent[]): void;
   /** Optional: after the answer, logs what the upstream got wrong without failing it. */
@@ -90,8 +93,8 @@ export interface ProviderLoop<State extends LoopState, Chunk> {
 const MAX_RETRIES = 2;
 
 /** The provider call of a translated adapter: build, send, map errors, convert, end. */
-export async function* runProvider<State extends LoopState, Chunk>(
-  loop: ProviderLoop<State, Chunk>,
+export async function* runProvider<State extends LoopState, Chunk, Whole>(
+  loop: ProviderLoop<State, Chunk, Whole>,
   ctx: ProxyContext,
   request: MessagesRequest,
 ): AsyncGenerator<StreamEvent> {
@@ -101,7 +104,7 @@ export async function* runProvider<State extends LoopState, Chunk>(
   try {
     // Some servers ignore a request to stream and answer with one JSON body.
     if (!stream || isWholeJson(response)) {
-      loop.responseToEvents(state, await readJson(response, loop.provider), out);
+      loop.responseToEvents(state, (await readJson(response, loop.provider)) as Whole, out);
       if (!state.ended) loop.endStream(state, out);
       yield* out;
       return;
@@ -119,8 +122,8 @@ export async function* runProvider<State extends LoopState, Chunk>(
  * The streamed answer's events, converted as each chunk arrives (B7), in this generator rather
  * than a nested one: one async step per event fewer.
  */
-async function* streamEvents<State extends LoopState, Chunk>(
-  loop: ProviderLoop<State, Chunk>,
+async function* streamEvents<State extends LoopState, Chunk, Whole>(
+  loop: ProviderLoop<State, Chunk, Whole>,
   state: State,
   ctx: ProxyContext,
   body: UpstreamBody,
@@ -176,8 +179,8 @@ const isWholeJson = (response: UpstreamResponse): boolean =>
   /^application\/json/i.test(String(response.headers['content-type'] ?? ''));
 
 /** Posts the request; a refusal is mapped, or adjusted and sent again when the adapter can. */
-async function send<State extends LoopState, Chunk>(
-  loop: ProviderLoop<State, Chunk>,
+async function send<State extends LoopState, Chunk, Whole>(
+  loop: ProviderLoop<State, Chunk, Whole>,
   state: State,
   ctx: ProxyContext,
   request: MessagesRequest,
