@@ -112,7 +112,7 @@ export interface Provider {
 
 /** A provider's wire format, base URL and whether it holds a key of its own. */
 export interface ProviderAbout {
-  /** The factory that made it: `openai`, `anthropic`, `gemini`, `openai-responses`. */
+  /** The factory that made it: `openai`, `anthropic`, `gemini`, `openai-responses`, `ollama`. */
   kind: string;
   /** Its base URL, as its factory takes it. */
   baseUrl: string;

@@ -93,6 +93,7 @@ export function ollama(options: OllamaOptions = {}): Plugin {
       addProviderSecrets(app, o);
       app.registerProvider({
         name,
+        about: { kind: 'ollama', baseUrl: base, keyed: o.apiKey !== undefined },
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         listModels: async (signal) =>
