@@ -169,13 +169,28 @@ function typedProblem(block: Json, type: string, depth: number): Problem {
 }
 
 /** A list of content blocks at `depth` (the list itself). */
-export function blockList(value: unknown, field: string, depth: number): Problem {
+export function blockList(
+  value: unknown,
+  field: string,
+  depth: number,
+  check: (block: unknown, depth: number) => Problem = blockProblem,
+): Problem {
   if (!Array.isArray(value))
     return value === undefined ? required(field) : expected(field, 'a valid list');
   if (depth >= MAX_DEPTH) return `${field}: nesting deeper than ${MAX_DEPTH} levels`;
   for (let i = 0; i < value.length; i++) {
-    const problem = blockProblem(value[i], depth + 1);
+    const problem = check(value[i], depth + 1);
     if (problem) return within(`${field}.${i}`, problem);
   }
   return null;
+}
+
+/**
+ * A `system` block: text only, as the Messages API takes it. Unlike message content, where an
+ * unknown type passes on (a newer API's block), a system prompt of another type is a mistake that
+ * every converter and the prompt estimate would trip over.
+ */
+export function systemBlockProblem(block: unknown, depth: number): Problem {
+  if (isObject(block) && block.type !== 'text') return expected('type', "'text'");
+  return blockProblem(block, depth);
 }

@@ -1,6 +1,7 @@
 import { ProxyError } from './errors.ts';
 import {
   blockList,
+  systemBlockProblem,
   depthProblem,
   expected,
   isObject,
@@ -117,7 +118,9 @@ function bodyProblem(body: unknown, countTokens: boolean): Problem {
     modelProblem(body.model) ??
     maxTokensProblem(body.max_tokens, !countTokens) ??
     listOf(body.messages, 'messages', messageProblem, true) ??
-    (system === undefined || typeof system === 'string' ? null : blockList(system, 'system', 1)) ??
+    (system === undefined || typeof system === 'string'
+      ? null
+      : blockList(system, 'system', 1, systemBlockProblem)) ??
     listOf(body.tools, 'tools', toolProblem) ??
     typedObject(body, 'tool_choice') ??
     typedObject(body, 'thinking') ??

@@ -18,6 +18,11 @@ const CASES: [name: string, change: (b: Body) => void, message: RegExp][] = [
   ['text a number', (b) => (b.messages[2].content[1].text = 5), /content\.1\.text: .*string/],
   ['system text null', (b) => (b.system[1].text = null), /system\.1\.text: /],
   ['system text missing', (b) => delete b.system[0].text, /system\.0\.text: Field required/],
+  [
+    'a system block not text',
+    (b) => (b.system[1] = { type: 'made_up_block', x: 1 }),
+    /system\.1\.type: Input should be 'text'/,
+  ],
   ['image without source', (b) => delete b.messages[2].content[2].source, /2\.source: Field/],
   ['image source a string', (b) => (b.messages[2].content[2].source = 'x'), /2\.source: /],
   ['base64 image without data', (b) => delete b.messages[2].content[2].source.data, /data: /],
