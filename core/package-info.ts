@@ -9,20 +9,26 @@ export interface PackageInfo {
   version: string;
 }
 
+let root: string | undefined;
 let info: PackageInfo | undefined;
 
 /**
- * ccproxy's package.json: the nearest one above this module, one folder up from the sources
- * (`core/`) and two from the compiled package (`dist/core/`).
+ * ccproxy's package folder: the nearest one above this module holding a package.json. The module
+ * runs from `core/` in the sources and from a bundle chunk under `dist/` in the package, so no
+ * path relative to it is the same in both; the package root is.
  */
-export function packageInfo(): PackageInfo {
-  if (info) return info;
+export function packageRoot(): string {
+  if (root) return root;
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as PackageInfo;
-      return (info = { name, version });
-    }
+    if (existsSync(join(dir, 'package.json'))) return (root = dir);
     if (dirname(dir) === dir) throw new Error('ccproxy: its package.json is missing');
   }
+}
+
+/** ccproxy's package.json. */
+export function packageInfo(): PackageInfo {
+  if (info) return info;
+  const manifest = join(packageRoot(), 'package.json');
+  const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as PackageInfo;
+  return (info = { name, version });
 }

@@ -1,6 +1,7 @@
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.ts';
+import { packageRoot } from '../package-info.ts';
 
 /** Where a config went wrong, as its author sees it. */
 interface Located {
@@ -10,10 +11,9 @@ interface Located {
   message: string;
 }
 
-// ccproxy's own code, whose stack frames say nothing to a config's author: `core/`, `plugins/`
-// and `cli/` beside this folder's parent, in the sources as in `dist/`.
-const codeRoot = fileURLToPath(new URL('../../', import.meta.url));
-const OWN = ['core', 'plugins', 'cli'].map((dir) => `${codeRoot}${dir}${sep}`);
+// ccproxy's own code, whose stack frames say nothing to a config's author: the sources' `core/`,
+// `plugins/` and `cli/`, and the package's bundle in `dist/`.
+const OWN = ['core', 'plugins', 'cli', 'dist'].map((dir) => join(packageRoot(), dir) + sep);
 
 /**
  * A config (or a file it imports) that failed to compile or threw, as a ConfigError naming the

@@ -1,5 +1,7 @@
 import { register } from 'node:module';
-import { packageInfo } from '../package-info.ts';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { packageInfo, packageRoot } from '../package-info.ts';
 
 /**
  * Runs in Node's module-hooks thread (a `data:` URL, so it needs no file of its own, compiled or
@@ -40,8 +42,10 @@ export async function registerConfigHooks(typescript: boolean): Promise<void> {
     if (hooks) hooks = undefined; // registered before tsx: again, after it
   }
   await (hooks ??= Promise.resolve().then(() => {
-    const core = new URL(`../index.${running}`, import.meta.url).href;
-    const plugins = new URL(`../../plugins/index.${running}`, import.meta.url).href;
+    // The entry points themselves: the sources', or the package's (whose chunks the CLI shares).
+    const code = running === 'ts' ? packageRoot() : join(packageRoot(), 'dist');
+    const core = pathToFileURL(join(code, 'core', `index.${running}`)).href;
+    const plugins = pathToFileURL(join(code, 'plugins', `index.${running}`)).href;
     const { name } = packageInfo();
     const aliases = {
       ccproxy: core,

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { packageRoot } from '../../core/package-info.ts';
 
 /** One built file, held in memory with its gzip form (the whole UI is some 100 KB). */
 export interface Asset {
@@ -25,19 +25,8 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt']);
 
-/**
- * The built UI's folder, `ui/dist` at the package root: found by walking up from this file, which
- * runs from `plugins/ui/` in the sources and from `dist/plugins/ui/` in the compiled package.
- */
-export function defaultAssetsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return join(dir, 'ui', 'dist');
-}
+/** The built UI's folder, `ui/dist` at the package root. */
+export const defaultAssetsDir = (): string => join(packageRoot(), 'ui', 'dist');
 
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
