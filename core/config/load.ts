@@ -9,7 +9,7 @@ import type { StorageSetting } from './cockpit.ts';
 import { LOG_LEVELS, UserConfig, type LogLevel, type UserConfigFn } from './define.ts';
 import { configLoadError } from './load-error.ts';
 import { registerConfigHooks } from './module-hooks.ts';
-import { explain, ajv } from './validate.ts';
+import { explain, schemaErrors } from './validate.ts';
 
 /** The config in force, every default filled in. */
 export interface ResolvedConfig {
@@ -58,7 +58,6 @@ export const SEARCH_PLACES = [
 ];
 
 const LEVELS: readonly LogLevel[] = LOG_LEVELS;
-const validateConfig = ajv.compile(UserConfig);
 
 /**
  * Finds, loads and checks the config. Search: `--config` (or `CCPROXY_CONFIG`), then the working directory, then
@@ -72,8 +71,8 @@ export async function loadConfig(options: LoadOptions): Promise<ResolvedConfig> 
   let user: UserConfig;
   if (file) {
     user = await importConfig(file, label, cwd, { command: options.command ?? 'start', env });
-    if (!validateConfig(user))
-      throw new ConfigError(`${label}: ${explain(validateConfig.errors ?? [], user, 'config')}`);
+    const errors = schemaErrors(UserConfig, user);
+    if (errors) throw new ConfigError(`${label}: ${explain(errors, user, 'config')}`);
   } else {
     user = { plugins: withSource(() => options.fallback(env), label) };
   }

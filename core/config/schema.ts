@@ -1,7 +1,7 @@
 import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 
 /**
- * Option shapes are written once, with TypeBox: the same value is the JSON Schema ajv checks at
+ * Option shapes are written once, with TypeBox: the same value is the JSON Schema checked at
  * load (`checkOptions`) and, through `Static`, the TypeScript type editors complete in
  * `defineConfig`. JSDoc on a property shows in the editor. Re-exported so that a plugin package
  * builds its schemas with the same TypeBox as the ccproxy checking them.

@@ -1,11 +1,30 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Static, TSchema } from 'typebox';
+import { Check } from 'typebox/schema';
 import { ConfigError } from '../errors.ts';
 import { describe, suggest } from '../pipeline/resolve.ts';
 
-// verbose: an "unknown option" error reads the known keys from `parentSchema` for its "did you mean".
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * ajv's errors for `value` against `schema`, or null when it conforms. Most configs conform:
+ * TypeBox's interpreter says so without compiling anything (compiling a validator per plugin was
+ * a fifth of the start-up's CPU); ajv compiles one only to word a mistake, and decides.
+ */
+export function schemaErrors(schema: TSchema, value: unknown): ErrorObject[] | null {
+  if (Check(schema, value)) return null;
+  // verbose: an "unknown option" error reads the known keys from `parentSchema` for its "did you
+  // mean". validateSchema off: TypeBox writes the schemas; checking them against the meta-schema
+  // compiled that too.
+  ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate(value) ? null : (validate.errors ?? []);
+}
 
 // At one path, the error that says most: an unknown or missing key, then a list of allowed values.
 const RANK: Record<string, number> = { additionalProperties: 0, required: 0, enum: 1 };
@@ -85,16 +104,6 @@ export function checkOptions<S extends TSchema>(
   schema: S,
   options: unknown,
 ): asserts options is Static<S> {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
-  if (!validate(options)) {
-    throw new ConfigError(
-      `plugins (${plugin}): ${explain(validate.errors ?? [], options, 'options')}`,
-    );
-  }
+  const errors = schemaErrors(schema, options);
+  if (errors) throw new ConfigError(`plugins (${plugin}): ${explain(errors, options, 'options')}`);
 }
-
-export { ajv };
