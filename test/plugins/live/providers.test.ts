@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ProxyError } from '../../../core/index.ts';
+import { router } from '../../../plugins/index.ts';
 import { MemoryStorage } from '../../../plugins/storage/memory.ts';
+import { fakeProvider } from '../../helpers/events.ts';
 import { user } from '../../helpers/proxy.ts';
 import { replyJson, scriptedUpstream } from '../../helpers/upstream.ts';
 import { api, liveProxy } from './helpers.ts';
@@ -274,4 +277,37 @@ test('runtime providers: an ollama provider added through the API answers throug
   assert.deepEqual(reply.content, [{ type: 'text', text: 'from ollama' }]);
   assert.equal(upstream.requests[0]?.url, '/api/chat');
   assert.equal(upstream.requests[0]?.body.model, 'qwen3:8b');
+});
+
+test('runtime providers: the body override applies when the router falls back to the provider too', async (t) => {
+  const upstream = await openaiUpstream(t);
+  // Stored first: a router's fallbacks name providers that exist when the config starts.
+  const storage = new MemoryStorage();
+  const first = await liveProxy(t, { storage });
+  const added = await api(first.url, 'POST', '/api/providers', {
+    kind: 'openai',
+    name: 'routed',
+    baseUrl: `${upstream.url}/v1`,
+    models: ['m1'],
+    headers: { 'x-title': 'ccproxy' },
+    body: { temperature: 0 },
+  });
+  assert.equal(added.status, 201, added.text);
+  // eslint-disable-next-line require-yield -- fails before its first event
+  const down = fakeProvider('down', async function* () {
+    throw new ProxyError('api_error', 503, 'down for maintenance');
+  });
+  const { client } = await liveProxy(t, {
+    storage,
+    extra: [down.plugin, router({ fallbacks: { down: ['routed,m1'] }, retry: false })],
+  });
+  const reply = await client.messages.create({
+    model: 'down,x',
+    max_tokens: 8,
+    messages: [user('hi')],
+  });
+  assert.deepEqual(reply.content, [{ type: 'text', text: 'from extra' }]);
+  assert.equal(down.calls.length, 1);
+  assert.equal(upstream.requests[0]?.body.temperature, 0);
+  assert.equal(upstream.requests[0]?.headers['x-title'], 'ccproxy');
 });
