@@ -11,8 +11,9 @@ import { completion, openaiReply } from '../providers/openai/helpers.ts';
 import { clientFor, openaiEnv, ROOT, runCli, runToExit, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
+// JOBS: node-gyp compiles better-sqlite3 (no prebuilt binary offline) on every core.
 const npm = (args: string[], cwd: string) =>
-  run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: process.env });
+  run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: { JOBS: 'max', ...process.env } });
 
 // What a user installs from the registry is the packed tarball, not the clone: the bin must run
 // from it alone (compiled JavaScript, no devDependency, no file outside `files`). Packed and
