@@ -23,8 +23,7 @@ const SOURCES = ['--import', import.meta.resolve('tsx'), join(ROOT, 'cli', 'main
 const children = new WeakMap<TestContext, Array<() => Promise<void>>>();
 
 /** Kills (SIGKILL) and awaits every CLI child the test started; safe to call twice. */
-const stopChildren = (t: TestContext) =>
-  Promise.all((children.get(t) ?? []).map((stop) => stop()));
+const stopChildren = (t: TestContext) => Promise.all((children.get(t) ?? []).map((stop) => stop()));
 
 /**
  * A fresh directory removed by `t.after`: a working directory or a HOME with no config in it.
