@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import Koa from 'koa';
+import type Koa from 'koa';
 import type { ProxyRuntime } from './app.ts';
 import type { ClientInfo, Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus } from './errors.ts';
@@ -50,7 +50,7 @@ export function createRequestListener(
     : null;
   // The Koa path reads the client that the listener worked out, rather than a second copy.
   const clients = new WeakMap<IncomingMessage, ClientInfo>();
-  const koa = createKoaApp(runtime, messages, (req) => clients.get(req)!).callback();
+  const koa = lazyKoa((Koa) => createKoaApp(Koa, runtime, messages, (req) => clients.get(req)!));
   return (req, res) => {
     const query = req.url!.indexOf('?');
     const path = query < 0 ? req.url! : req.url!.slice(0, query);
@@ -65,7 +65,7 @@ export function createRequestListener(
       void serveJson(runtime, { req, res, id: requestId(), client }, endpoint, messages);
     } else {
       clients.set(req, client);
-      void koa(req, res);
+      koa(req, res);
     }
   };
 }
@@ -107,8 +107,29 @@ async function serveJson(
   await serveMessages(runtime, exchange, endpoint, body.value, body.text, options);
 }
 
+/** Koa is loaded this long after the listener is made, once the start-up is done. */
+const KOA_PRELOAD_MS = 1000;
+
+/**
+ * Koa's handler, Koa loaded on its first need: the messages endpoints never need it, and loading
+ * it (with the MIME tables its request and response read at load) was a tenth of the start-up.
+ * It is preloaded once the server is up; a request to another route before that waits for it.
+ */
+function lazyKoa(create: (Koa: typeof import('koa')) => Koa): RequestListener {
+  let handler: ReturnType<Koa['callback']> | undefined;
+  let loading: Promise<ReturnType<Koa['callback']>> | undefined;
+  const load = () =>
+    (loading ??= import('koa').then(({ default: Koa }) => (handler = create(Koa).callback())));
+  setTimeout(() => void load(), KOA_PRELOAD_MS).unref();
+  return (req, res) => {
+    if (handler) void handler(req, res);
+    else void load().then((ready) => ready(req, res));
+  };
+}
+
 /** The Koa application: the other routes of DESIGN §2, every failure an Anthropic error. */
 function createKoaApp(
+  Koa: typeof import('koa'),
   runtime: ProxyRuntime,
   messages: MessagesOptions,
   clientOf: (req: IncomingMessage) => ClientInfo,
