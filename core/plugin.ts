@@ -118,6 +118,11 @@ export interface ProviderAbout {
   baseUrl: string;
   /** It sends a configured key (else the client's, or none). */
   keyed: boolean;
+  /**
+   * Whether `value` is its configured key: how `ccproxy export` finds the variable holding it
+   * without the key ever leaving the provider.
+   */
+  isKey(value: string): boolean;
 }
 
 /** One model in a provider's own list. */

@@ -51,14 +51,14 @@ async function exportClaudeSettings(flags: ExportFlags): Promise<void> {
 }
 
 /**
- * Keys the export refers to by a variable this environment does not set: the config reads that
- * provider's key from another variable, or it was added at run time (its key is in storage).
+ * Keys the export refers to by a variable this environment does not set: no variable holds that
+ * provider's key here (it was added at run time, its key is in storage, or set in the config).
  */
 function unsetKeys(source: ExportSource): string[] {
   return source.providers.flatMap((p) =>
     p.keyEnv && !process.env[p.keyEnv]
       ? [
-          `${p.name}: ${p.keyEnv} is not set here (its key is read from elsewhere); set it to the key`,
+          `${p.name}: ${p.keyEnv} is not set here (no variable here holds its key); set it to the key where the tool runs`,
         ]
       : [],
   );

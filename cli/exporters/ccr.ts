@@ -48,7 +48,7 @@ function provider(p: ExportedProvider) {
   return {
     name: p.name,
     api_base_url: shape.url,
-    api_key: p.keyEnv ? `$${p.keyEnv}` : '',
+    ...(p.keyEnv && { api_key: `$${p.keyEnv}` }),
     models: p.models,
     ...(shape.use.length > 0 && { transformer: { use: shape.use } }),
   };
@@ -65,6 +65,8 @@ function endpoint(kind: string | null, baseUrl: string): { url: string; use: str
       return { url: `${baseUrl}/v1/messages`, use: ['Anthropic'] };
     case 'gemini':
       return { url: `${baseUrl}/v1beta/models/`, use: ['gemini'] };
+    case 'ollama': // its OpenAI-compatible endpoint, on the same server
+      return { url: `${baseUrl}/v1/chat/completions`, use: [] };
     default:
       return null;
   }

@@ -7,6 +7,7 @@ const SECTIONS: Record<string, string> = {
   anthropic: 'claude-api-key',
   gemini: 'gemini-api-key',
   'openai-responses': 'codex-api-key',
+  ollama: 'openai-compatibility',
 };
 
 /**
@@ -25,7 +26,9 @@ export function toCliProxyApi(source: ExportSource): Exported {
       notes.push(`${p.name}: a ${p.kind ?? 'custom'} provider has no CLIProxyAPI form; left out`);
       continue;
     }
-    (sections[section] ??= []).push(entry(p, section));
+    // Ollama's OpenAI-compatible endpoint is /v1 on the same server.
+    const baseUrl = p.kind === 'ollama' ? `${p.baseUrl}/v1` : p.baseUrl;
+    (sections[section] ??= []).push(entry({ ...p, baseUrl }, section));
   }
   const keys = [...new Set(source.providers.flatMap((p) => (p.keyEnv ? [p.keyEnv] : [])))];
   if (keys.length)

@@ -11,8 +11,9 @@ export interface ExportedProvider {
   kind: string | null;
   baseUrl: string | null;
   /**
-   * The variable the target should read the key from (`<NAME>_API_KEY`, the name ccproxy's init
-   * and import give it); null when the provider holds no key.
+   * The variable the target should read the key from: the one holding it in this environment,
+   * else `<NAME>_API_KEY` (the name ccproxy's init and import give it); null when the provider
+   * holds no key.
    */
   keyEnv: string | null;
   /** Its configured models, then the tier targets it serves. */
@@ -55,7 +56,7 @@ export async function readExportSource(
     const targets = Object.values(tiers).filter((t): t is string => t !== null);
     const runtimeProviders = runtime.service('runtime-providers');
     const providers = [...runtime.providers.values()].map((provider) => ({
-      ...describe(provider, targets),
+      ...describe(provider, targets, env),
       source: runtimeProviders?.entry(provider).source ?? 'config',
     }));
     const clientKeyEnv = env.CCPROXY_API_KEY
@@ -79,6 +80,7 @@ async function tiersOf(runtime: ProxyRuntime): Promise<ExportSource['tiers']> {
 function describe(
   provider: Provider,
   targets: readonly string[],
+  env: NodeJS.ProcessEnv,
 ): Omit<ExportedProvider, 'source'> {
   const prefix = `${provider.name},`;
   const routed = targets.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length));
@@ -86,9 +88,22 @@ function describe(
     name: provider.name,
     kind: provider.about?.kind ?? null,
     baseUrl: provider.about?.baseUrl ?? null,
-    keyEnv: provider.about?.keyed ? keyVariable(provider.name) : null,
+    keyEnv: provider.about?.keyed ? keyHolder(provider, env) : null,
     models: [...new Set([...(provider.models ?? []), ...routed])],
   };
+}
+
+/**
+ * The variable holding the provider's key here, asked of the provider itself (the key never
+ * leaves it); the conventional name first when several hold it, `<NAME>_API_KEY` when none does.
+ */
+function keyHolder(provider: Provider, env: NodeJS.ProcessEnv): string {
+  const conventional = keyVariable(provider.name);
+  const holders = Object.keys(env).filter((name) => {
+    const value = env[name];
+    return value !== undefined && value !== '' && provider.about!.isKey(value);
+  });
+  return holders.includes(conventional) ? conventional : (holders[0] ?? conventional);
 }
 
 /** The model of a `provider,model` target. */

@@ -10,7 +10,8 @@ import { clientFor, projectDir, runCli, runToExit, writeConfig } from './helpers
 
 /** The keys' values: no export may contain one. */
 const KEYS = {
-  DEEPSEEK_API_KEY: 'sk-deepseek-value',
+  // Not <NAME>_API_KEY: the export names the variable that holds the key.
+  DS_KEY: 'sk-deepseek-value',
   CLAUDE_API_KEY: 'sk-ant-claude-value',
   GEMINI_API_KEY: 'gemini-key-value',
   CCPROXY_API_KEY: 'client-key-value',
@@ -27,9 +28,10 @@ function project(t: TestContext, deepseek = 'https://api.deepseek.com') {
     `{
       plugins: [
         p.auth({ keys: [process.env.CCPROXY_API_KEY] }),
-        p.openai({ name: 'deepseek', baseUrl: '${deepseek}', apiKey: process.env.DEEPSEEK_API_KEY, models: ['deepseek-chat'] }),
+        p.openai({ name: 'deepseek', baseUrl: '${deepseek}', apiKey: process.env.DS_KEY, models: ['deepseek-chat'] }),
         p.anthropic({ name: 'claude', apiKey: process.env.CLAUDE_API_KEY, models: ['claude-opus-4-1'] }),
         p.gemini({ name: 'gemini', apiKey: process.env.GEMINI_API_KEY }),
+        p.ollama({ name: 'local', baseUrl: 'http://127.0.0.1:11434', models: ['qwen3'] }),
         p.modelMap({ big: 'claude,claude-opus-4-1', middle: 'deepseek,deepseek-chat', small: 'gemini,gemini-2.5-flash' }),
         p.cockpit({ ui: false }),
       ],
@@ -49,7 +51,7 @@ async function exported(t: TestContext, dir: string, format: string) {
   return run;
 }
 
-test("export ccr: claude-code-router's config.json with every provider, keys as $VAR, the tiers as Router", async (t) => {
+test("export ccr: claude-code-router's config.json with every provider, keys as $VAR of the variable holding each, the tiers as Router", async (t) => {
   const run = await exported(t, project(t), 'ccr');
   const config = JSON.parse(run.stdout) as {
     Providers: {
@@ -67,7 +69,7 @@ test("export ccr: claude-code-router's config.json with every provider, keys as 
       [
         'deepseek',
         'https://api.deepseek.com/chat/completions',
-        '$DEEPSEEK_API_KEY',
+        '$DS_KEY',
         ['deepseek-chat'],
         ['deepseek'],
       ],
@@ -85,6 +87,7 @@ test("export ccr: claude-code-router's config.json with every provider, keys as 
         ['gemini-2.5-flash'],
         ['gemini'],
       ],
+      ['local', 'http://127.0.0.1:11434/v1/chat/completions', undefined, ['qwen3'], undefined],
     ],
   );
   assert.deepEqual(config.Router, {
@@ -93,7 +96,7 @@ test("export ccr: claude-code-router's config.json with every provider, keys as 
   });
   assert.match(
     run.stderr,
-    /set DEEPSEEK_API_KEY, CLAUDE_API_KEY, GEMINI_API_KEY where claude-code-router runs/,
+    /set DS_KEY, CLAUDE_API_KEY, GEMINI_API_KEY where claude-code-router runs/,
   );
   assert.match(run.stderr, /opus → big \(claude,claude-opus-4-1\) has no slot/);
 });
@@ -117,7 +120,7 @@ test('export ccr, then import ccr: the same provider answers the same tier with 
   });
   assert.deepEqual(
     upstream.requests.map((r) => [r.url, r.body.model, r.headers.authorization]),
-    [['/v1/chat/completions', 'deepseek-chat', `Bearer ${KEYS.DEEPSEEK_API_KEY}`]],
+    [['/v1/chat/completions', 'deepseek-chat', `Bearer ${KEYS.DS_KEY}`]],
   );
 });
 
@@ -128,8 +131,14 @@ test('export cliproxyapi: YAML sections per wire format, keys as ${VAR} placehol
     {
       name: 'deepseek',
       'base-url': 'https://api.deepseek.com',
-      'api-key-entries': [{ 'api-key': '${DEEPSEEK_API_KEY}' }],
+      'api-key-entries': [{ 'api-key': '${DS_KEY}' }],
       models: [{ name: 'deepseek-chat', alias: 'deepseek-chat' }],
+    },
+    {
+      name: 'local',
+      'base-url': 'http://127.0.0.1:11434/v1',
+      'api-key-entries': [{ 'api-key': '' }],
+      models: [{ name: 'qwen3', alias: 'qwen3' }],
     },
   ]);
   assert.deepEqual(config['claude-api-key'], [
@@ -163,6 +172,7 @@ test('export cc-switch: import links CC Switch parses, Anthropic providers direc
     'ccproxy deepseek',
     'claude',
     'ccproxy gemini',
+    'ccproxy local',
   ]);
   assert.equal(byName.claude!.get('endpoint'), 'https://api.anthropic.com');
   assert.equal(byName.claude!.get('apiKey'), '$CLAUDE_API_KEY');
@@ -196,6 +206,7 @@ test('export includes the providers added at run time, their key as a reference 
       ['deepseek', 'openai', 'https://api.deepseek.com'],
       ['claude', 'anthropic', 'https://api.anthropic.com'],
       ['gemini', 'gemini', 'https://generativelanguage.googleapis.com'],
+      ['local', 'ollama', 'http://127.0.0.1:11434'],
       ['added', 'openai', 'https://api.example.com/v1'],
     ],
     "a config provider's kind and base URL are listed too",
@@ -203,13 +214,14 @@ test('export includes the providers added at run time, their key as a reference 
   const run = await exported(t, dir, 'ccr');
   assert.ok(!run.stdout.includes('sk-runtime-value'));
   assert.match(run.stderr, /^ccproxy: added: ADDED_API_KEY is not set here/m);
-  const config = JSON.parse(run.stdout) as { Providers: { name: string; api_key: string }[] };
+  const config = JSON.parse(run.stdout) as { Providers: { name: string; api_key?: string }[] };
   assert.deepEqual(
     config.Providers.map((p) => [p.name, p.api_key]),
     [
-      ['deepseek', '$DEEPSEEK_API_KEY'],
+      ['deepseek', '$DS_KEY'],
       ['claude', '$CLAUDE_API_KEY'],
       ['gemini', '$GEMINI_API_KEY'],
+      ['local', undefined],
       ['added', '$ADDED_API_KEY'],
     ],
   );

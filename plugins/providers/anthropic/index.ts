@@ -16,6 +16,7 @@ import {
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
+  aboutProvider,
 } from '../shared/options.ts';
 import { anthropicError } from './errors.ts';
 import { relayAnswer, renamedModel } from './relay.ts';
@@ -108,7 +109,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
       const models = o.models ?? (o.apiKey ? await modelsAtStart(app, name, listModels) : []);
       app.registerProvider({
         name,
-        about: { kind: 'anthropic', baseUrl: base, keyed: o.apiKey !== undefined },
+        about: aboutProvider('anthropic', base, o),
         models,
         send,
         listModels,

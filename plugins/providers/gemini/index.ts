@@ -16,6 +16,7 @@ import {
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
+  aboutProvider,
 } from '../shared/options.ts';
 import { geminiErrorFromBody } from './errors.ts';
 import { geminiModels } from './models.ts';
@@ -115,7 +116,7 @@ export function gemini(options: GeminiOptions = {}): Plugin {
       addProviderSecrets(app, o);
       app.registerProvider({
         name,
-        about: { kind: 'gemini', baseUrl: base, keyed: o.apiKey !== undefined },
+        about: aboutProvider('gemini', base, o),
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         countTokens,

@@ -12,6 +12,7 @@ import { getJson } from '../shared/http.ts';
 import { runProvider, type ProviderLoop } from '../shared/loop.ts';
 import { unexpectedList } from '../shared/models.ts';
 import {
+  aboutProvider,
   addProviderSecrets,
   checkProviderOptions,
   providerOptions,
@@ -93,7 +94,7 @@ export function ollama(options: OllamaOptions = {}): Plugin {
       addProviderSecrets(app, o);
       app.registerProvider({
         name,
-        about: { kind: 'ollama', baseUrl: base, keyed: o.apiKey !== undefined },
+        about: aboutProvider('ollama', base, o),
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         listModels: async (signal) =>

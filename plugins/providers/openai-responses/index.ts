@@ -14,6 +14,7 @@ import {
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
+  aboutProvider,
 } from '../shared/options.ts';
 import { listDataModels } from '../shared/models.ts';
 import { ToolNames } from '../shared/tool-names.ts';
@@ -91,7 +92,7 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
       addProviderSecrets(app, o);
       app.registerProvider({
         name,
-        about: { kind: 'openai-responses', baseUrl: base, keyed: o.apiKey !== undefined },
+        about: aboutProvider('openai-responses', base, o),
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         listModels: (signal) =>

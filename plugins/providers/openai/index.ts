@@ -18,6 +18,7 @@ import {
   checkProviderOptions,
   providerOptions,
   timeoutsOf,
+  aboutProvider,
 } from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
@@ -162,7 +163,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
       const modelsUrl = modelsUrlOf(baseUrl, vendor);
       app.registerProvider({
         name,
-        about: { kind: 'openai', baseUrl: baseUrl, keyed: o.apiKey !== undefined },
+        about: aboutProvider('openai', baseUrl, o),
         models: o.models ?? [],
         send: (ctx, request) => runProvider(loop, ctx, request),
         ...(modelsUrl && {

@@ -5,6 +5,7 @@ import {
   HttpUrl,
   Options,
   Type,
+  type ProviderAbout,
   type ProxyApp,
   type Static,
   type TSchema,
@@ -61,3 +62,15 @@ export function addProviderSecrets(app: ProxyApp, options: ProviderOptions): voi
   app.addSecret(options.apiKey);
   for (const value of Object.values(options.headers ?? {})) app.addSecret(value);
 }
+
+/** What a provider says of itself (`Provider.about`): never its key, only whether a value is it. */
+export const aboutProvider = (
+  kind: string,
+  baseUrl: string,
+  options: ProviderOptions,
+): ProviderAbout => ({
+  kind,
+  baseUrl,
+  keyed: options.apiKey !== undefined,
+  isKey: (value) => options.apiKey !== undefined && value === options.apiKey,
+});
