@@ -85,6 +85,10 @@ export function renderReport(
   budget: string,
 ): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  // The targets are multiples of the upstream's own CPU in the same run: the machine drifts.
+  const direct = systems.find((s) => s.name.startsWith('direct') && !s.skipped);
+  const directCpu = (r: PointResult) =>
+    direct?.points.find((p) => pointName(p.point) === pointName(r.point))?.cpuUs ?? NaN;
   const out = [
     `# Benchmark, ${info.date.toISOString().slice(0, 16).replace('T', ' ')} UTC (${info.mode})`,
     '',
@@ -116,6 +120,10 @@ export function renderReport(
     "window, divided by the requests answered; for `direct` it is the upstream's own.",
     '',
     matrix('CPU µs per request', systems, points, (r) => fmt(r.cpuUs)),
+    '',
+    matrix("CPU per request ÷ the upstream's own (`direct`)", systems, points, (r) =>
+      Number.isFinite(directCpu(r)) ? `${fmt(r.cpuUs / directCpu(r), 1)}×` : '—',
+    ),
     '',
     matrix('Requests per second', systems, points, (r) =>
       fmt(r.samples.total.length / r.samples.seconds),

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { renderBudget } from './budget.ts';
@@ -14,6 +14,7 @@ import {
   ALL_SYSTEMS,
   BENCH_CORE,
   PROXY_CORE,
+  ccproxy,
   pinSelf,
   startScriptedUpstream,
   type Started,
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
     systems: { type: 'string', description: 'comma-separated name prefixes' },
     seconds: { type: 'string' },
     out: { type: 'string' },
+    before: { type: 'string', description: 'another checkout, measured just before ccproxy' },
   },
 });
 
@@ -131,7 +133,12 @@ async function main() {
   const seconds = Number(args.seconds ?? (args.quick ? 2 : 5));
   const warm = args.quick ? 0.5 : 1;
   const wanted = args.systems?.split(',');
-  const systems = ALL_SYSTEMS.filter((s) => !wanted || wanted.some((w) => s.name.startsWith(w)));
+  const all = args.before
+    ? ALL_SYSTEMS.flatMap((s) =>
+        s.name === 'ccproxy' ? [ccproxy(undefined, [], { before: resolve(args.before!) }), s] : [s],
+      )
+    : ALL_SYSTEMS;
+  const systems = all.filter((s) => !wanted || wanted.some((w) => s.name.startsWith(w)));
   // The load generator shares core 1 with the upstream; the proxy has core 0 to itself.
   pinSelf(BENCH_CORE);
   mkdirSync(SCRATCH, { recursive: true });

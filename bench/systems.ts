@@ -158,16 +158,19 @@ export const direct: System = {
 
 /**
  * ccproxy as a user of the older Python proxies starts it: `node bin/ccproxy.js` and environment
- * variables. `nodeArgs` go before the script (the profiler's `--cpu-prof`).
+ * variables. `nodeArgs` go before the script (the profiler's `--cpu-prof`); `options.before` is
+ * another checkout of ccproxy (built with `npm run build:ts`) to run instead of this one.
  */
 export function ccproxy(
   logLevel?: 'warn',
   nodeArgs: string[] = [],
-  options: { storage?: false; metrics?: false } = {},
+  options: { storage?: false; metrics?: false; before?: string } = {},
 ): System {
-  const bin = join(REPO, 'bin', 'ccproxy.js');
-  const name =
-    options.storage === false
+  const root = options.before ?? REPO;
+  const bin = join(root, 'bin', 'ccproxy.js');
+  const name = options.before
+    ? 'ccproxy (before)'
+    : options.storage === false
       ? 'ccproxy (storage: false)'
       : options.metrics === false
         ? 'ccproxy (no metrics)'
@@ -213,7 +216,7 @@ export function ccproxy(
         writeFileSync(file, variant);
         args.push('--config', file);
       }
-      return launch(name, env, process.execPath, args, vars, target, REPO);
+      return launch(name, env, process.execPath, args, vars, target, root);
     },
   };
 }
