@@ -55,6 +55,10 @@ export function auth(options: AuthOptions = {}): Plugin {
   const keys = (options.keys ?? []).filter((k) => k !== undefined);
   checkOptions('auth', AuthOptions, { ...options, keys });
   const digests = keys.filter((k): k is string => typeof k === 'string' && k !== '').map(digest);
+  // The digests of keys that matched, so that a client's key is hashed once, not per request. Only
+  // configured keys get in (at most one entry each), and the cache goes with this instance when a
+  // reload replaces the config. The comparison below stays constant-time either way.
+  const verified = new Map<string, Buffer>();
   let open = options.allowOpen ?? false;
   const allowed = options.allowIps
     ? addressSet(options.allowIps, 'plugins (auth): options.allowIps')
@@ -79,11 +83,14 @@ export function auth(options: AuthOptions = {}): Plugin {
         'Missing API key: send x-api-key or Authorization: Bearer',
       );
     }
-    const presented = digest(client.key);
+    const presented = verified.get(client.key) ?? digest(client.key);
     // Every configured key is compared, so the time taken does not tell which one matched.
     let ok = false;
     for (const d of digests) ok = timingSafeEqual(presented, d) || ok;
-    if (ok) return 'key';
+    if (ok) {
+      verified.set(client.key, presented);
+      return 'key';
+    }
     if (!guarded) return 'anonymous';
     throw new ProxyError('authentication_error', 401, 'Invalid API key');
   };

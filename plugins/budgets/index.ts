@@ -1,7 +1,7 @@
 import { ProxyError, type Plugin, type ProxyContext } from '../../core/index.ts';
 import type { Logger } from 'pino';
 import type { BudgetOptions, Storage } from '../../core/storage.ts';
-import { keyId, sessionOf } from '../usage/row.ts';
+import { keyId, keyIds, sessionOf } from '../usage/row.ts';
 
 /** How much of one budget is left. */
 export interface BudgetLeft {
@@ -150,7 +150,8 @@ export function budgets(): Plugin {
     );
   };
 
-  const clientKey = (ctx: ProxyContext) => (ctx.client.key ? keyId(ctx.client.key) : null);
+  const keyIdOf = keyIds();
+  const clientKey = (ctx: ProxyContext) => keyIdOf(ctx.client);
 
   return {
     name: 'budgets',

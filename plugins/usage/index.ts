@@ -7,7 +7,7 @@ import type {
 } from '../../core/index.ts';
 import type { HistoryBody, RequestRow, Storage } from '../../core/storage.ts';
 import { Pricer } from './pricing.ts';
-import { buildRow } from './row.ts';
+import { buildRow, keyIds, type RowContext } from './row.ts';
 import { usageRoutes } from './routes.ts';
 
 declare module '../../core/index.ts' {
@@ -25,20 +25,24 @@ declare module '../../core/index.ts' {
  */
 export function usage(): Plugin {
   let storage: Storage | undefined;
-  let pricer = new Pricer();
   let app: ProxyApp | undefined;
+  let rows: RowContext | undefined;
   return {
     name: 'usage',
     setup(proxy) {
       app = proxy;
       storage = proxy.service('storage');
       if (!storage) throw new Error('needs the storage plugin before it: storage(), or cockpit()');
-      pricer = new Pricer(proxy.config.pricing);
+      rows = {
+        pricer: new Pricer(proxy.config.pricing),
+        keyIdOf: keyIds(),
+        instance: proxy.instance,
+      };
       usageRoutes(proxy, storage);
     },
     onFinish(ctx, outcome) {
       if (ctx.endpoint !== 'messages') return;
-      const row = buildRow(ctx, outcome, pricer, app!.instance);
+      const row = buildRow(ctx, outcome, rows!);
       ctx.state.usage = row;
       const answer = ctx.state.history;
       let body: HistoryBody | undefined;

@@ -1,10 +1,33 @@
 import { hash } from 'node:crypto';
-import type { Outcome, ProxyContext } from '../../core/index.ts';
+import type { ClientInfo, Outcome, ProxyContext } from '../../core/index.ts';
 import type { RequestRow } from '../../core/storage.ts';
 import type { Pricer } from './pricing.ts';
 
 /** Names a client key in rows and budgets without keeping it: `k_` and 12 hex of its SHA-256. */
 export const keyId = (key: string): string => `k_${hash('sha256', key, 'hex').slice(0, 12)}`;
+
+/** Key ids remembered at most: more configured keys than this are hashed again after a clear. */
+const MAX_KEY_IDS = 256;
+
+/**
+ * The `keyId` of a client's key, or null without one. Keys `auth()` verified (the config's own)
+ * are hashed once and remembered by the returned function, which a plugin creates per instance,
+ * so a reload drops them with the config; any other key (a client's own, passed upstream) is
+ * hashed every time and never kept.
+ */
+export function keyIds(): (client: ClientInfo) => string | null {
+  const known = new Map<string, string>();
+  return ({ key, access }) => {
+    if (!key) return null;
+    if (access !== 'key') return keyId(key);
+    let id = known.get(key);
+    if (id === undefined) {
+      if (known.size >= MAX_KEY_IDS) known.clear();
+      known.set(key, (id = keyId(key)));
+    }
+    return id;
+  };
+}
 
 const header = (ctx: ProxyContext, name: string): string | null => {
   const value = ctx.client.headers[name];
@@ -35,12 +58,18 @@ export function sessionOf(ctx: ProxyContext): string | null {
 
 const round = (usd: number): number => Math.round(usd * 1e9) / 1e9;
 
+/** What `buildRow` needs besides the request: the plugin's pricer, key ids and instance. */
+export interface RowContext {
+  pricer: Pricer;
+  keyIdOf: (client: ClientInfo) => string | null;
+  instance: string;
+}
+
 /** The request row of a finished request (DESIGN §8.2), written by `instance`. */
 export function buildRow(
   ctx: ProxyContext,
   outcome: Outcome,
-  pricer: Pricer,
-  instance: string,
+  { pricer, keyIdOf, instance }: RowContext,
 ): RequestRow {
   const usage = outcome.usage;
   const { provider, model } = ctx.target;
@@ -52,7 +81,7 @@ export function buildRow(
     time: new Date(start).toISOString(),
     session_id: sessionOf(ctx),
     agent_id: header(ctx, 'x-claude-code-agent-id'),
-    key_id: ctx.client.key ? keyId(ctx.client.key) : null,
+    key_id: keyIdOf(ctx.client),
     requested_model: ctx.requestedModel,
     route: ctx.route,
     provider,

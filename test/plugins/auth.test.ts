@@ -100,6 +100,23 @@ test('several keys: each one is accepted, a streaming client included', async (t
   }
 });
 
+test('a key a reload takes out of the config is refused at once, though it was just accepted', async (t) => {
+  const provider = fakeProvider('p', () => textStream('ok'), ['m']);
+  let keys = [KEY, SECOND];
+  const { url, running } = await startTestProxy(t, {
+    plugins: [auth({ keys }), provider.plugin],
+    reloadWith: () => [auth({ keys }), fakeProvider('p', () => textStream('ok'), ['m']).plugin],
+  });
+  const client = new Anthropic({ baseURL: url, apiKey: SECOND, maxRetries: 0 });
+  assert.deepEqual((await client.messages.create(ask)).content, [{ type: 'text', text: 'ok' }]);
+  keys = [KEY];
+  assert.equal((await running.reload()).ok, true);
+  await assert.rejects(client.messages.create(ask), (e: unknown) => {
+    assert.ok(e instanceof Anthropic.AuthenticationError);
+    return true;
+  });
+});
+
 test('/v1/models and count_tokens are guarded too', async (t) => {
   const { raw } = await guarded(t, { keys: [KEY] });
   for (const path of ['/v1/models', '/v1/models/p,m']) {
