@@ -21,7 +21,7 @@ import {
   type UpstreamResponse,
   type UpstreamTimeouts,
 } from '../../../core/index.ts';
-import type { Framing } from './framing.ts';
+import type { Decoder, Framing } from './framing.ts';
 import { jsonCall, readJson, readText } from './http.ts';
 
 /** What the loop needs of an adapter's per-answer state: whether the message is complete. */
@@ -92,7 +92,11 @@ export interface ProviderLoop<State extends LoopState, Chunk, Whole = Chunk> {
 /** Retries of a refused request an adapter may ask for (`retry`). */
 const MAX_RETRIES = 2;
 
-/** The provider call of a translated adapter: build, send, map errors, convert, end. */
+/**
+ * The provider call of a translated adapter: build, send, map errors, convert, end. A streamed
+ * answer's events are converted as each chunk arrives (B7), in this one generator rather than a
+ * nested one: a `yield*` through a second async generator costs an async step per event.
+ */
 export async function* runProvider<State extends LoopState, Chunk, Whole>(
   loop: ProviderLoop<State, Chunk, Whole>,
   ctx: ProxyContext,
@@ -101,39 +105,25 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
   const state = loop.newState(ctx, request);
   const { response, stream } = await send(loop, state, ctx, request);
   const out: StreamEvent[] = [];
-  try {
-    // Some servers ignore a request to stream and answer with one JSON body.
-    if (!stream || isWholeJson(response)) {
+  // Some servers ignore a request to stream and answer with one JSON body.
+  if (!stream || isWholeJson(response)) {
+    try {
       loop.responseToEvents(state, (await readJson(response, loop.provider)) as Whole, out);
       if (!state.ended) loop.endStream(state, out);
       yield* out;
-      return;
+    } finally {
+      loop.report?.(state, ctx);
     }
-    loop.startMessage(state, out);
-    yield* out;
-    out.length = 0;
-    yield* streamEvents(loop, state, ctx, response.body, out);
-  } finally {
-    loop.report?.(state, ctx);
+    return;
   }
-}
-
-/**
- * The streamed answer's events, converted as each chunk arrives (B7), in this generator rather
- * than a nested one: one async step per event fewer.
- */
-async function* streamEvents<State extends LoopState, Chunk, Whole>(
-  loop: ProviderLoop<State, Chunk, Whole>,
-  state: State,
-  ctx: ProxyContext,
-  body: UpstreamBody,
-  out: StreamEvent[],
-): AsyncGenerator<StreamEvent> {
+  const body = response.body;
   const decoder = loop.framing.decoder(loop.provider);
   const chunks: Chunk[] = [];
   const reads = body.iterator({ destroyOnReturn: false }); // `release` decides
-  let failure: Error | null = null;
   try {
+    loop.startMessage(state, out);
+    yield* out;
+    out.length = 0;
     for (let done = false; !done && !state.ended;) {
       let next: IteratorResult<Buffer>;
       try {
@@ -142,18 +132,7 @@ async function* streamEvents<State extends LoopState, Chunk, Whole>(
         throw ctx.signal.aborted ? error : transportError(error, loop.provider);
       }
       done = next.done === true;
-      try {
-        if (next.done) decoder.end(chunks);
-        else decoder.feedBytes(next.value, chunks);
-        for (const chunk of chunks) {
-          loop.chunkToEvents(state, chunk, out);
-          if (state.ended) break;
-        }
-        if (done && !state.ended) loop.endStream(state, out);
-      } catch (error) {
-        failure = error as Error;
-      }
-      chunks.length = 0;
+      const failure = convert(loop, state, decoder, next, chunks, out);
       // What the chunk produced before it failed reaches the client ahead of the error.
       yield* out;
       out.length = 0;
@@ -161,6 +140,35 @@ async function* streamEvents<State extends LoopState, Chunk, Whole>(
     }
   } finally {
     release(body, state.ended);
+    loop.report?.(state, ctx);
+  }
+}
+
+/**
+ * One read of the body (or its end) decoded and converted onto `out`; a failure is returned, to
+ * be thrown once the events before it are out.
+ */
+function convert<State extends LoopState, Chunk, Whole>(
+  loop: ProviderLoop<State, Chunk, Whole>,
+  state: State,
+  decoder: Decoder<Chunk>,
+  next: IteratorResult<Buffer>,
+  chunks: Chunk[],
+  out: StreamEvent[],
+): Error | null {
+  try {
+    if (next.done) decoder.end(chunks);
+    else decoder.feedBytes(next.value, chunks);
+    for (const chunk of chunks) {
+      loop.chunkToEvents(state, chunk, out);
+      if (state.ended) break;
+    }
+    if (next.done && !state.ended) loop.endStream(state, out);
+    return null;
+  } catch (error) {
+    return error as Error;
+  } finally {
+    chunks.length = 0;
   }
 }
 
