@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The package ships JavaScript compiled from the TypeScript sources into dist/ (`npm run build`,
-// run by `npm install` in a clone and by `npm pack`): no TypeScript compiler at start. tsx is
-// loaded only to read a `.ts` config.
+// run by `npm install` in a clone and by `npm pack`): no TypeScript compiler at start. A config
+// file is compiled by esbuild's binary, a child process run for that compile only.
 import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { URL } from 'node:url';

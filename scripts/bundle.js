@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 
 /**
  * Left to node_modules: native addons (better-sqlite3), code that runs workers or loads files by
- * path (pino, tsx, esbuild, the pricing catalog's data), and large drivers and libraries loaded
+ * path (pino, esbuild, the pricing catalog's data), and large drivers and libraries loaded
  * only when a config uses them (PostgreSQL, Redis, OpenTelemetry's exporter, the tokenizer).
  * OpenTelemetry's API is bundled: prom-client requires it at start.
  */
@@ -19,8 +19,6 @@ const external = [
   'ioredis',
   'pino',
   'pino-pretty',
-  'tsx',
-  'tsx/*',
   'esbuild',
   '@opentelemetry/sdk-trace',
   '@opentelemetry/exporter-trace-otlp-http',

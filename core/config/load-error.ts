@@ -1,7 +1,9 @@
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuildFailure } from 'esbuild';
 import { ConfigError } from '../errors.ts';
 import { packageRoot } from '../package-info.ts';
+import { ccproxyAliases } from './module-hooks.ts';
 
 /** Where a config went wrong, as its author sees it. */
 interface Located {
@@ -38,15 +40,26 @@ export function configLoadError(
 }
 
 const describe = (error: Error) =>
-  error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  (error as Partial<BuildFailure>).errors?.[0]?.text ??
+  asWritten(error.name === 'Error' ? error.message : `${error.name}: ${error.message}`);
 
-/** esbuild (through tsx): `Transform failed with 1 error:\n/path:3:7: ERROR: Expected …`. */
+/**
+ * A message naming ccproxy as the author wrote it: compiled, `'ccproxy'` became the running
+ * ccproxy's file URL (`does not provide an export named …` names the module).
+ */
+function asWritten(message: string): string {
+  for (const [name, url] of Object.entries(ccproxyAliases())) {
+    message = message.replaceAll(`'${url}'`, `'${name}'`);
+  }
+  return message;
+}
+
+/** esbuild's BuildFailure: its first error, at a place in the user's file (columns from 0). */
 function compileError(error: unknown): Located | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const found = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(error.message);
-  if (!found) return undefined;
-  const [, path, line, column, text] = found;
-  return { path: path!, line: line!, column: String(Number(column) + 1), message: text! };
+  const first = (error as Partial<BuildFailure> | null)?.errors?.[0];
+  if (!first?.location) return undefined;
+  const { file, line, column } = first.location;
+  return { path: file, line: String(line), column: String(column + 1), message: first.text };
 }
 
 /**

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.ts';
 import type { ServerLimits } from '../http/limits.ts';
 import type { PluginOption } from '../plugin.ts';
 import type { StorageSetting } from './cockpit.ts';
+import { importConfigFile } from './compile.ts';
 import { LOG_LEVELS, UserConfig, type LogLevel, type UserConfigFn } from './define.ts';
 import { configLoadError } from './load-error.ts';
-import { registerConfigHooks } from './module-hooks.ts';
 import { explain, schemaErrors } from './validate.ts';
 
 /** The config in force, every default filled in. */
@@ -134,7 +133,7 @@ function findConfig(flag: string | undefined, cwd: string, env: NodeJS.ProcessEn
 /**
  * Imports a config into this process's own module graph, so that the plugins it builds share the
  * running ccproxy's modules (one logger, one connection pool), and runs it when it exports a
- * function. TypeScript compiles on the fly, so a config may import in-house plugins written in
+ * function. Compiled first (see compile.ts), so a config may import in-house plugins written in
  * TypeScript without a build step. Any failure but a ConfigError (which withSource prefixes with
  * the file) is reported at the user's line.
  */
@@ -145,23 +144,19 @@ async function importConfig(
   configEnv: { command: string; env: NodeJS.ProcessEnv },
 ) {
   const evaluate = async () => {
-    try {
-      await registerConfigHooks(/\.m?ts$/.test(file));
-      // The query makes a re-load (a test, a restart in-process) read the file anew.
-      const module = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as {
-        default?: UserConfig | UserConfigFn;
-      };
-      return typeof module.default === 'function'
-        ? await module.default(configEnv)
-        : module.default;
-    } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      const level = configEnv.env.LOG_LEVEL?.toLowerCase();
-      const debug = level === 'debug' || level === 'trace';
-      throw configLoadError(error, label, (at) => displayName(at, cwd), debug);
-    }
+    const module = (await importConfigFile(file)) as { default?: UserConfig | UserConfigFn };
+    return typeof module.default === 'function' ? await module.default(configEnv) : module.default;
   };
-  const config = await withSource(evaluate, label);
+  let config: UserConfig | undefined;
+  try {
+    config = await withSource(evaluate, label);
+  } catch (error) {
+    // Converted after withSource: the place it names may be another of the author's files.
+    if (error instanceof ConfigError) throw error;
+    const level = configEnv.env.LOG_LEVEL?.toLowerCase();
+    const debug = level === 'debug' || level === 'trace';
+    throw configLoadError(error, label, (at) => displayName(at, cwd), debug);
+  }
   if (!config || typeof config !== 'object') {
     throw new ConfigError(
       `${label}: expected a default export made with defineConfig({...}), got ${typeof config}`,

@@ -5,54 +5,54 @@ import { packageInfo, packageRoot } from '../package-info.ts';
 
 /**
  * Runs in Node's module-hooks thread (a `data:` URL, so it needs no file of its own, compiled or
- * not). Two rules, both for configs and the files they import:
- * - `'ccproxy'`, `'ccproxy/plugins'` and the same under the published name resolve to the running
- *   ccproxy, from any folder and from any in-house plugin package (its peer import): a config in
- *   `~/.ccproxy/` has no `node_modules`, and a copy installed beside it for editor types must not
- *   become a second ccproxy with its own logger and connection pools;
- * - a `.ts` file outside `node_modules` is an ES module even where no package.json says
- *   `"type": "module"` (`~/.ccproxy/`, a bare folder): Node would take it for CommonJS, which
- *   cannot import ccproxy's ES modules on Node 20.
+ * not): `'ccproxy'`, `'ccproxy/plugins'` and the same under the published name resolve to the
+ * running ccproxy from an in-house plugin package (its peer import), so that a copy installed
+ * beside a config for editor types does not become a second ccproxy with its own logger and
+ * connection pools.
  */
 const HOOKS = `
 let aliases = {};
 export function initialize(data) { aliases = data.aliases; }
-export async function resolve(specifier, context, next) {
-  const resolved = await next(aliases[specifier] ?? specifier, context);
-  if (resolved.format !== 'commonjs' || !resolved.url.startsWith('file:')) return resolved;
-  const { pathname } = new URL(resolved.url);
-  if (!pathname.endsWith('.ts') || pathname.includes('/node_modules/')) return resolved;
-  return { ...resolved, format: 'module' };
+export function resolve(specifier, context, next) {
+  return next(aliases[specifier] ?? specifier, context);
 }
 `;
 
 const running = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-let hooks: Promise<void> | undefined;
-let tsx: Promise<void> | undefined;
+let aliases: Record<string, string> | undefined;
+let registered = false;
 
 /**
- * Makes this process able to import a config: the hooks above, and for a TypeScript config tsx
- * (loaded here, only then; the sources themselves run under a TypeScript loader already). tsx
- * goes first in the chain: the hooks must see a file's format after tsx has guessed it.
+ * What a config's `'ccproxy'` and `'ccproxy/plugins'` (and the published name's) stand for: file
+ * URLs of the running ccproxy's entry points, the sources' or the package's (whose chunks the CLI
+ * shares).
  */
-export async function registerConfigHooks(typescript: boolean): Promise<void> {
-  if (typescript && running === 'js' && !tsx) {
-    tsx = import('tsx/esm/api').then(({ register }) => void register());
-    await tsx;
-    if (hooks) hooks = undefined; // registered before tsx: again, after it
-  }
-  await (hooks ??= Promise.resolve().then(() => {
-    // The entry points themselves: the sources', or the package's (whose chunks the CLI shares).
-    const code = running === 'ts' ? packageRoot() : join(packageRoot(), 'dist');
-    const core = pathToFileURL(join(code, 'core', `index.${running}`)).href;
-    const plugins = pathToFileURL(join(code, 'plugins', `index.${running}`)).href;
-    const { name } = packageInfo();
-    const aliases = {
-      ccproxy: core,
-      'ccproxy/plugins': plugins,
-      [name]: core,
-      [`${name}/plugins`]: plugins,
-    };
-    register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, { data: { aliases } });
-  }));
+export function ccproxyAliases(): Readonly<Record<string, string>> {
+  if (aliases) return aliases;
+  const code = running === 'ts' ? packageRoot() : join(packageRoot(), 'dist');
+  const core = pathToFileURL(join(code, 'core', `index.${running}`)).href;
+  const plugins = pathToFileURL(join(code, 'plugins', `index.${running}`)).href;
+  const { name } = packageInfo();
+  return (aliases = {
+    ccproxy: core,
+    'ccproxy/plugins': plugins,
+    [name]: core,
+    [`${name}/plugins`]: plugins,
+  });
 }
+
+/**
+ * Makes packages a config imports resolve `'ccproxy'` to the running ccproxy. Called only for a
+ * config importing packages: Node 20 runs these hooks in a thread of their own (about 10 MB), and
+ * a config's own files get the same aliases when they are compiled.
+ */
+export function registerConfigHooks(): void {
+  if (registered) return;
+  registered = true;
+  register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, {
+    data: { aliases: ccproxyAliases() },
+  });
+}
+
+/** Whether the hooks above were registered in this process (configs without packages never do). */
+export const configHooksRegistered = (): boolean => registered;

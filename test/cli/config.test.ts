@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream } from '../helpers/upstream.ts';
@@ -76,14 +76,33 @@ for (const c of [
     message:
       /^ccproxy: broken\.config\.ts:1:10: SyntaxError: The requested module 'ccproxy' does not provide an export named 'definConfig'\n$/,
   },
+  {
+    name: 'an exception in a file it imports',
+    source: `${header}import { port } from './lib/port.ts';\nexport default defineConfig({ server: { port: port() } });\n`,
+    files: {
+      'lib/port.ts': `export function port(): number {\n  const file: string = 'PORT_FILE';\n  throw new Error(\`\${file} is missing\`);\n}\n`,
+    },
+    message: /^ccproxy: lib\/port\.ts:3:9: PORT_FILE is missing\n$/,
+  },
+  {
+    name: 'a package that is not installed',
+    source: `${header}import pad from 'left-pad-nowhere';\nexport default defineConfig({ server: { port: pad } });\n`,
+    message: /^ccproxy: broken\.config\.ts:2:17: Could not resolve "left-pad-nowhere"\n$/,
+  },
 ]) {
   test(`a config with ${c.name} exits 1 naming the file, line and column`, async (t) => {
     const dir = tempDir(t);
     writeFileSync(join(dir, 'broken.config.ts'), c.source);
+    for (const [path, text] of Object.entries(c.files ?? {})) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
     const args = ['--config', 'broken.config.ts'];
     const { code, stderr } = await runToExit(t, { cwd: dir, args });
     assert.equal(code, 1);
     assert.match(stderr, c.message);
+    const left = readdirSync(dir).filter((name) => name.endsWith('.mjs'));
+    assert.deepEqual(left, [], 'the compiled config is removed');
     const debug = await runToExit(t, { cwd: dir, args, env: { LOG_LEVEL: 'debug' } });
     assert.equal(debug.code, 1);
     assert.match(debug.stderr, /\n\s+at /, 'LOG_LEVEL=debug: the stack follows');
