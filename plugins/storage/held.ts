@@ -1,5 +1,6 @@
 import type { HistoryBody, RequestRow } from '../../core/storage.ts';
 import { PartAliases, splitBody, type Manifest } from './parts.ts';
+import { LastTurns } from './turns.ts';
 
 /** A part waiting in the write queue: redacted JSON, one object for every queued request sending it. */
 export interface HeldPart {
@@ -28,6 +29,7 @@ export interface QueuedEntry {
 export class HeldParts {
   readonly #held = new Map<string, HeldPart>();
   readonly #aliases = new PartAliases();
+  readonly #turns = new LastTurns();
   readonly #redact: (text: string) => string;
   readonly #isStored: (hash: string, ts: number) => boolean;
   #chars = 0;
@@ -46,9 +48,13 @@ export class HeldParts {
     return this.#chars;
   }
 
-  /** The manifest of `body` and the parts a write must store or touch; the others by hash only. */
-  hold(body: HistoryBody, ts: number): NonNullable<QueuedEntry['history']> {
-    const { manifest, parts } = splitBody(body, this.#aliases);
+  /**
+   * The manifest of `body` and the parts a write must store or touch; the others by hash only.
+   * `conversation` names the conversation the request continues (`LastTurns`), when known.
+   */
+  hold(body: HistoryBody, ts: number, conversation?: string): NonNullable<QueuedEntry['history']> {
+    const memory = { aliases: this.#aliases, turns: this.#turns, conversation };
+    const { manifest, parts } = splitBody(body, memory);
     if (body.params) manifest.p = this.#redact(JSON.stringify(body.params));
     const held: HeldPart[] = [];
     for (const part of parts) {

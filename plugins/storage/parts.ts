@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { HistoryBody } from '../../core/storage.ts';
 import { rawParts } from './raw-json.ts';
+import type { LastTurns } from './turns.ts';
 
 /** A piece of a stored conversation: a message, the system prompt, the tools or the answer. */
 export interface Part {
@@ -61,18 +62,31 @@ function part(value: unknown, searchable: boolean): Part {
   return { hash: digest(json), json, searchable };
 }
 
-/** A part by the text it was received as: its hash from `aliases` when seen before. */
+/** Where the hashes of parts seen before are found, by the text they were received as. */
+export interface PartMemory {
+  aliases: PartAliases;
+  /** With the request's `conversation`: its previous request, compared piece by piece. */
+  turns?: LastTurns;
+  /** The conversation the request belongs to (`LastTurns`); none: aliases only. */
+  conversation?: string;
+}
+
+/**
+ * A part by the text it was received as: its hash `known` from the conversation's previous turn,
+ * else from the aliases when seen before.
+ */
 function partOf(
   value: unknown,
   searchable: boolean,
   raw: string | undefined,
-  aliases: PartAliases | undefined,
+  memory: PartMemory | undefined,
+  known: string | undefined,
 ): Part {
-  if (raw === undefined || !aliases) return part(value, searchable);
-  const known = aliases.get(raw);
+  if (raw === undefined || !memory) return part(value, searchable);
+  known ??= memory.aliases.get(raw);
   if (known === undefined) {
     const fresh = part(value, searchable);
-    aliases.set(raw, fresh.hash);
+    memory.aliases.set(raw, fresh.hash);
     return fresh;
   }
   let json: string | undefined;
@@ -85,30 +99,48 @@ function partOf(
   };
 }
 
+/** `hash`, the part of `before`, when the text received now is the same. */
+const sameAs = (now: string | undefined, before: string | undefined, hash: string | undefined) =>
+  now !== undefined && now === before ? hash : undefined;
+
 /**
  * Cuts a body into content-addressed parts: a session's shared prefix is stored once. With the
- * body's received text (`raw`) and `aliases`, parts seen before are found by their text's hash.
+ * body's received text (`raw`) and a `memory`, parts seen before are found by their text: equal to
+ * the conversation's previous turn, or by the text's hash.
  */
 export function splitBody(
   body: HistoryBody,
-  aliases?: PartAliases,
+  memory?: PartMemory,
 ): { manifest: Manifest; parts: Part[] } {
-  const raw = body.raw === undefined ? undefined : rawParts(body.raw);
+  const { turns, conversation } = memory ?? {};
+  const previous = conversation === undefined ? undefined : turns?.get(conversation);
+  const raw = body.raw === undefined ? undefined : rawParts(body.raw, previous?.raw);
   const rawMessages = raw?.messages?.length === body.messages.length ? raw.messages : undefined;
+  const before = previous?.raw;
   const parts: Part[] = [];
   const manifest: Manifest = { m: [] };
   if (body.system !== undefined) {
-    parts.push(partOf(body.system, false, raw?.system, aliases));
+    const known = sameAs(raw?.system, before?.system, previous?.hashes.s);
+    parts.push(partOf(body.system, false, raw?.system, memory, known));
     manifest.s = parts.at(-1)!.hash;
   }
   if (body.tools !== undefined) {
-    parts.push(partOf(body.tools, false, raw?.tools, aliases));
+    const known = sameAs(raw?.tools, before?.tools, previous?.hashes.t);
+    parts.push(partOf(body.tools, false, raw?.tools, memory, known));
     manifest.t = parts.at(-1)!.hash;
   }
   body.messages.forEach((message, i) => {
-    parts.push(partOf(message, true, rawMessages?.[i], aliases));
+    const known = sameAs(rawMessages?.[i], before?.messages?.[i], previous?.hashes.m[i]);
+    parts.push(partOf(message, true, rawMessages?.[i], memory, known));
     manifest.m.push(parts.at(-1)!.hash);
   });
+  if (raw && rawMessages && conversation !== undefined) {
+    turns?.set(
+      conversation,
+      { raw, hashes: { s: manifest.s, t: manifest.t, m: manifest.m } },
+      body.raw!.length,
+    );
+  }
   if (body.response !== null && body.response !== undefined) {
     // Stored as the assistant message the next request will resend, so that it matches.
     const { role, content } = body.response as { role?: unknown; content?: unknown };

@@ -18,9 +18,10 @@ const COLON = 58;
  * Cuts the top-level `system`, `tools` and `messages[i]` values out of a JSON object's text without
  * parsing it again: history hashes these slices to find parts it stored before, instead of
  * serialising every message of every request anew. Undefined when the text is not a JSON object
- * (the caller then serialises, as without it).
+ * (the caller then serialises, as without it). With the `previous` request of the conversation, a
+ * value found where the same one was is compared, not scanned.
  */
-export function rawParts(text: string): RawParts | undefined {
+export function rawParts(text: string, previous?: RawParts): RawParts | undefined {
   const out: RawParts = {};
   let i = skipSpace(text, 0);
   if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
@@ -35,12 +36,15 @@ export function rawParts(text: string): RawParts | undefined {
     if (text.charCodeAt(i) !== COLON) return undefined;
     const start = skipSpace(text, i + 1);
     if (key === 'messages' && text.charCodeAt(start) === OPEN_BRACKET) {
-      const elements = arrayElements(text, start);
+      const elements = arrayElements(text, start, previous?.messages);
       if (!elements) return undefined;
       out.messages = elements.slices;
       i = elements.end;
     } else {
-      i = valueEnd(text, start);
+      const same =
+        key === 'system' ? previous?.system : key === 'tools' ? previous?.tools : undefined;
+      i = sameValueEnd(text, start, same);
+      if (i < 0) i = valueEnd(text, start);
       if (i < 0) return undefined;
       if (key === 'system') out.system = text.slice(start, i);
       else if (key === 'tools') out.tools = text.slice(start, i);
@@ -53,13 +57,21 @@ export function rawParts(text: string): RawParts | undefined {
   }
 }
 
-/** The text of each element of the array opening at `start`, and the index after it. */
-function arrayElements(text: string, start: number): { slices: string[]; end: number } | undefined {
+/**
+ * The text of each element of the array opening at `start`, and the index after it; `previous`:
+ * the elements of the same array in the conversation's previous request.
+ */
+function arrayElements(
+  text: string,
+  start: number,
+  previous?: readonly string[],
+): { slices: string[]; end: number } | undefined {
   const slices: string[] = [];
   let i = skipSpace(text, start + 1);
   if (text.charCodeAt(i) === CLOSE_BRACKET) return { slices, end: i + 1 };
   for (;;) {
-    const end = valueEnd(text, i);
+    let end = sameValueEnd(text, i, previous?.[slices.length]);
+    if (end < 0) end = valueEnd(text, i);
     if (end < 0) return undefined;
     slices.push(text.slice(i, end));
     i = skipSpace(text, end);
@@ -68,6 +80,19 @@ function arrayElements(text: string, start: number): { slices: string[]; end: nu
     if (c !== COMMA) return undefined;
     i = skipSpace(text, i + 1);
   }
+}
+
+/**
+ * The index after `same` when the text at `start` is `same`, a value cut from an earlier text;
+ * else -1. Only for a string, object or array: its end is where its quote or bracket closes, so it
+ * is the whole value here too, whatever follows (a number's digits could go on).
+ */
+function sameValueEnd(text: string, start: number, same: string | undefined): number {
+  if (same === undefined) return -1;
+  const first = same.charCodeAt(0);
+  if (first !== QUOTE && first !== OPEN_BRACE && first !== OPEN_BRACKET) return -1;
+  // A slice and ===: V8 compares the characters as memory; startsWith(same, start) walks them.
+  return text.slice(start, start + same.length) === same ? start + same.length : -1;
 }
 
 /** The index after the JSON value starting at `start`, or -1 when the text ends first. */

@@ -100,6 +100,15 @@ function toRow(r: DbRow): RequestRow {
   };
 }
 
+/**
+ * The conversation a request continues: its Claude Code session, subagent and model (a session's
+ * side requests to a small model are other conversations); none without a session.
+ */
+const conversationOf = (row: RequestRow): string | undefined =>
+  row.session_id === null
+    ? undefined
+    : `${row.session_id}\n${row.agent_id ?? ''}\n${row.requested_model}`;
+
 /** How stale a stored part's `last_ts` may get before a request resending it moves it. */
 const TOUCH_EVERY_MS = 3_600_000;
 
@@ -153,8 +162,9 @@ export class SqlStorage implements Storage {
 
   record(entry: RequestEntry): void {
     // Cut now, not at the flush: the queue keeps the new parts only, not the client's body.
-    const history = entry.body && this.#held.hold(entry.body, Date.parse(entry.row.time));
-    this.queue.push({ row: entry.row, history });
+    const { row, body } = entry;
+    const history = body && this.#held.hold(body, Date.parse(row.time), conversationOf(row));
+    this.queue.push({ row, history });
   }
 
   flush(): Promise<void> {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { messagesBody } from '../../../bench/bodies.ts';
 import { PartAliases, splitBody } from '../../../plugins/storage/parts.ts';
 import { rawParts } from '../../../plugins/storage/raw-json.ts';
+import { LastTurns } from '../../../plugins/storage/turns.ts';
 
 const tricky = {
   model: 'm',
@@ -78,8 +79,8 @@ test('with the received text, a body splits into the same parts; a resent prefix
   };
   const plain = splitBody(body);
   const aliases = new PartAliases();
-  const first = splitBody({ ...body, raw: text }, aliases);
-  const again = splitBody({ ...JSON.parse(text), response: null, raw: text }, aliases);
+  const first = splitBody({ ...body, raw: text }, { aliases });
+  const again = splitBody({ ...JSON.parse(text), response: null, raw: text }, { aliases });
   assert.deepEqual(first.manifest, plain.manifest);
   assert.deepEqual(again.manifest.m, plain.manifest.m);
   assert.deepEqual(
@@ -91,4 +92,51 @@ test('with the received text, a body splits into the same parts; a resent prefix
     again.parts.map((p) => p.json),
     plain.parts.slice(0, -1).map((p) => p.json),
   );
+});
+
+test("a conversation's next turn: the pieces it resends are compared with the last turn's, and every part's hash is the one a fresh cut gives", () => {
+  const turn1 = structuredClone(tricky) as typeof tricky & { messages: unknown[] };
+  const turn2 = structuredClone(tricky) as typeof tricky & { messages: unknown[] };
+  // Claude Code's cache breakpoint moves to the newest message: the one that had it changes.
+  (turn1.messages[2] as { content: { cache_control?: unknown }[] }).content[0]!.cache_control = {
+    type: 'ephemeral',
+  };
+  turn2.messages.push({ role: 'assistant', content: 'a' }, { role: 'user', content: '"next"' });
+  const compacted = { ...structuredClone(turn2), messages: turn2.messages.slice(1) };
+  const memory = { aliases: new PartAliases(), turns: new LastTurns(), conversation: 's1' };
+  for (const [body, text] of [
+    [turn1, JSON.stringify(turn1)],
+    [turn2, JSON.stringify(turn2)],
+    [turn2, JSON.stringify(turn2, null, 1)], // the same values, other text: found by hash
+    [compacted, JSON.stringify(compacted)], // every message one place earlier
+    [{ ...compacted, system: 'plain' }, JSON.stringify({ ...compacted, system: 'plain' })],
+  ] as const) {
+    const raw = rawParts(text, memory.turns.get('s1')?.raw)!;
+    raw.messages!.forEach((slice, i) => assert.deepEqual(JSON.parse(slice), body.messages[i]));
+    assert.deepEqual(JSON.parse(raw.system!), body.system);
+    const fresh = splitBody({ ...body, response: null });
+    const remembered = splitBody({ ...body, response: null, raw: text }, memory);
+    assert.deepEqual(remembered.manifest, fresh.manifest);
+  }
+});
+
+test('LastTurns keeps the most recent conversations within its count and characters', () => {
+  const turns = new LastTurns(2, 100);
+  const turn = { raw: {}, hashes: { m: [] } };
+  turns.set('a', turn, 10);
+  turns.set('b', turn, 10);
+  turns.set('a', turn, 10); // a is now the most recent
+  turns.set('c', turn, 10);
+  assert.deepEqual(
+    ['a', 'b', 'c'].map((k) => turns.get(k) !== undefined),
+    [true, false, true],
+  );
+  turns.set('d', turn, 20);
+  turns.set('e', turn, 20); // 40 characters: within 100, but two conversations at most
+  assert.deepEqual(
+    ['a', 'c', 'd', 'e'].map((k) => turns.get(k) !== undefined),
+    [false, false, true, true],
+  );
+  turns.set('f', turn, 30); // over a quarter of the characters: not kept
+  assert.equal(turns.get('f'), undefined);
 });
