@@ -49,7 +49,11 @@ export interface ContextInit {
   client: ClientInfo;
   target: Target;
   route: string;
-  log: Logger;
+  /**
+   * The request's logger, or what makes it on first use: a pino child costs a hundredth of a
+   * request (its bindings are serialised and redacted), and most requests never log.
+   */
+  log: Logger | (() => Logger);
   signal: AbortSignal;
   /** The running proxy's credentials, for `redact`. Default: none. */
   secrets?: Secrets;
@@ -87,7 +91,11 @@ export class ProxyContext {
   readonly upstream: { headers: Record<string, string> };
   readonly state: ProxyState;
   /** Child logger carrying the request id. Secrets are redacted. */
-  readonly log: Logger;
+  get log(): Logger {
+    const log = this.#log;
+    return typeof log === 'function' ? (this.#log = log()) : log;
+  }
+  #log: Logger | (() => Logger);
   /**
    * Fires when the client disconnects; adapters pass it to the upstream request. A wrapping plugin
    * may narrow it for one inner call (an attempt it times out) and must restore it afterwards.
@@ -113,7 +121,7 @@ export class ProxyContext {
     this.route = init.route;
     this.upstream = { headers: {} };
     this.state = {};
-    this.log = init.log;
+    this.#log = init.log;
     this.signal = init.signal;
     this.usage = { input_tokens: 0, output_tokens: 0 };
     this.stopReason = null;

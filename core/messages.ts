@@ -79,7 +79,7 @@ async function handle(
     client: exchange.client,
     target: explicit ?? { provider: '', model: request.model },
     route: explicit ? 'explicit' : 'default',
-    log: runtime.log.child({ id: exchange.id }),
+    log: () => runtime.log.child({ id: exchange.id }),
     signal: controller.signal,
     secrets: runtime.secrets,
   });

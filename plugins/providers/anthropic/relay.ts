@@ -37,7 +37,10 @@ export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label
   }
   const guard = new StreamGuard({
     source: label,
-    log: ctx.log,
+    // Read when the guard logs a repair, not now: the request's logger is made on first use.
+    get log() {
+      return ctx.log;
+    },
     model: ctx.requestedModel,
     usage: ctx.usage,
     onStop: (reason) => (ctx.stopReason = reason),
