@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { calcPrice } from '@pydantic/genai-prices';
+import Database from 'better-sqlite3';
 import { user } from '../helpers/proxy.ts';
 import { scriptedUpstream } from '../helpers/upstream.ts';
 import { completion, openaiReply } from '../providers/openai/helpers.ts';
@@ -50,6 +52,22 @@ test('the packed tarball installs elsewhere and runs: npx ccproxy --version, a s
     messages: [user('hi')],
   });
   assert.deepEqual(message.content, [{ type: 'text', text: 'from the tarball' }]);
+
+  // The package prices from the catalog its build wrote out as JSON: the same price as the
+  // pricing package's own module gives here. SIGTERM writes the queued row before exiting.
+  cli.child.kill('SIGTERM');
+  await cli.exited;
+  const db = new Database(join(project, '.ccproxy', 'ccproxy.db'), { readonly: true });
+  t.after(() => db.close());
+  const row = db.prepare('SELECT provider, model, cost_usd FROM requests').get() as {
+    provider: string;
+    model: string;
+    cost_usd: number | null;
+  };
+  const usage = { input_tokens: 20, output_tokens: 5 };
+  const price = calcPrice(usage, row.model, { providerId: row.provider })!.total_price;
+  assert.ok(price > 0);
+  assert.equal(row.cost_usd?.toFixed(12), price.toFixed(12));
 });
 
 test('installed, no config: the cockpit answers from the package alone: /health, the built web UI and its script, /metrics', async (t) => {
