@@ -89,14 +89,28 @@ function partOf(
     memory.aliases.set(raw, fresh.hash);
     return fresh;
   }
-  let json: string | undefined;
-  return {
-    hash: known,
-    searchable,
-    get json() {
-      return (json ??= serialise(value));
-    },
-  };
+  return new KnownPart(known, value, searchable);
+}
+
+/**
+ * A part found by the text it was received as: usually stored already, so its JSON is serialised
+ * only if read. A class, not an object literal with a getter, which V8 builds the slow way.
+ */
+class KnownPart implements Part {
+  readonly hash: string;
+  readonly searchable: boolean;
+  readonly #value: unknown;
+  #json: string | undefined;
+
+  constructor(hash: string, value: unknown, searchable: boolean) {
+    this.hash = hash;
+    this.#value = value;
+    this.searchable = searchable;
+  }
+
+  get json(): string {
+    return (this.#json ??= serialise(this.#value));
+  }
 }
 
 /** `hash`, the part of `before`, when the text received now is the same. */
