@@ -198,12 +198,11 @@ async function writeSse(
   pingMs: number,
 ) {
   const alive = keepAlive(res, pingMs);
-  const write = coalesced(res);
   try {
     for (let r = first; !r.done; r = await events.next()) {
       alive.touch();
       if (r.value.type === 'error') outcome.error = errorFromEvent(r.value);
-      if (!write(serializeEvent(r.value))) await drained(res, ctx.signal);
+      if (!res.write(serializeEvent(r.value))) await drained(res, ctx.signal);
     }
     outcome.ok = !outcome.error;
   } catch (error) {
@@ -221,29 +220,6 @@ async function writeSse(
     outcome.stopReason = ctx.stopReason;
     res.end();
   }
-}
-
-/**
- * `res.write` for events that come in bursts: the events one upstream read produces (a chunk
- * holding several deltas, the end of a message) reach the socket in one write, not one system
- * call each. The response is corked at a burst's first event and uncorked once the microtasks
- * that produce the rest have run, before any I/O: nothing waits for more input.
- */
-function coalesced(res: ServerResponse): (text: string) => boolean {
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    // end() already flushed a response that finished in the burst.
-    if (!res.writableEnded) res.uncork();
-  };
-  return (text) => {
-    if (!corked) {
-      corked = true;
-      res.cork();
-      process.nextTick(uncork);
-    }
-    return res.write(text);
-  };
 }
 
 /** Hands an upstream answer to the client unconverted (a native passthrough's fast path). */
