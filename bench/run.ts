@@ -9,7 +9,7 @@ import { runChecks } from './checks.ts';
 import { parsePoint, pointName, runLoad, type Point } from './load.ts';
 import { NODE24, SCRATCH, installPeers } from './peers.ts';
 import { processTree, stopTree, treeCpuUs, treeRssMb } from './proc.ts';
-import { renderReport, type PointResult, type SystemResult } from './report.ts';
+import { renderReport, type SystemResult } from './report.ts';
 import {
   ALL_SYSTEMS,
   BENCH_CORE,
@@ -48,18 +48,24 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     out: { type: 'string' },
     before: { type: 'string', description: 'another checkout, measured just before ccproxy' },
+    interleave: { type: 'boolean', default: false },
   },
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function measure(
-  system: System,
-  upstream: { child: { pid?: number }; url: string },
-  points: Point[],
-  seconds: number,
-  warm: number,
-): Promise<SystemResult> {
+/** A system started for the run: its result so far, and what measuring it needs. */
+interface Running {
+  result: SystemResult;
+  started: Started | null;
+  /** Its process tree (the upstream's, for `direct`). */
+  pids: number[];
+}
+
+type Upstream = { child: { pid?: number }; url: string };
+
+/** Starts `system` and runs the correctness checks; a system that cannot start is skipped. */
+async function open(system: System, upstream: Upstream): Promise<Running> {
   const result: SystemResult = {
     name: system.name,
     skipped: system.missing(),
@@ -69,42 +75,97 @@ async function measure(
     checks: [],
     points: [],
   };
-  if (result.skipped) return result;
+  if (result.skipped) return { result, started: null, pids: [] };
   let started: Started;
   try {
     started = await system.start({ upstream: upstream.url, core: PROXY_CORE });
   } catch (error) {
     result.skipped = `failed to start: ${error instanceof Error ? error.message : String(error)}`;
-    return result;
+    return { result, started: null, pids: [] };
   }
-  const upstreamPids = [upstream.child.pid!];
-  const pids = started.child ? processTree(started.child.pid!) : upstreamPids;
+  const pids = started.child ? processTree(started.child.pid!) : [upstream.child.pid!];
+  result.startupMs = started.startupMs;
+  result.idleRssMb = treeRssMb(pids);
   try {
-    result.startupMs = started.startupMs;
-    result.idleRssMb = treeRssMb(pids);
     if (started.child && !system.reference)
       result.checks = await runChecks(started.target, upstream.url);
-    for (const point of points) {
-      log(`  ${pointName(point)}`);
-      await runLoad(started.target, point, { seconds: warm, maxRequests: 1000 });
-      const before = [treeCpuUs(pids), treeCpuUs(upstreamPids)];
-      const samples = await runLoad(started.target, point, { seconds, maxRequests: 50_000 });
-      const count = samples.total.length + samples.errors;
-      const r: PointResult = {
-        point,
-        samples,
-        cpuUs: (treeCpuUs(pids) - before[0]!) / count,
-        exited: !pids.every((pid) => existsSync(`/proc/${pid}`)),
-        upstreamCpuUs: (treeCpuUs(upstreamPids) - before[1]!) / count,
-      };
-      if (samples.errors) log(`    ${samples.errors} errors, first: ${samples.firstError}`);
-      result.points.push(r);
-    }
-    result.peakRssMb = treeRssMb(pids, true);
-  } finally {
-    if (started.child) await stopTree(started.child);
+  } catch (error) {
+    await close({ result, started, pids });
+    throw error;
   }
-  return result;
+  return { result, started, pids };
+}
+
+/** Loads a started system at `point`: a warm-up, then the measured window. */
+async function measure(
+  { result, started, pids }: Running,
+  upstream: Upstream,
+  point: Point,
+  timing: { seconds: number; warm: number },
+): Promise<void> {
+  if (!started) return;
+  log(`  ${result.name}: ${pointName(point)}`);
+  const upstreamPids = [upstream.child.pid!];
+  await runLoad(started.target, point, { seconds: timing.warm, maxRequests: 1000 });
+  const before = [treeCpuUs(pids), treeCpuUs(upstreamPids)];
+  const samples = await runLoad(started.target, point, {
+    seconds: timing.seconds,
+    maxRequests: 50_000,
+  });
+  const count = samples.total.length + samples.errors;
+  result.points.push({
+    point,
+    samples,
+    cpuUs: (treeCpuUs(pids) - before[0]!) / count,
+    exited: !pids.every((pid) => existsSync(`/proc/${pid}`)),
+    upstreamCpuUs: (treeCpuUs(upstreamPids) - before[1]!) / count,
+  });
+  if (samples.errors) log(`    ${samples.errors} errors, first: ${samples.firstError}`);
+}
+
+/** Reads the peak RSS and stops the system (once). */
+async function close(run: Running): Promise<void> {
+  const { result, started, pids } = run;
+  if (!started) return;
+  run.started = null;
+  result.peakRssMb = treeRssMb(pids, true);
+  if (started.child) await stopTree(started.child);
+}
+
+/**
+ * Each system in turn: started, measured at every point, stopped. With `interleave`, every system
+ * is started first and each point measured on each system in turn, so that a machine whose load
+ * drifts during the run weighs on all of them alike (a before/after comparison).
+ */
+async function measureAll(
+  systems: System[],
+  upstream: Upstream,
+  points: Point[],
+  timing: { seconds: number; warm: number; interleave: boolean },
+): Promise<SystemResult[]> {
+  const runs: Running[] = [];
+  try {
+    if (timing.interleave) {
+      for (const system of systems) runs.push(await open(system, upstream));
+      for (const point of points)
+        for (const run of runs) await measure(run, upstream, point, timing);
+    } else {
+      for (const system of systems) {
+        const run = await open(system, upstream);
+        runs.push(run);
+        for (const point of points) await measure(run, upstream, point, timing);
+        await close(run);
+      }
+    }
+  } finally {
+    for (const run of runs) await close(run);
+  }
+  for (const { result } of runs) {
+    if (result.skipped) log(`${result.name} not run: ${result.skipped}`);
+    for (const c of result.checks)
+      if (c.error) log(`${result.name} check FAIL ${c.name}: ${c.error}`);
+  }
+  return runs.map((run) => run.result);
 }
 
 function versions(): Record<string, string> {
@@ -144,15 +205,13 @@ async function main() {
   mkdirSync(SCRATCH, { recursive: true });
   for (const [entry, reason] of installPeers(log)) log(`install failed (${entry}): ${reason}`);
   const upstream = await startScriptedUpstream(BENCH_CORE);
-  const results: SystemResult[] = [];
+  let results: SystemResult[];
   try {
-    for (const system of systems) {
-      log(system.name);
-      const result = await measure(system, upstream, points, seconds, warm);
-      if (result.skipped) log(`  not run: ${result.skipped}`);
-      for (const c of result.checks) if (c.error) log(`  check FAIL ${c.name}: ${c.error}`);
-      results.push(result);
-    }
+    results = await measureAll(systems, upstream, points, {
+      seconds,
+      warm,
+      interleave: args.interleave,
+    });
   } finally {
     await stopTree(upstream.child);
   }
