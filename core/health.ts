@@ -1,4 +1,3 @@
-import type Router from '@koa/router';
 import type { ClientInfo } from './context.ts';
 import { isLoopback } from './net.ts';
 
@@ -44,15 +43,14 @@ export class Health {
    * `GET /health`: 200 while requests can be served (`ok` or `degraded`), 503 when none can;
    * `GET /health?ready`: also 503 while draining. No auth: probes and load balancers call it.
    */
-  route(router: Router): void {
-    router.get('/health', async (http) => {
-      const body = await this.report(showsDetail(http.state.client as ClientInfo));
-      const ready = 'ready' in http.query;
-      if (ready) body.ready = !this.draining && body.status !== 'unavailable';
-      if (ready && this.draining) body.status = 'unavailable';
-      http.status = body.status === 'unavailable' ? 503 : 200;
-      http.body = body;
-    });
+  async answer(
+    client: ClientInfo,
+    ready: boolean,
+  ): Promise<{ status: number; body: HealthReport }> {
+    const body = await this.report(showsDetail(client));
+    if (ready) body.ready = !this.draining && body.status !== 'unavailable';
+    if (ready && this.draining) body.status = 'unavailable';
+    return { status: body.status === 'unavailable' ? 503 : 200, body };
   }
 }
 

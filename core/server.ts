@@ -4,28 +4,21 @@ import type { ProxyRuntime } from './app.ts';
 import type { ClientInfo, Endpoint } from './context.ts';
 import { ProxyError, asProxyError, errorBody, errorTypeForStatus } from './errors.ts';
 import { addressSet } from './http/address.ts';
-import {
-  TELEMETRY_LIMIT_BYTES,
-  bodyDecodingError,
-  discardBody,
-  isDecodingError,
-  isPlainJson,
-  readJsonBody,
-} from './http/body.ts';
+import { bodyDecodingError, isDecodingError, isPlainJson, readJsonBody } from './http/body.ts';
 import { readBody } from './http/read-body.ts';
 import { clientInfo } from './http/client-info.ts';
-import { sendError } from './http/reply.ts';
+import { sendError, sendJson } from './http/reply.ts';
 import { requestId } from './ids.ts';
 import { logFailure } from './log.ts';
 import { serveMessages, type Exchange, type MessagesOptions } from './messages.ts';
 import { modelRoutes } from './routes/models.ts';
+import { probes, type Probe, type ProbeRequest } from './routes/probes.ts';
 
 export interface ServerOptions {
   /** Silence after which a `ping` event is sent on an open stream. Default 10 s (PROTOCOL B8). */
   pingIntervalMs?: number;
 }
 
-const TELEMETRY_PATH = '/api/event_logging/batch';
 /** A refused request's body up to this size is let through (discarded) to keep the connection. */
 const DISCARD_LIMIT_BYTES = 1024 * 1024;
 
@@ -36,8 +29,9 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
 
 /**
  * The server's request listener. A JSON `POST` to a messages endpoint (every request Claude Code
- * makes there) is served on bare node:http; everything else (other routes, plugin routes, other
- * content types, compressed bodies) goes through Koa.
+ * makes there) and the probes (`routes/probes.ts`: the other routes a Claude Code session calls)
+ * are served on bare node:http; everything else (the UI, the admin API, plugin routes, other
+ * content types, compressed bodies) goes through Koa, loaded on its first need.
  */
 export function createRequestListener(
   runtime: ProxyRuntime,
@@ -51,6 +45,7 @@ export function createRequestListener(
   // The Koa path reads the client that the listener worked out, rather than a second copy.
   const clients = new WeakMap<IncomingMessage, ClientInfo>();
   const koa = lazyKoa((Koa) => createKoaApp(Koa, runtime, messages, (req) => clients.get(req)!));
+  const bare = bareProbes(runtime);
   return (req, res) => {
     const query = req.url!.indexOf('?');
     const path = query < 0 ? req.url! : req.url!.slice(0, query);
@@ -61,8 +56,12 @@ export function createRequestListener(
       return refuse(req, res, asProxyError(error));
     }
     const endpoint = req.method === 'POST' ? ENDPOINTS[path] : undefined;
+    const probe = endpoint ? undefined : bare.get(`${req.method} ${path}`);
     if (endpoint && isPlainJson(req)) {
       void serveJson(runtime, { req, res, id: requestId(), client }, endpoint, messages);
+    } else if (probe) {
+      const search = new URLSearchParams(query < 0 ? '' : req.url!.slice(query + 1));
+      void answerProbe(runtime, probe, { req, client, query: search }, res);
     } else {
       clients.set(req, client);
       koa(req, res);
@@ -78,6 +77,48 @@ export function createRequestListener(
 function refuse(req: IncomingMessage, res: ServerResponse, error: ProxyError): void {
   closeIfUnread(req, res);
   sendError(res, error, requestId());
+}
+
+/**
+ * The probes answered without Koa: all but those a plugin's route claims (a plugin's routes come
+ * first in Koa's router, so a plugin serving `GET /` keeps it). Read when the listener is made:
+ * plugins have registered their routes, the core has not registered its own yet.
+ */
+function bareProbes(runtime: ProxyRuntime): ReadonlyMap<string, Probe> {
+  return new Map(
+    [...probes(runtime)].filter(([route]) => {
+      const [method, path] = route.split(' ') as [string, string];
+      return !runtime.http.match(path, method).route;
+    }),
+  );
+}
+
+async function answerProbe(
+  runtime: ProxyRuntime,
+  probe: Probe,
+  request: ProbeRequest,
+  res: ServerResponse,
+): Promise<void> {
+  const id = requestId();
+  try {
+    const { status, body } = await probe(request);
+    if (body === undefined) res.writeHead(status, { 'request-id': id }).end();
+    else sendJson(res, status, body, { 'request-id': id });
+  } catch (error) {
+    const e = asProxyError(error);
+    logFailure(runtime.log, e, { id });
+    closeAfterError(request.req, res, e);
+    sendError(res, e, id);
+  }
+}
+
+/**
+ * Before an error answer: a body refused for its size is not read further; one refused before it
+ * was read (a guard) is let through when small, else the connection closes.
+ */
+function closeAfterError(req: IncomingMessage, res: ServerResponse, error: ProxyError): void {
+  if (error.status === 413) res.shouldKeepAlive = false;
+  else closeIfUnread(req, res);
 }
 
 /** A large or unannounced body left unread closes the connection after the answer. */
@@ -107,20 +148,17 @@ async function serveJson(
   await serveMessages(runtime, exchange, endpoint, body.value, body.text, options);
 }
 
-/** Koa is loaded this long after the listener is made, once the start-up is done. */
-const KOA_PRELOAD_MS = 1000;
-
 /**
- * Koa's handler, Koa loaded on its first need: the messages endpoints never need it, and loading
- * it (with the MIME tables its request and response read at load) was a tenth of the start-up.
- * It is preloaded once the server is up; a request to another route before that waits for it.
+ * Koa's handler, Koa loaded on its first need: a Claude Code session never needs it (the messages
+ * endpoints and the probes are served without it), and loading it (with the MIME tables its
+ * request and response read at load) was a tenth of the start-up and 4 MB of an idle server's
+ * memory. The first request that needs it (the UI, the admin API, `/metrics`) waits for it once.
  */
 function lazyKoa(create: (Koa: typeof import('koa')) => Koa): RequestListener {
   let handler: ReturnType<Koa['callback']> | undefined;
   let loading: Promise<ReturnType<Koa['callback']>> | undefined;
   const load = () =>
     (loading ??= import('koa').then(({ default: Koa }) => (handler = create(Koa).callback())));
-  setTimeout(() => void load(), KOA_PRELOAD_MS).unref();
   return (req, res) => {
     if (handler) void handler(req, res);
     else void load().then((ready) => ready(req, res));
@@ -148,19 +186,27 @@ function createKoaApp(
     } catch (error) {
       const e = bodyError(error) ?? asProxyError(error);
       logFailure(runtime.log, e, { id });
-      // A body refused for its size, or before it was read (a guard), is not read further.
-      if (e.status === 413) http.res.shouldKeepAlive = false;
-      else closeIfUnread(http.req, http.res);
+      closeAfterError(http.req, http.res, e);
       http.status = e.status;
       http.set(e.headers);
       http.body = errorBody(e, id);
     }
   });
-  // Claude Code posts telemetry here; drained unbuffered and dropped, so it does not retry.
-  router.post(TELEMETRY_PATH, async (http) => {
-    await discardBody(http.req, TELEMETRY_LIMIT_BYTES);
-    http.body = {};
-  });
+  // The probes the listener answers (a plugin's route on the same path wins, registered first);
+  // here for the methods they refuse (405 with `Allow`).
+  for (const [route, probe] of probes(runtime)) {
+    const [method, path] = route.split(' ') as [string, string];
+    router.register(path, [method], async (http) => {
+      const client = http.state.client as ClientInfo;
+      const answer = await probe({
+        req: http.req,
+        client,
+        query: new URLSearchParams(http.querystring),
+      });
+      http.status = answer.status;
+      if (answer.body !== undefined) http.body = answer.body;
+    });
+  }
 
   // The messages endpoints reached through Koa: compressed or non-JSON bodies, which the checks
   // then refuse or accept as the hot path would.
@@ -178,12 +224,6 @@ function createKoaApp(
   router.post('/v1/messages', readBody, serve('messages'));
   router.post('/v1/messages/count_tokens', readBody, serve('count_tokens'));
   modelRoutes(runtime, router);
-  // Claude Code probes these before its first request (PROTOCOL §5.3): no auth, no upstream call.
-  for (const path of ['/', '/api/hello']) {
-    router.head(path, (http) => void (http.status = 200));
-    router.get(path, (http) => void (http.body = { name: 'ccproxy', status: 'ok' }));
-  }
-  runtime.health.route(router);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -162,6 +162,35 @@ test('A9: HEAD / and HEAD /api/hello answer 2xx without a key or an upstream cal
   assert.equal(provider.calls.length, 0);
 });
 
+test("the probes answer with a request-id; a plugin's route on a probe's path wins over the core's answer; a method a probe refuses gets 405", async (t) => {
+  const home: Plugin = {
+    name: 'home',
+    setup(app) {
+      app.http.get('/', (http) => void (http.body = { home: true }));
+    },
+  };
+  const { url } = await proxyWith(t, () => textStream('x'), [home]);
+  const json = async (path: string, method: 'GET' | 'HEAD' | 'DELETE' = 'GET') => {
+    const res = await request(`${url}${path}`, { method });
+    const text = await res.body.text();
+    assert.match(String(res.headers['request-id']), /^req_[A-Za-z0-9]{24}$/, `${method} ${path}`);
+    return { status: res.statusCode, body: text && (JSON.parse(text) as Record<string, any>) };
+  };
+  assert.deepEqual(await json('/'), { status: 200, body: { home: true } });
+  assert.deepEqual(await json('/api/hello'), {
+    status: 200,
+    body: { name: 'ccproxy', status: 'ok' },
+  });
+  assert.deepEqual(await json('/api/hello', 'HEAD'), { status: 200, body: '' });
+  assert.deepEqual(await json('/health?ready'), {
+    status: 200,
+    body: { status: 'ok', ready: true },
+  });
+  const refused = await json('/health', 'DELETE');
+  assert.equal(refused.status, 405);
+  assert.equal(refused.body && refused.body.error.type, 'invalid_request_error');
+});
+
 test('A10: every response carries request-id; error bodies repeat it as request_id', async (t) => {
   const { url } = await proxyWith(t, () => textStream('x'));
   const ok = await post(`${url}/v1/messages`, body());
