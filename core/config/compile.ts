@@ -1,123 +1,164 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { isBuiltin } from 'node:module';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { createRequire, isBuiltin } from 'node:module';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildFailure, Metafile, Plugin as EsbuildPlugin } from 'esbuild';
+import { promisify } from 'node:util';
+import type { BuildFailure, Message, Metafile } from 'esbuild';
 import { ccproxyAliases, registerConfigHooks } from './module-hooks.ts';
 
-/** A config compiled to one ES module. */
-export interface CompiledConfig {
-  /** JavaScript with an inline source map to the author's files. */
-  code: string;
-  /** Packages it imports from `node_modules`, left to Node (Node's own modules not counted). */
-  packages: string[];
-}
-
-// Marks esbuild's own resolution, asked from inside the plugin, so that the plugin lets it through.
-const NESTED = Symbol('nested');
 const TYPESCRIPT = /\.[cm]?tsx?$/;
-// `file:`, `data:`, `node:`: a URL Node imports as it is.
+// `file:`, `data:`, `node:`: a URL Node imports as it is (two letters at least: not `C:`).
 const URL_SPECIFIER = /^[a-z][a-z0-9+.-]+:/i;
 
+/** A package the compiled config leaves to Node, and the first of the author's files importing it. */
+interface PackageImport {
+  specifier: string;
+  importer: string;
+}
+
 /**
- * Decides, import by import, what goes into the compiled config:
+ * Compiles a config and the files it imports into `outfile`, one ES module with an inline source
+ * map to the author's files, and returns the packages it leaves to Node. esbuild's binary does it,
+ * run once per compile like a command: its JavaScript API, loaded here, would hold 4–6 MB of this
+ * process for good. Three rules:
  * - `'ccproxy'`, `'ccproxy/plugins'` (and the published name's): the running ccproxy's entry
  *   points, by file URL, from any folder (a config in `~/.ccproxy/` has no `node_modules`);
- * - the author's own files (relative paths) and what resolves to TypeScript (a tsconfig `paths`
- *   alias, an in-house plugin package shipping `.ts`): compiled in, since Node cannot run them;
+ * - the author's own files (relative paths, tsconfig `paths` aliases) and packages whose entry is
+ *   TypeScript (an in-house plugin shipping `.ts`): compiled in, since Node cannot run them;
  * - other packages: left to Node, which finds them from the config's folder at import.
+ *
+ * A mistake throws an esbuild BuildFailure, its locations absolute.
  */
-const resolveImports: EsbuildPlugin = {
-  name: 'ccproxy-config',
-  setup(build) {
-    const aliases = ccproxyAliases();
-    build.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData === NESTED || args.kind === 'entry-point') return undefined;
-      const alias = aliases[args.path];
-      if (alias) return { path: alias, external: true };
-      if (URL_SPECIFIER.test(args.path) || isBuiltin(args.path)) {
-        return { path: args.path, external: true };
-      }
-      if (args.path.startsWith('.') || isAbsolute(args.path)) return undefined;
-      const found = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: NESTED,
-      });
-      // Not found: esbuild's own resolver reports it, at the import's line.
-      if (found.errors.length > 0) return undefined;
-      return TYPESCRIPT.test(found.path)
-        ? { path: found.path }
-        : { path: args.path, external: true };
-    });
-  },
-};
-
-let building = 0;
-
-/**
- * Compiles a config and the files it imports with esbuild, on this thread: esbuild's binary runs
- * as a child process, stopped once no compile is in flight, so nothing of the compiler stays in
- * this process or beside it. A mistake throws esbuild's BuildFailure, its locations absolute.
- */
-export async function compileConfig(file: string, outfile: string): Promise<CompiledConfig> {
-  const esbuild = await import('esbuild');
-  const folder = dirname(file);
-  building++;
-  try {
-    const { outputFiles, metafile } = await esbuild.build({
-      entryPoints: [file],
-      outfile,
-      absWorkingDir: folder,
-      bundle: true,
-      write: false,
-      metafile: true,
-      format: 'esm',
-      platform: 'node',
-      target: `node${process.versions.node}`,
-      // Node's resolution, not a bundler's: no `module` condition or field.
-      conditions: [],
-      mainFields: ['main'],
-      sourcemap: 'inline',
-      logLevel: 'silent',
-      plugins: [resolveImports],
-    });
-    return { code: outputFiles[0]!.text, packages: packagesOf(metafile) };
-  } catch (error) {
-    for (const message of (error as Partial<BuildFailure>).errors ?? []) {
-      if (message.location) message.location.file = resolve(folder, message.location.file);
+export async function compileConfig(file: string, outfile: string): Promise<string[]> {
+  const compiledIn: Record<string, string> = {};
+  for (;;) {
+    const imports = await build(file, outfile, compiledIn);
+    let added = false;
+    for (const each of imports) {
+      const entry = await entryOf(each, dirname(file));
+      if (entry && TYPESCRIPT.test(entry)) [compiledIn[each.specifier], added] = [entry, true];
     }
-    throw error;
-  } finally {
-    if (--building === 0) await esbuild.stop();
+    // A package compiled in may import another TypeScript one: compiled again with it.
+    if (!added) return [...new Set(imports.map(({ specifier }) => specifier))];
   }
 }
 
-function packagesOf(metafile: Metafile): string[] {
-  const imports = Object.values(metafile.outputs).flatMap((output) => output.imports);
-  const packages = imports
-    .filter(({ path, external }) => external && !URL_SPECIFIER.test(path) && !isBuiltin(path))
-    .map(({ path }) => path);
-  return [...new Set(packages)];
+/**
+ * Where Node will find a package, resolved from the file importing it; `undefined` when only
+ * Node's own import can tell (a package exporting for `import` only). A package that is not
+ * installed fails the compile at its import, as esbuild reports a missing file.
+ */
+async function entryOf({ specifier, importer }: PackageImport, folder: string) {
+  const from = resolve(folder, importer);
+  try {
+    return createRequire(from).resolve(specifier);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') return undefined;
+    throw await notInstalled(specifier, from);
+  }
+}
+
+/** One esbuild run; the packages the output imports, each with a file importing it. */
+async function build(
+  file: string,
+  outfile: string,
+  compiledIn: Record<string, string>,
+): Promise<PackageImport[]> {
+  const aliases = { ...ccproxyAliases(), ...compiledIn };
+  const metafile = `${outfile}.json`;
+  const args = [
+    file,
+    `--outfile=${outfile}`,
+    `--metafile=${metafile}`,
+    '--bundle',
+    '--packages=external',
+    ...Object.entries(aliases).map(([name, target]) => `--alias:${name}=${target}`),
+    '--format=esm',
+    '--platform=node',
+    `--target=node${process.versions.node}`,
+    // Node's resolution, not a bundler's: no `module` condition or field.
+    '--conditions=',
+    '--main-fields=main',
+    '--sourcemap=inline',
+    '--log-level=error',
+    '--color=false',
+  ];
+  try {
+    await promisify(execFile)(esbuildBinary(), args, { cwd: dirname(file) });
+    const { inputs } = JSON.parse(await readFile(metafile, 'utf8')) as Metafile;
+    return Object.entries(inputs).flatMap(([importer, input]) =>
+      input.imports
+        .filter(({ path, external }) => external && !URL_SPECIFIER.test(path) && !isBuiltin(path))
+        .map(({ path }) => ({ specifier: path, importer })),
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr;
+    throw stderr ? buildFailure(stderr, dirname(file)) : error;
+  } finally {
+    await rm(metafile, { force: true });
+  }
+}
+
+let binary: string | undefined;
+
+/** esbuild's native binary: its platform package's, found from the esbuild package installed. */
+function esbuildBinary(): string {
+  if (binary) return binary;
+  const esbuild = createRequire(import.meta.url).resolve('esbuild/package.json');
+  const platform = `@esbuild/${process.platform}-${process.arch}`;
+  const path = process.platform === 'win32' ? `${platform}/esbuild.exe` : `${platform}/bin/esbuild`;
+  try {
+    return (binary = createRequire(esbuild).resolve(path));
+  } catch {
+    // esbuild's own launcher (a platform it installs otherwise, or ESBUILD_BINARY_PATH).
+    return (binary = join(dirname(esbuild), 'bin', 'esbuild'));
+  }
+}
+
+/**
+ * esbuild's command-line errors (`✘ [ERROR] text`, a blank line, `file:line:column:`, columns
+ * from 0) as the BuildFailure its API throws, so that the loader reports them alike.
+ */
+function buildFailure(stderr: string, folder: string): BuildFailure {
+  const errors: Message[] = [];
+  for (const [, text, file, line, column] of stderr.matchAll(
+    /\[ERROR\] (.+)\n(?:\n\s+(.+):(\d+):(\d+):\n)?/g,
+  )) {
+    const location = file
+      ? { file: resolve(folder, file), line: Number(line), column: Number(column) }
+      : null;
+    errors.push({ text: text!, location } as Message);
+  }
+  if (errors.length === 0) errors.push({ text: stderr.trim(), location: null } as Message);
+  return Object.assign(new Error(`Build failed: ${errors[0]!.text}`), { errors, warnings: [] });
+}
+
+/** A package no `node_modules` holds, reported at its import like esbuild's own resolve errors. */
+async function notInstalled(specifier: string, importer: string): Promise<BuildFailure> {
+  const text = await readFile(importer, 'utf8');
+  const at = text.search(new RegExp(`['"]${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`));
+  const before = text.slice(0, Math.max(at, 0)).split('\n');
+  const location = { file: importer, line: before.length, column: before.at(-1)!.length };
+  const errors = [{ text: `Could not resolve "${specifier}"`, location } as Message];
+  return Object.assign(new Error(errors[0]!.text), { errors, warnings: [] });
 }
 
 let compiled = 0;
 
 /**
- * Imports a config compiled by `compileConfig`: written beside it for the time of the import, so
- * that the packages it imports resolve from its folder (a project's `node_modules`) and
- * `import.meta.dirname` is its folder, then removed. Packages get ccproxy's module hooks (a
- * plugin package's peer import of `'ccproxy'`); a config without any needs no hooks thread.
- * Stack traces point into the author's files through the source map.
+ * Imports a config: compiled beside it for the time of the import, so that the packages it
+ * imports resolve from its folder (a project's `node_modules`) and `import.meta.dirname` is its
+ * folder, then removed. Packages get ccproxy's module hooks (a plugin package's peer import of
+ * `'ccproxy'`); a config importing none needs no hooks thread. Stack traces point into the
+ * author's files through the source map.
  */
 export async function importConfigFile(file: string): Promise<unknown> {
   const outfile = join(dirname(file), `.${basename(file)}.${process.pid}-${++compiled}.mjs`);
-  const { code, packages } = await compileConfig(file, outfile);
-  if (packages.length > 0) registerConfigHooks();
-  process.setSourceMapsEnabled(true);
-  await writeFile(outfile, code);
   try {
+    const packages = await compileConfig(file, outfile);
+    if (packages.length > 0) registerConfigHooks();
+    process.setSourceMapsEnabled(true);
     return await import(pathToFileURL(outfile).href);
   } finally {
     await rm(outfile, { force: true });
