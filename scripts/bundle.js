@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 
 /**
  * Left to node_modules: native addons (better-sqlite3), code that runs workers or loads files by
- * path (pino, esbuild), and large drivers and libraries loaded
+ * path (pino), and large drivers and libraries loaded
  * only when a config uses them (PostgreSQL, Redis, OpenTelemetry's exporter, the tokenizer).
  * OpenTelemetry's API is bundled: prom-client requires it at start.
  */
@@ -22,7 +22,6 @@ const external = [
   'ioredis',
   'pino',
   'pino-pretty',
-  'esbuild',
   '@opentelemetry/sdk-trace',
   '@opentelemetry/exporter-trace-otlp-http',
   '@opentelemetry/resources',
