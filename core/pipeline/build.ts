@@ -242,9 +242,7 @@ function newGuard(ctx: ProxyContext, label: string, final: boolean): StreamGuard
   return new StreamGuard({
     source: label,
     // Read when the guard logs a repair, not now: the request's logger is made on first use.
-    get log() {
-      return ctx.log;
-    },
+    log: () => ctx.log,
     model: ctx.requestedModel,
     usage: final ? ctx.usage : undefined,
     onStop: final ? (reason) => (ctx.stopReason = reason) : undefined,

@@ -12,7 +12,8 @@ import { messageStartEvent } from './events.ts';
 export interface GuardOptions {
   /** Who produced the events, named in repair logs and errors: `provider "openai"`, `plugins`. */
   source: string;
-  log: Logger;
+  /** Where repairs are logged, or what gives it when one is (a request's logger is made lazily). */
+  log: Logger | (() => Logger);
   model: string;
   /** Receives `message_start` and `message_delta` usage, so totals need no second pass. */
   usage?: Usage;
@@ -179,7 +180,7 @@ export class StreamGuard {
   }
 
   private fail(out: StreamEvent[], why: string): void {
-    this.options.log.error({ source: this.options.source }, `malformed stream: ${why}`);
+    this.logger().error({ source: this.options.source }, `malformed stream: ${why}`);
     this.done = true;
     out.push({
       type: 'error',
@@ -190,11 +191,16 @@ export class StreamGuard {
     });
   }
 
+  private logger(): Logger {
+    const log = this.options.log;
+    return typeof log === 'function' ? log() : log;
+  }
+
   private repair(what: string, event?: StreamEvent): void {
     // One line per stream is enough to find the culprit; a loop of violations must not flood.
     if (this.repairs++ > 0) return;
     if (this.options.stats) this.options.stats.repairs++;
-    this.options.log.warn(
+    this.logger().warn(
       { source: this.options.source, event: event?.type },
       `stream repaired: ${what}`,
     );

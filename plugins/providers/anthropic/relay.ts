@@ -38,9 +38,7 @@ export function relayAnswer(ctx: ProxyContext, response: UpstreamResponse, label
   const guard = new StreamGuard({
     source: label,
     // Read when the guard logs a repair, not now: the request's logger is made on first use.
-    get log() {
-      return ctx.log;
-    },
+    log: () => ctx.log,
     model: ctx.requestedModel,
     usage: ctx.usage,
     onStop: (reason) => (ctx.stopReason = reason),
