@@ -134,8 +134,9 @@ async function close(run: Running): Promise<void> {
 
 /**
  * Each system in turn: started, measured at every point, stopped. With `interleave`, every system
- * is started first and each point measured on each system in turn, so that a machine whose load
- * drifts during the run weighs on all of them alike (a before/after comparison).
+ * is started first and each point measured on each system in turn, in an order that flips from
+ * point to point, so that a machine whose load drifts during the run weighs on all of them alike
+ * (a before/after comparison).
  */
 async function measureAll(
   systems: System[],
@@ -147,8 +148,11 @@ async function measureAll(
   try {
     if (timing.interleave) {
       for (const system of systems) runs.push(await open(system, upstream));
-      for (const point of points)
-        for (const run of runs) await measure(run, upstream, point, timing);
+      // The order flips from one point to the next: a load that rises or falls during the run
+      // favours neither end of the list.
+      for (const [i, point] of points.entries())
+        for (const run of i % 2 ? [...runs].reverse() : runs)
+          await measure(run, upstream, point, timing);
     } else {
       for (const system of systems) {
         const run = await open(system, upstream);
