@@ -203,7 +203,7 @@ export function ccproxy(
       const args = [...nodeArgs, bin];
       // The repo's config (the env default written out) with the cockpit's storage in memory, or
       // without the metrics plugin: what each part of the cockpit costs per request.
-      const base = JSON.stringify(join(REPO, 'ccproxy.config.ts'));
+      const base = JSON.stringify(join(root, 'ccproxy.config.ts'));
       const variant =
         options.storage === false
           ? `import c from ${base};\nexport default { ...c, storage: false };\n`
@@ -212,7 +212,11 @@ export function ccproxy(
               `export default { ...c, plugins: flat(c.plugins).filter((p) => p.name !== 'metrics') };\n`
             : undefined;
       if (variant) {
-        const file = join(vars.HOME, 'variant.config.ts');
+        // Inside the checkout (its node_modules, ignored by git): the config loader resolves the
+        // packages of the files a config imports from the config's own folder.
+        const dir = join(root, 'node_modules', '.cache', 'ccproxy-bench');
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `${name.replace(/[^\w.-]+/g, '-')}.config.ts`);
         writeFileSync(file, variant);
         args.push('--config', file);
       }
