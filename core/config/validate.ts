@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Static, TSchema } from 'typebox';
 import { Check } from 'typebox/schema';
 import { ConfigError } from '../errors.ts';
@@ -6,6 +7,10 @@ import { describe, suggest } from '../pipeline/resolve.ts';
 
 let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
+// ajv's module is loaded with the first mistake, not at start: a config that conforms never needs
+// it (its 170 KB of code and their compiled functions stayed in an idle server's memory). Not
+// `require`: the bundle would take it in and load it at start.
+const loadModule = createRequire(import.meta.url);
 
 /**
  * ajv's errors for `value` against `schema`, or null when it conforms. Most configs conform:
@@ -17,7 +22,12 @@ export function schemaErrors(schema: TSchema, value: unknown): ErrorObject[] | n
   // verbose: an "unknown option" error reads the known keys from `parentSchema` for its "did you
   // mean". validateSchema off: TypeBox writes the schemas; checking them against the meta-schema
   // compiled that too.
-  ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+  ajv ??= new (loadModule('ajv') as typeof import('ajv')).Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    validateSchema: false,
+  });
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
