@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { once } from 'node:events';
 
 /**
@@ -101,6 +101,49 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+/** Where one process's resident memory is, MB, by what its mappings hold (`/proc/PID/smaps`). */
+export interface ResidentMap {
+  /** The node executable's pages read so far: V8's and Node's code, built-in modules' sources. */
+  node: number;
+  /** Other files: shared libraries and native addons (better-sqlite3). */
+  files: number;
+  /** The main thread's malloc arena (`[heap]`): Node's and SQLite's allocations, V8's parser. */
+  mallocHeap: number;
+  /** Anonymous mappings: V8's heap pages, other threads' malloc arenas, stacks, JIT code. */
+  anonymous: number;
+  /** The largest anonymous mapping: a worker thread's malloc arena when one kept memory. */
+  largestAnonymous: number;
+}
+
+/** `pid`'s resident memory by mapping; zeros when it is gone. */
+export function residentByMapping(pid: number): ResidentMap {
+  const map: ResidentMap = { node: 0, files: 0, mallocHeap: 0, anonymous: 0, largestAnonymous: 0 };
+  let smaps: string;
+  let exe: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'latin1');
+    exe = readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return map;
+  }
+  let name = '';
+  for (const line of smaps.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) name = head[1]!;
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss) continue;
+    const mb = Number(rss[1]) / 1024;
+    if (name === exe) map.node += mb;
+    else if (name.startsWith('/')) map.files += mb;
+    else if (name === '[heap]') map.mallocHeap += mb;
+    else {
+      map.anonymous += mb;
+      map.largestAnonymous = Math.max(map.largestAnonymous, mb);
+    }
+  }
+  return map;
 }
 
 /** The last lines of a log file, for an error message when a system fails to start. */

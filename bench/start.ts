@@ -14,7 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { SCRATCH } from './peers.ts';
-import { processTree, stopTree, tail, treeRssMb } from './proc.ts';
+import {
+  processTree,
+  residentByMapping,
+  stopTree,
+  tail,
+  treeRssMb,
+  type ResidentMap,
+} from './proc.ts';
 import { BENCH_CORE, freePort, startScriptedUpstream } from './systems.ts';
 
 /**
@@ -27,14 +34,15 @@ import { BENCH_CORE, freePort, startScriptedUpstream } from './systems.ts';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const UPSTREAM_MODEL = 'bench-model';
 const CLIENT_KEY = 'sk-bench-client';
-/** How long after the first answer the memory is read: what start-up left to do (a preload) is done. */
-const IDLE_MS = 3000;
 
 const { values: args } = parseArgs({
   options: {
     bin: { type: 'string' },
     before: { type: 'string' },
     runs: { type: 'string', default: '5' },
+    // How long after the first answer the memory is read: what start-up left to do is done. V8's
+    // memory reducer shrinks the heap of a process that stopped allocating about 8 s after start.
+    'idle-ms': { type: 'string', default: '3000' },
     out: { type: 'string' },
   },
 });
@@ -183,9 +191,10 @@ async function startOnce(bin: string, c: Case, upstream: string) {
   });
   try {
     const startMs = await firstAnswer(child, port, spawnedAt, logFile);
-    await new Promise((r) => setTimeout(r, IDLE_MS));
+    await new Promise((r) => setTimeout(r, Number(args['idle-ms'])));
     // The whole tree: a TypeScript config's compiler may run as a process of its own.
-    return { startMs, rssMb: treeRssMb(processTree(child.pid!)) };
+    const rssMb = treeRssMb(processTree(child.pid!));
+    return { startMs, rssMb, map: residentByMapping(child.pid!) };
   } finally {
     await stopTree(child);
     closeSync(output);
@@ -219,6 +228,7 @@ interface Build {
 interface Samples {
   starts: number[];
   rss: number[];
+  maps: ResidentMap[];
 }
 
 /** Every case, `runs` times, builds and cases interleaved so that the machine's load falls on all. */
@@ -229,9 +239,10 @@ async function measureAll(builds: Build[], all: Case[], upstream: string, runs: 
       for (const build of c.script ? builds.slice(0, 1) : builds) {
         const result = await startOnce(build.bin, c, upstream);
         const key = `${build.label}\0${c.name}`;
-        const entry = samples.get(key) ?? { starts: [], rss: [] };
+        const entry = samples.get(key) ?? { starts: [], rss: [], maps: [] };
         entry.starts.push(result.startMs);
         entry.rss.push(result.rssMb);
+        entry.maps.push(result.map);
         samples.set(key, entry);
         log(
           `${build.label}, ${c.name}: ${Math.round(result.startMs)} ms, ${result.rssMb.toFixed(1)} MB`,
@@ -240,6 +251,32 @@ async function measureAll(builds: Build[], all: Case[], upstream: string, runs: 
     }
   }
   return samples;
+}
+
+const MAP_COLUMNS: [keyof ResidentMap, string][] = [
+  ['node', 'node executable'],
+  ['files', 'libraries, addons'],
+  ['mallocHeap', 'main malloc arena'],
+  ['anonymous', 'anonymous'],
+  ['largestAnonymous', 'largest anonymous mapping'],
+];
+
+/** Where the main process's idle RSS is, by mapping (medians of the runs). */
+function breakdown(all: Case[], builds: Build[], samples: Map<string, Samples>): string[] {
+  const lines = [
+    "Where the main process's idle RSS is, MB (medians): the node executable's pages read so far, other files mapped, the main thread's malloc arena (`[heap]`), and anonymous memory (V8's heap, other threads' malloc arenas, stacks), with its largest mapping (a thread's arena when one kept memory).",
+    '',
+    `| case | build | ${MAP_COLUMNS.map(([, title]) => title).join(' | ')} |`,
+    `| --- | --- |${' ---: |'.repeat(MAP_COLUMNS.length)}`,
+  ];
+  for (const c of all) {
+    for (const build of c.script ? builds.slice(0, 1) : builds) {
+      const { maps } = samples.get(`${build.label}\0${c.name}`)!;
+      const cells = MAP_COLUMNS.map(([key]) => median(maps.map((m) => m[key])).toFixed(1));
+      lines.push(`| ${c.name} | ${c.script ? '' : build.label} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -257,7 +294,7 @@ async function main(): Promise<void> {
   const lines = [
     `# Start-up and idle memory, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `This build: ${source}${args.before ? '; before: the bin given with `--before`' : ''}. Node ${process.version}; ${runs} runs each, interleaved (median, min–max); load average ${load} at the start.`,
+    `This build: ${source}${args.before ? '; before: the bin given with `--before`' : ''}. Node ${process.version}; ${runs} runs each, interleaved (median, min–max); memory read ${args['idle-ms']} ms after the first answer; load average ${load} at the start.`,
     '',
     '| case | build | start to first answer, ms | idle RSS (process tree), MB |',
     '| --- | --- | ---: | ---: |',
@@ -273,7 +310,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    lines.push('');
+    lines.push('', ...breakdown(all, builds, samples), '');
     for (const build of builds) {
       const times = Array.from({ length: runs }, () => timeToExit([build.bin, '--version']));
       lines.push(`\`ccproxy --version\`, ${build.label}: ${range(times)} ms.`);
