@@ -5,7 +5,7 @@ import { openaiWire } from './wire/openai.ts';
 import { responsesWire } from './wire/responses.ts';
 import type { WireFormat } from './wire/format.ts';
 import { CLIENT_KEY } from './claude.ts';
-import { repoImport, type ProxyLaunch } from './proxy.ts';
+import type { ProxyLaunch } from './proxy.ts';
 
 /** One column of the matrix: how Claude Code reaches the scripted model. */
 export interface Adapter {
@@ -73,8 +73,8 @@ function configFor(
     `{ name: '${name}', baseUrl: '${baseUrl}', apiKey: 'sk-upstream-e2e' }`;
   const search = translated && hasPlugin('webSearch');
   const boost = hasPlugin('boost');
-  return `import { defineConfig } from ${repoImport('core/index.ts')};
-import { ${factory}, modelMap${search ? ', webSearch' : ''}${boost ? `, boost${factory === 'openai' ? '' : ', openai'}` : ''} } from ${repoImport('plugins/index.ts')};
+  return `import { defineConfig } from 'ccproxy';
+import { ${factory}, modelMap${search ? ', webSearch' : ''}${boost ? `, boost${factory === 'openai' ? '' : ', openai'}` : ''} } from 'ccproxy/plugins';
 
 export default defineConfig({
   plugins: [${search ? `\n    ${WEB_SEARCH}` : ''}

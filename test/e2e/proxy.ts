@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The `ccproxy` command, as `npx ccproxy` runs it from this package; `CCPROXY_E2E_CLI` tests another build. */
@@ -46,7 +46,8 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
 }
 
 /**
- * Runs `ccproxy --config <file> --port <free port>` in a scratch folder with its own HOME, so no
+ * Runs `ccproxy --config <file> --port <free port>` in a bare scratch folder (no package.json, no
+ * node_modules: the config imports `'ccproxy'` as a user's `~/.ccproxy/` one does) with its own HOME, so no
  * config of the machine is found, and waits until `/health` answers.
  */
 export async function startCcproxy(launch: ProxyLaunch): Promise<ProxyProcess> {
@@ -54,9 +55,6 @@ export async function startCcproxy(launch: ProxyLaunch): Promise<ProxyProcess> {
   const args = [cliPath];
   if (launch.config !== undefined) {
     const file = join(dir, 'ccproxy.config.ts');
-    // An ESM project, as `npm init` + `"type": "module"` makes it. Without it tsx compiles the
-    // config as CommonJS, and loading it fails in undici ("Illegal constructor"): reported.
-    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
     await writeFile(file, launch.config);
     args.push('--config', file);
   }
@@ -83,7 +81,3 @@ export async function startCcproxy(launch: ProxyLaunch): Promise<ProxyProcess> {
 
 /** Whether the CLI exists yet on this branch. */
 export const cliAvailable = (): boolean => existsSync(cliPath);
-
-/** An import specifier for a repo file, for generated configs living outside the repo. */
-export const repoImport = (path: string): string =>
-  JSON.stringify(pathToFileURL(join(root, path)).href);
