@@ -11,7 +11,7 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 // `file:`, `data:`, `node:`: a URL Node imports as it is (two letters at least: not `C:`).
 const URL_SPECIFIER = /^[a-z][a-z0-9+.-]+:/i;
 
-/** A package the compiled config leaves to Node, and the first of the author's files importing it. */
+/** A package the compiled config leaves to Node, and a file importing it. */
 interface PackageImport {
   specifier: string;
   importer: string;
@@ -36,6 +36,7 @@ export async function compileConfig(file: string, outfile: string): Promise<stri
     const imports = await build(file, outfile, compiledIn);
     let added = false;
     for (const each of imports) {
+      if (each.specifier in compiledIn) continue;
       const entry = await entryOf(each, dirname(file));
       if (entry && TYPESCRIPT.test(entry)) [compiledIn[each.specifier], added] = [entry, true];
     }
