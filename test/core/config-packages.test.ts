@@ -46,16 +46,19 @@ export const team = (value: string) => customHeaders({ headers: { 'x-team': valu
   assert.deepEqual(await readdir(cwd), ['ccproxy.config.ts', 'team'], 'nothing left beside it');
 });
 
-test('an in-house package written in TypeScript is compiled in and shares the running ccproxy, still without hooks', async (t) => {
+test('in-house packages written in TypeScript are compiled in and share the running ccproxy, still without hooks', async (t) => {
   const cwd = await folder(t, {
     ...pkg(
       'ccproxy-plugin-ts',
       './index.ts',
       `import { customHeaders } from 'ccproxy/plugins';
-export const team = (): ReturnType<typeof customHeaders> => customHeaders({ headers: { 'x-team': 'ts' } });
+import { TEAM } from 'team-constants';
+export const team = (): ReturnType<typeof customHeaders> => customHeaders({ headers: { 'x-team': TEAM } });
 export { defineConfig } from 'ccproxy-cli';
 `,
     ),
+    // A TypeScript package the first one imports: found only once the first is compiled in.
+    ...pkg('team-constants', './index.mts', `export const TEAM: string = 'ts';\n`),
     'ccproxy.config.ts': `import { defineConfig } from 'ccproxy';
 import { team, defineConfig as theirs } from 'ccproxy-plugin-ts';
 export default defineConfig({ plugins: [{ ...team(), same: theirs === defineConfig }] });
