@@ -1,8 +1,9 @@
 // The env-compatible default, written out: what `npx ccproxy` runs with no config file.
 // Copy it, then compose: add providers, routes, your own plugins (see examples/ and README).
-import { defineConfig } from './core/index.ts';
-import { auth, cockpit, customHeaders, modelMap, openai } from './plugins/index.ts';
-import { boostFromEnv } from './plugins/env/boost.ts';
+// It imports 'ccproxy' as a copy of it anywhere would: the loader resolves it to the running ccproxy
+// (the sources' by relative path would be compiled into the config, a second copy of ccproxy).
+import { defineConfig } from 'ccproxy';
+import { auth, boostFromEnv, cockpit, customHeaders, modelMap, openai } from 'ccproxy/plugins';
 
 const env = process.env;
 const big = env.BIG_MODEL || 'gpt-4o';

@@ -33,6 +33,7 @@ export { usage } from './usage/index.ts';
 export { history } from './history/index.ts';
 export { budgets, type BudgetLeft, type Budgets } from './budgets/index.ts';
 export { envPreset } from './env/index.ts';
+export { boostFromEnv } from './env/boost.ts';
 export { ui, type UiOptions } from './ui/index.ts';
 export { live } from './live/index.ts';
 export { cluster, type ClusterOptions } from './cluster/index.ts';
