@@ -10,14 +10,9 @@ import {
 import { trimUrl } from '../../shared/url.ts';
 import { sseJson } from '../shared/framing.ts';
 import { getJson, postJson, readJson } from '../shared/http.ts';
-import { runProvider, type ProviderLoop } from '../shared/loop.ts';
-import {
-  addProviderSecrets,
-  checkProviderOptions,
-  providerOptions,
-  timeoutsOf,
-  aboutProvider,
-} from '../shared/options.ts';
+import type { ProviderLoop } from '../shared/loop.ts';
+import { registerLoopProvider } from '../shared/register.ts';
+import { checkProviderOptions, providerOptions, timeoutsOf } from '../shared/options.ts';
 import { geminiErrorFromBody } from './errors.ts';
 import { geminiModels } from './models.ts';
 import { geminiRequest } from './request.ts';
@@ -113,12 +108,7 @@ export function gemini(options: GeminiOptions = {}): Plugin {
   return {
     name,
     setup(app) {
-      addProviderSecrets(app, o);
-      app.registerProvider({
-        name,
-        about: aboutProvider('gemini', base, o),
-        models: o.models ?? [],
-        send: (ctx, request) => runProvider(loop, ctx, request),
+      registerLoopProvider(app, { name, kind: 'gemini', baseUrl: base, options: o }, loop, {
         countTokens,
         // Vertex lists publisher models elsewhere, without the generation methods to filter by.
         ...(!vertex && {

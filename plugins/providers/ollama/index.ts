@@ -9,15 +9,10 @@ import {
 import { trimUrl } from '../../shared/url.ts';
 import { ndjson } from '../shared/framing.ts';
 import { getJson } from '../shared/http.ts';
-import { runProvider, type ProviderLoop } from '../shared/loop.ts';
+import type { ProviderLoop } from '../shared/loop.ts';
+import { registerLoopProvider } from '../shared/register.ts';
 import { unexpectedList } from '../shared/models.ts';
-import {
-  aboutProvider,
-  addProviderSecrets,
-  checkProviderOptions,
-  providerOptions,
-  timeoutsOf,
-} from '../shared/options.ts';
+import { checkProviderOptions, providerOptions, timeoutsOf } from '../shared/options.ts';
 import { ollamaError } from './errors.ts';
 import { ollamaRequest, type OllamaRequestOptions } from './request.ts';
 import {
@@ -91,12 +86,7 @@ export function ollama(options: OllamaOptions = {}): Plugin {
   return {
     name,
     setup(app) {
-      addProviderSecrets(app, o);
-      app.registerProvider({
-        name,
-        about: aboutProvider('ollama', base, o),
-        models: o.models ?? [],
-        send: (ctx, request) => runProvider(loop, ctx, request),
+      registerLoopProvider(app, { name, kind: 'ollama', baseUrl: base, options: o }, loop, {
         listModels: async (signal) =>
           tagModels(
             name,

@@ -7,15 +7,10 @@ import {
   type ProxyContext,
 } from '../../../core/index.ts';
 import { sseJson } from '../shared/framing.ts';
-import { runProvider, type ProviderLoop } from '../shared/loop.ts';
+import type { ProviderLoop } from '../shared/loop.ts';
+import { registerLoopProvider } from '../shared/register.ts';
 import { trimUrl } from '../../shared/url.ts';
-import {
-  addProviderSecrets,
-  checkProviderOptions,
-  providerOptions,
-  timeoutsOf,
-  aboutProvider,
-} from '../shared/options.ts';
+import { checkProviderOptions, providerOptions, timeoutsOf } from '../shared/options.ts';
 import { listDataModels } from '../shared/models.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { responsesHttpError } from './errors.ts';
@@ -89,12 +84,8 @@ export function openaiResponses(options: OpenAIResponsesOptions = {}): Plugin {
   return {
     name,
     setup(app) {
-      addProviderSecrets(app, o);
-      app.registerProvider({
-        name,
-        about: aboutProvider('openai-responses', base, o),
-        models: o.models ?? [],
-        send: (ctx, request) => runProvider(loop, ctx, request),
+      const identity = { name, kind: 'openai-responses', baseUrl: base, options: o };
+      registerLoopProvider(app, identity, loop, {
         listModels: (signal) =>
           listDataModels({
             provider: name,

@@ -11,15 +11,10 @@ import {
 import { trimUrl } from '../../shared/url.ts';
 import { foreignKey } from '../shared/credentials.ts';
 import { sseMessages } from '../shared/framing.ts';
-import { runProvider, type ProviderLoop } from '../shared/loop.ts';
+import type { ProviderLoop } from '../shared/loop.ts';
+import { registerLoopProvider } from '../shared/register.ts';
 import { listDataModels } from '../shared/models.ts';
-import {
-  addProviderSecrets,
-  checkProviderOptions,
-  providerOptions,
-  timeoutsOf,
-  aboutProvider,
-} from '../shared/options.ts';
+import { checkProviderOptions, providerOptions, timeoutsOf } from '../shared/options.ts';
 import { ToolNames } from '../shared/tool-names.ts';
 import { chatHttpError } from './errors.ts';
 import { retryWithout } from './fallbacks.ts';
@@ -151,7 +146,6 @@ export function openai(options: OpenAIOptions = {}): Plugin {
   return {
     name,
     setup(app) {
-      addProviderSecrets(app, o);
       if (!o.apiKey && CLOUD.has(vendor)) {
         const served = o.passThroughKey
           ? '; until then only clients presenting their own key are served'
@@ -161,11 +155,7 @@ export function openai(options: OpenAIOptions = {}): Plugin {
         );
       }
       const modelsUrl = modelsUrlOf(baseUrl, vendor);
-      app.registerProvider({
-        name,
-        about: aboutProvider('openai', baseUrl, o),
-        models: o.models ?? [],
-        send: (ctx, request) => runProvider(loop, ctx, request),
+      registerLoopProvider(app, { name, kind: 'openai', baseUrl, options: o }, loop, {
         ...(modelsUrl && {
           listModels: (signal) =>
             listDataModels({
