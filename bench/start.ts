@@ -40,9 +40,11 @@ const { values: args } = parseArgs({
     bin: { type: 'string' },
     before: { type: 'string' },
     runs: { type: 'string', default: '5' },
-    // How long after the first answer the memory is read: what start-up left to do is done. V8's
-    // memory reducer shrinks the heap of a process that stopped allocating about 8 s after start.
+    // How long after the first answer the memory is read: what start-up left to do is done.
     'idle-ms': { type: 'string', default: '3000' },
+    // And read again once settled: V8's memory reducer shrinks the heap of a process that stopped
+    // allocating about 8 s after its last allocations (the young generation start-up grew).
+    'settled-ms': { type: 'string', default: '10000' },
     out: { type: 'string' },
   },
 });
@@ -194,7 +196,11 @@ async function startOnce(bin: string, c: Case, upstream: string) {
     await new Promise((r) => setTimeout(r, Number(args['idle-ms'])));
     // The whole tree: a TypeScript config's compiler may run as a process of its own.
     const rssMb = treeRssMb(processTree(child.pid!));
-    return { startMs, rssMb, map: residentByMapping(child.pid!) };
+    const map = residentByMapping(child.pid!);
+    const settleMs = Number(args['settled-ms']) - Number(args['idle-ms']);
+    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    const settledMb = settleMs > 0 ? treeRssMb(processTree(child.pid!)) : rssMb;
+    return { startMs, rssMb, settledMb, map };
   } finally {
     await stopTree(child);
     closeSync(output);
@@ -228,6 +234,7 @@ interface Build {
 interface Samples {
   starts: number[];
   rss: number[];
+  settled: number[];
   maps: ResidentMap[];
 }
 
@@ -239,13 +246,14 @@ async function measureAll(builds: Build[], all: Case[], upstream: string, runs: 
       for (const build of c.script ? builds.slice(0, 1) : builds) {
         const result = await startOnce(build.bin, c, upstream);
         const key = `${build.label}\0${c.name}`;
-        const entry = samples.get(key) ?? { starts: [], rss: [], maps: [] };
+        const entry = samples.get(key) ?? { starts: [], rss: [], settled: [], maps: [] };
         entry.starts.push(result.startMs);
         entry.rss.push(result.rssMb);
+        entry.settled.push(result.settledMb);
         entry.maps.push(result.map);
         samples.set(key, entry);
         log(
-          `${build.label}, ${c.name}: ${Math.round(result.startMs)} ms, ${result.rssMb.toFixed(1)} MB`,
+          `${build.label}, ${c.name}: ${Math.round(result.startMs)} ms, ${result.rssMb.toFixed(1)} MB, settled ${result.settledMb.toFixed(1)} MB`,
         );
       }
     }
@@ -294,19 +302,19 @@ async function main(): Promise<void> {
   const lines = [
     `# Start-up and idle memory, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `This build: ${source}${args.before ? '; before: the bin given with `--before`' : ''}. Node ${process.version}; ${runs} runs each, interleaved (median, min–max); memory read ${args['idle-ms']} ms after the first answer; load average ${load} at the start.`,
+    `This build: ${source}${args.before ? '; before: the bin given with `--before`' : ''}. Node ${process.version}; ${runs} runs each, interleaved (median, min–max); memory read ${args['idle-ms']} ms after the first answer and again ${args['settled-ms']} ms after it (settled: V8's memory reducer has run); load average ${load} at the start.`,
     '',
-    '| case | build | start to first answer, ms | idle RSS (process tree), MB |',
-    '| --- | --- | ---: | ---: |',
+    `| case | build | start to first answer, ms | idle RSS (process tree) at ${args['idle-ms']} ms, MB | settled, at ${args['settled-ms']} ms, MB |`,
+    '| --- | --- | ---: | ---: | ---: |',
   ];
   try {
     const all = cases(upstream.url);
     const samples = await measureAll(builds, all, upstream.url, runs);
     for (const c of all) {
       for (const build of c.script ? builds.slice(0, 1) : builds) {
-        const { starts, rss } = samples.get(`${build.label}\0${c.name}`)!;
+        const { starts, rss, settled } = samples.get(`${build.label}\0${c.name}`)!;
         lines.push(
-          `| ${c.name} | ${c.script ? '' : build.label} | ${range(starts)} | ${range(rss, 1)} |`,
+          `| ${c.name} | ${c.script ? '' : build.label} | ${range(starts)} | ${range(rss, 1)} | ${range(settled, 1)} |`,
         );
       }
     }

@@ -11,6 +11,7 @@ import { loadServerConfig, type ServerFlags } from '../options.ts';
 import { liveLeases } from '../leases.ts';
 import { readServer, removeServer, writeServer, type ServerOwner } from '../server-record.ts';
 import { version } from '../version.ts';
+import { keepWasmOnBaseline } from '../wasm-baseline.ts';
 
 export interface StartFlags extends ServerFlags {
   /** `start -d`: in the background, returning once `/health` answers. */
@@ -43,6 +44,7 @@ async function daemon(paths: HomePaths, flags: ServerFlags): Promise<void> {
 const LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 async function serve(paths: HomePaths, flags: ServerFlags, owner: ServerOwner): Promise<void> {
+  keepWasmOnBaseline();
   const config = await loadServerConfig(flags, 'start');
   const [{ startProxy }, { banner }, { consoleDestination, createLogger, logFormat }] =
     await Promise.all([
