@@ -43,8 +43,8 @@ const { values: args } = parseArgs({
     // How long after the first answer the memory is read: what start-up left to do is done.
     'idle-ms': { type: 'string', default: '3000' },
     // And read again once settled: V8's memory reducer shrinks the heap of a process that stopped
-    // allocating about 8 s after its last allocations (the young generation start-up grew).
-    'settled-ms': { type: 'string', default: '10000' },
+    // allocating 8–16 s after its last allocations (the young generation start-up grew).
+    'settled-ms': { type: 'string', default: '20000' },
     out: { type: 'string' },
   },
 });
