@@ -50,3 +50,39 @@ test('readSse decodes UTF-8 split across byte chunks', async () => {
   for await (const m of readSse(body())) messages.push(m);
   assert.deepEqual(messages, [{ event: '', data: '{"t":"é😀"}' }]);
 });
+
+test('a leading byte order mark is not part of the first field (WHATWG), later U+FEFF is kept', () => {
+  const parser = new SseParser();
+  const out: SseMessage[] = [];
+  for (const byte of Buffer.from('\ufeffdata: a\ufeff\n\n'))
+    parser.feedBytes(Uint8Array.of(byte), out);
+  parser.end(out);
+  assert.deepEqual(out, [{ event: '', data: 'a\ufeff' }]);
+});
+
+test('a byte stream cut anywhere, \\r\\n and multi-byte characters included, parses the same', () => {
+  const bytes = Buffer.from(`${wire}data: é😀\r\n\r\n`);
+  const whole = [...expected, { event: '', data: 'é😀' }];
+  for (let i = 1; i < bytes.length; i++) {
+    for (const j of [i + 1, i + 3]) {
+      const parser = new SseParser();
+      const out: SseMessage[] = [];
+      for (const part of [bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)])
+        parser.feedBytes(part, out);
+      parser.end(out);
+      assert.deepEqual(out, whole, `cut at ${i} and ${j}`);
+    }
+  }
+});
+
+test('a chunk holding many events, with every kind of line end, gives each once', () => {
+  const events = Array.from(
+    { length: 200 },
+    (_, i) => `data: ${i}${['\n\n', '\r\n\r\n', '\r\r'][i % 3]}`,
+  );
+  const out = parseChunks([events.join('')]);
+  assert.deepEqual(
+    out.map((m) => m.data),
+    events.map((_, i) => String(i)),
+  );
+});

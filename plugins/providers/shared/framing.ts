@@ -1,4 +1,10 @@
-import { ProxyError, SseParser, SSE_EVENT_LIMIT, type SseMessage } from '../../../core/index.ts';
+import {
+  ProxyError,
+  SseParser,
+  SSE_EVENT_LIMIT,
+  Utf8Stream,
+  type SseMessage,
+} from '../../../core/index.ts';
 
 /** Cuts a streamed upstream body into the chunks an adapter converts, bytes as they arrive. */
 export interface Decoder<Chunk> {
@@ -55,7 +61,7 @@ export const ndjson: Framing<unknown> = {
 
 class NdjsonDecoder implements Decoder<unknown> {
   private rest = '';
-  private readonly text = new TextDecoder();
+  private readonly text = new Utf8Stream();
   private readonly provider: string;
 
   constructor(provider: string) {
@@ -63,7 +69,7 @@ class NdjsonDecoder implements Decoder<unknown> {
   }
 
   feedBytes(bytes: Uint8Array, out: unknown[]): void {
-    const text = this.rest + this.text.decode(bytes, { stream: true });
+    const text = this.rest + this.text.write(bytes);
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       this.line(text.slice(start, end), out);
@@ -77,7 +83,7 @@ class NdjsonDecoder implements Decoder<unknown> {
   }
 
   end(out: unknown[]): void {
-    this.line(this.rest + this.text.decode(), out);
+    this.line(this.rest + this.text.end(), out);
     this.rest = '';
   }
 
