@@ -18,7 +18,27 @@ export function randomId(length = 24): string {
   return id;
 }
 
-export const requestId = (): string => `req_${randomId()}`;
+/** Base 62 in ASCII order (digits, upper, lower case): such strings sort as their numbers do. */
+const SORTABLE = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+let lastMs = -1;
+let lastTime = '';
+
+/** `ms` as 8 sortable base-62 characters (62^8 ms reach the year 8 900). */
+function sortableTime(ms: number): string {
+  if (ms === lastMs) return lastTime;
+  let text = '';
+  for (let i = 0, rest = ms; i < 8; i++, rest = Math.floor(rest / 62))
+    text = SORTABLE[rest % 62]! + text;
+  lastMs = ms;
+  return (lastTime = text);
+}
+
+/**
+ * `req_`, the time in milliseconds (sortable), then 16 random characters (95 bits: unique across
+ * instances): 24 characters of `[A-Za-z0-9]` as before. Time-ordered so that the database's unique
+ * index on request ids grows at its end, instead of each insert dirtying a random page of it.
+ */
+export const requestId = (): string => `req_${sortableTime(Date.now())}${randomId(16)}`;
 export const messageId = (): string => `msg_${randomId()}`;
 export const toolUseId = (): string => `toolu_${randomId()}`;
 
