@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { MessagesRequest, StopReason, Usage } from './anthropic.ts';
 import type { ProxyState, Target } from './plugin.ts';
+import { RequestAbort, type AbortSource } from './abort.ts';
 import { Secrets } from './secrets.ts';
 
 /**
@@ -54,7 +55,13 @@ export interface ContextInit {
    * request (its bindings are serialised and redacted), and most requests never log.
    */
   log: Logger | (() => Logger);
-  signal: AbortSignal;
+  /**
+   * The request's cancellation, whose `AbortSignal` is made only if something reads `ctx.signal`.
+   * Default: one that nothing aborts (or `signal`, when given).
+   */
+  abort?: RequestAbort;
+  /** An `AbortSignal` to use instead of `abort`'s. */
+  signal?: AbortSignal;
   /** The running proxy's credentials, for `redact`. Default: none. */
   secrets?: Secrets;
 }
@@ -100,7 +107,21 @@ export class ProxyContext {
    * Fires when the client disconnects; adapters pass it to the upstream request. A wrapping plugin
    * may narrow it for one inner call (an attempt it times out) and must restore it afterwards.
    */
-  signal: AbortSignal;
+  get signal(): AbortSignal {
+    return this.#signal ?? this.#abort.signal;
+  }
+  set signal(signal: AbortSignal) {
+    this.#signal = signal;
+  }
+  /**
+   * What an upstream call listens to (`UpstreamCall.signal`): the signal a plugin set, else the
+   * request's own cancellation, without making an `AbortSignal` for it.
+   */
+  get abortSource(): AbortSource {
+    return this.#signal ?? this.#abort;
+  }
+  #signal: AbortSignal | undefined;
+  readonly #abort: RequestAbort;
   /** Totals so far, folded from `message_start` and `message_delta`. */
   readonly usage: Usage;
   stopReason: StopReason | null;
@@ -122,7 +143,8 @@ export class ProxyContext {
     this.upstream = { headers: {} };
     this.state = {};
     this.#log = init.log;
-    this.signal = init.signal;
+    this.#signal = init.signal;
+    this.#abort = init.abort ?? new RequestAbort();
     this.usage = { input_tokens: 0, output_tokens: 0 };
     this.stopReason = null;
     this.timings = { start: performance.now(), firstEvent: 0, end: 0 };

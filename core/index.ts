@@ -73,6 +73,7 @@ export { serializeEvent } from './stream/sse-writer.ts';
 export { Utf8Stream } from './stream/utf8.ts';
 export { messageStartEvent } from './stream/events.ts';
 export { failureFields } from './log.ts';
+export type { AbortSource } from './abort.ts';
 export {
   callUpstream,
   transportError,

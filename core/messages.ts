@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestAbort } from './abort.ts';
 import type { MessagesRequest, StreamEvent } from './anthropic.ts';
 import type { ProxyRuntime } from './app.ts';
 import { ProxyContext, type ClientInfo, type Endpoint } from './context.ts';
@@ -65,10 +66,10 @@ async function handle(
   if (endpoint === 'messages') checkMessagesBody(body);
   else checkCountTokensBody(body);
   const request = body as MessagesRequest;
-  const controller = new AbortController();
+  const abort = new RequestAbort();
   const res = exchange.res;
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) abort.abort();
   });
   const explicit = parseModelRef(request.model, runtime.providers);
   const ctx = new ProxyContext({
@@ -80,7 +81,7 @@ async function handle(
     target: explicit ?? { provider: '', model: request.model },
     route: explicit ? 'explicit' : 'default',
     log: () => runtime.log.child({ id: exchange.id }),
-    signal: controller.signal,
+    abort,
     secrets: runtime.secrets,
   });
   const outcome: Outcome = {
@@ -113,7 +114,7 @@ async function handle(
     );
     // An upstream call may be under way (a failure after its first event): it must not outlive
     // the answer.
-    controller.abort(e);
+    abort.abort(e);
     throw e;
   }
 }
@@ -208,7 +209,7 @@ async function writeSse(
   } catch (error) {
     fail(outcome, error);
     const e = outcome.error!;
-    if (!ctx.signal.aborted) {
+    if (!ctx.abortSource.aborted) {
       ctx.log.warn(
         { ...failureFields(ctx.log, e.cause ?? e), plugin: e.plugin, hook: e.hook },
         `stream failed: ${e.message}`,
@@ -259,7 +260,7 @@ async function relay(
   } catch (error) {
     fail(outcome, error);
     const e = outcome.error!;
-    if (!ctx.signal.aborted && ctx.stream) {
+    if (!ctx.abortSource.aborted && ctx.stream) {
       // A blank line first ends any event the upstream cut in half.
       res.write(
         `\n\n${serializeEvent({ type: 'error', error: { type: e.type, message: e.message } })}`,
@@ -332,7 +333,7 @@ function fail(outcome: Outcome, error: unknown): ProxyError {
 function finish(runtime: ProxyRuntime, ctx: ProxyContext, outcome: Outcome): void {
   ctx.timings.end = performance.now();
   outcome.durationMs = Math.round((ctx.timings.end - ctx.timings.start) * 10) / 10;
-  if (ctx.signal.aborted && !outcome.error)
+  if (ctx.abortSource.aborted && !outcome.error)
     fail(outcome, new ProxyError('api_error', 499, 'The client closed the request'));
   const e = outcome.error;
   runtime.requestLog.info(

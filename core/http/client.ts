@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { AbortSource } from '../abort.ts';
 import { ProxyError } from '../errors.ts';
 import { UPSTREAM_BODY_LIMIT_BYTES, UpstreamBody, abortError } from './upstream-body.ts';
 
@@ -20,7 +21,8 @@ export interface UpstreamCall {
   method?: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  /** An `AbortSignal`, or a request's `ctx.abortSource` (which makes none). */
+  signal: AbortSource;
   timeouts?: UpstreamTimeouts;
 }
 

@@ -66,7 +66,7 @@ export function anthropic(options: AnthropicOptions = {}): Plugin {
         url,
         headers: anthropicHeaders(ctx.client, { ...o.headers, ...ctx.upstream.headers }, o.apiKey),
         body: anthropicBody(request, ctx.target.model, ctx.received),
-        signal: ctx.signal,
+        signal: ctx.abortSource,
         timeouts,
       },
       name,

@@ -62,7 +62,7 @@ export function jsonCall(ctx: ProxyContext, post: Omit<JsonPost, 'toError'>): Up
     url: post.url,
     headers,
     body: JSON.stringify(post.body),
-    signal: ctx.signal,
+    signal: ctx.abortSource,
     timeouts: post.timeouts,
   };
 }

@@ -129,7 +129,7 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
       try {
         next = await reads.next();
       } catch (error) {
-        throw ctx.signal.aborted ? error : transportError(error, loop.provider);
+        throw ctx.abortSource.aborted ? error : transportError(error, loop.provider);
       }
       done = next.done === true;
       const failure = convert(loop, state, decoder, next, chunks, out);
