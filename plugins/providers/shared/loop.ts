@@ -110,7 +110,7 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
     try {
       loop.responseToEvents(state, (await readJson(response, loop.provider)) as Whole, out);
       if (!state.ended) loop.endStream(state, out);
-      yield* out;
+      for (const event of out) yield event;
     } finally {
       loop.report?.(state, ctx);
     }
@@ -122,7 +122,7 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
   const reads = body.iterator({ destroyOnReturn: false }); // `release` decides
   try {
     loop.startMessage(state, out);
-    yield* out;
+    for (const event of out) yield event;
     out.length = 0;
     for (let done = false; !done && !state.ended;) {
       let next: IteratorResult<Buffer>;
@@ -133,8 +133,9 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
       }
       done = next.done === true;
       const failure = convert(loop, state, decoder, next, chunks, out);
-      // What the chunk produced before it failed reaches the client ahead of the error.
-      yield* out;
+      // What the chunk produced before it failed reaches the client ahead of the error. Yielded
+      // one by one: `yield*` over an array goes through an async wrapper, a further await each.
+      for (const event of out) yield event;
       out.length = 0;
       if (failure) throw failure;
     }
