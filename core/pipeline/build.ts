@@ -1,6 +1,5 @@
 import type { MessagesRequest, StreamEvent } from '../anthropic.ts';
 import type { ProxyContext } from '../context.ts';
-import { ProxyError, asProxyError } from '../errors.ts';
 import type {
   Next,
   OnEvent,
@@ -12,13 +11,7 @@ import type {
   RequestHead,
   WrapStream,
 } from '../plugin.ts';
-import { redactError } from '../secrets.ts';
-import { StreamGuard } from '../stream/guard.ts';
-
-interface Named<F> {
-  readonly name: string;
-  readonly fn: F;
-}
+import { GuardedEvents, tag, type Named } from './guarded.ts';
 
 /** The innermost step: the provider call for the current target. */
 export type Send = (ctx: ProxyContext, request: MessagesRequest) => AsyncIterable<StreamEvent>;
@@ -101,18 +94,25 @@ export class Pipeline {
     source: (ctx: ProxyContext) => string,
   ): AsyncIterable<StreamEvent> {
     const wraps = this.wrapStream;
-    // Without wrapStream hooks, the provider's guard and the final one are adjacent: one generator
+    // Without wrapStream hooks, the provider's guard and the final one are adjacent: one iterator
     // runs both, one async step per event fewer.
     if (!wraps) {
-      return guarded(ctx, send(ctx, ctx.request), 'plugins', this.onEvent, true, source(ctx));
+      return new GuardedEvents(
+        ctx,
+        send(ctx, ctx.request),
+        'plugins',
+        this.onEvent,
+        true,
+        source(ctx),
+      );
     }
     const innermost: Next = (request) => {
-      const run = () => guarded(ctx, send(ctx, ctx.request), source(ctx), null, false);
+      const run = () => new GuardedEvents(ctx, send(ctx, ctx.request), source(ctx), null, false);
       return request ? scoped(ctx, request, run) : run();
     };
     let chain = innermost;
     for (let i = wraps.length - 1; i >= 0; i--) chain = wrapLayer(ctx, wraps[i]!, chain);
-    return guarded(ctx, chain(), 'plugins', this.onEvent, true);
+    return new GuardedEvents(ctx, chain(), 'plugins', this.onEvent, true);
   }
 
   /** Runs `onFinish` hooks off the response's path; `close()` waits for them. */
@@ -178,110 +178,4 @@ async function* scoped(
   } finally {
     ctx.request = saved;
   }
-}
-
-/** Tags an error with the plugin and hook it came from, keeping a ProxyError's own status. */
-export function tag(error: unknown, plugin: string, hook: string): ProxyError {
-  const e = asProxyError(error);
-  e.plugin ??= plugin;
-  e.hook ??= hook;
-  return e;
-}
-
-/**
- * Guards `source` under `label` (the final guard also folds usage and the stop reason into
- * `ctx`), running `hooks` on each event first. With `provider`, events first pass a guard of the
- * provider's own, as if its call were guarded alone.
- */
-async function* guarded(
-  ctx: ProxyContext,
-  source: AsyncIterable<StreamEvent>,
-  label: string,
-  hooks: Named<OnEvent>[] | null,
-  final: boolean,
-  provider?: string,
-): AsyncGenerator<StreamEvent> {
-  const inner = provider === undefined ? null : newGuard(ctx, provider, false);
-  const guard = newGuard(ctx, label, final);
-  // Reused for every event: arrays are allocated only when a hook expands an event.
-  const checked: StreamEvent[] = [];
-  const applied: StreamEvent[] = [];
-  const out: StreamEvent[] = [];
-  const pass = (event: StreamEvent) => {
-    if (hooks) applyEvent(ctx, hooks, 0, event, applied);
-    else applied.push(event);
-    for (const each of applied) guard.push(each, out);
-    applied.length = 0;
-  };
-  try {
-    for await (const event of source) {
-      // An upstream's error text may echo the request's headers: keys never get past here.
-      if (event.type === 'error') event.error.message = ctx.redact(event.error.message);
-      if (inner) {
-        inner.push(event, checked);
-        for (const each of checked) pass(each);
-        checked.length = 0;
-      } else pass(event);
-      for (const each of out) yield each;
-      out.length = 0;
-      if (guard.finished) return;
-      if (inner?.finished) break;
-    }
-  } catch (error) {
-    throw redactError(error, (text) => ctx.redact(text));
-  }
-  if (inner) {
-    if (!inner.end(checked)) throw noEvents(provider!);
-    for (const each of checked) pass(each);
-  }
-  if (!guard.end(out)) throw noEvents(label);
-  yield* out;
-}
-
-function newGuard(ctx: ProxyContext, label: string, final: boolean): StreamGuard {
-  return new StreamGuard({
-    source: label,
-    // Read when the guard logs a repair, not now: the request's logger is made on first use.
-    log: () => ctx.log,
-    model: ctx.requestedModel,
-    usage: final ? ctx.usage : undefined,
-    onStop: final ? (reason) => (ctx.stopReason = reason) : undefined,
-    // A provider's own guard: its repairs are the upstream's fault, counted per request.
-    stats: final ? undefined : ctx,
-  });
-}
-
-const noEvents = (label: string) =>
-  new ProxyError(
-    'api_error',
-    502,
-    `${label === 'plugins' ? 'The pipeline' : label} returned no events`,
-  );
-
-/** Runs `onEvent` hooks from `from` on; `out` receives what survives. */
-export function applyEvent(
-  ctx: ProxyContext,
-  hooks: readonly Named<OnEvent>[],
-  from: number,
-  event: StreamEvent,
-  out: StreamEvent[],
-): void {
-  for (let i = from; i < hooks.length; i++) {
-    const hook = hooks[i]!;
-    let result;
-    try {
-      result = hook.fn(ctx, event);
-    } catch (error) {
-      throw tag(error, hook.name, 'onEvent');
-    }
-    if (result === undefined) continue;
-    if (result === null) return;
-    if (!Array.isArray(result)) {
-      event = result;
-      continue;
-    }
-    for (const each of result) applyEvent(ctx, hooks, i + 1, each, out);
-    return;
-  }
-  out.push(event);
 }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, ProxyError, type Plugin, type PluginOption } from '../../core/index.ts';
+import {
+  ConfigError,
+  ProxyError,
+  type Plugin,
+  type PluginOption,
+  type StreamEvent,
+} from '../../core/index.ts';
 import { resolvePlugins } from '../../core/pipeline/resolve.ts';
 import { fakeProvider, textStream } from '../helpers/events.ts';
 import { startTestProxy, user } from '../helpers/proxy.ts';
@@ -226,4 +232,68 @@ test('onFinish gets the outcome after the response, and close() waits for it', a
   assert.deepEqual(outcomes, [{ ok: true, status: 200, out: 5, stop: 'end_turn' }]);
   assert.deepEqual(closed, ['last', 'watcher']);
   void t;
+});
+
+/** A provider script that records whether the pipeline closed it (its `finally` ran). */
+function closable(events: StreamEvent[]) {
+  const seen = { closed: false };
+  const script = async function* () {
+    try {
+      yield* events;
+    } finally {
+      seen.closed = true;
+    }
+  };
+  return { seen, script };
+}
+
+test('a provider going on after message_stop is closed, and what it sends after never arrives', async (t) => {
+  const { seen, script } = closable([
+    ...textStream('abc'),
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'late' } },
+  ]);
+  const provider = fakeProvider('p', script);
+  const { client } = await startTestProxy(t, { plugins: [provider.plugin] });
+  const stream = client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] });
+  const message = await stream.finalMessage();
+  assert.deepEqual(message.content, [{ type: 'text', text: 'abc' }]);
+  assert.equal(seen.closed, true);
+});
+
+test('an onEvent hook that throws closes the provider before the client gets the error', async (t) => {
+  const { seen, script } = closable(textStream('abc', { parts: 3 }));
+  const provider = fakeProvider('p', script);
+  const boom: Plugin = {
+    name: 'boom',
+    onEvent(_ctx, event) {
+      if (event.type === 'content_block_delta') throw new Error('kaput');
+    },
+  };
+  const { client } = await startTestProxy(t, { plugins: [boom, provider.plugin] });
+  const stream = client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] });
+  await assert.rejects(stream.finalMessage(), /Internal proxy error/);
+  assert.equal(seen.closed, true);
+});
+
+test('a wrapStream plugin leaving the inner stream early closes the provider', async (t) => {
+  const { seen, script } = closable(textStream('abc', { parts: 3 }));
+  const provider = fakeProvider('p', script);
+  const cut: Plugin = {
+    name: 'cut',
+    async *wrapStream(_ctx, next) {
+      for await (const event of next()) {
+        yield event;
+        if (event.type === 'content_block_delta') break;
+      }
+      yield* textStream('').slice(2);
+    },
+  };
+  const { client } = await startTestProxy(t, { plugins: [cut, provider.plugin] });
+  const message = await client.messages.create({
+    model: 'm',
+    max_tokens: 5,
+    messages: [user('hi')],
+  });
+  assert.deepEqual(message.content, [{ type: 'text', text: 'a' }]);
+  assert.equal(seen.closed, true);
 });
