@@ -83,7 +83,13 @@ export function callUpstream(call: UpstreamCall, provider: string): Promise<Upst
       else reject(failure ?? (transportError(new Error('no response'), provider) as Error));
     };
     agentFor(call.timeouts).dispatch(
-      { origin, path, method: call.method ?? 'POST', headers: call.headers, body: call.body },
+      {
+        origin,
+        path,
+        method: call.method ?? 'POST',
+        headers: call.headers,
+        body: call.body === undefined ? undefined : bodyBytes(call.body),
+      },
       {
         onRequestStart(c) {
           controller = c;
@@ -103,6 +109,16 @@ export function callUpstream(call: UpstreamCall, provider: string): Promise<Upst
       },
     );
   });
+}
+
+/**
+ * The body's UTF-8 bytes, made here rather than by undici's `Buffer.from(body)`: for a string all
+ * ASCII (most JSON bodies) the bytes are its Latin-1 ones, a copy instead of an encode (25 KB:
+ * about 12 → 7 µs on a loaded machine). `Buffer.byteLength` of a flat string is a cheap count, and
+ * equals its length only when no character takes more than one byte (a lone surrogate takes 3).
+ */
+function bodyBytes(body: string): Buffer {
+  return Buffer.from(body, Buffer.byteLength(body) === body.length ? 'latin1' : 'utf8');
 }
 
 const urls = new Map<string, { origin: string; path: string }>();

@@ -100,3 +100,31 @@ test('a connection reset mid-body fails the read with a 502 api_error naming the
   assert.equal(error.type, 'api_error');
   assert.match(error.message, /^test: upstream unreachable/);
 });
+
+test('a body reaches the upstream as its UTF-8 bytes, ASCII or not (a lone surrogate as U+FFFD)', async (t) => {
+  const received: Buffer[] = [];
+  const { url } = await server(t, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push(Buffer.concat(chunks));
+      res.end('ok');
+    });
+  });
+  const bodies = [
+    '{"text":"plain ascii"}',
+    '{"text":"café 中文 😀"}',
+    '{"text":"lone \ud800 half"}',
+  ];
+  for (const body of bodies) {
+    const response = await callUpstream(
+      { url, headers: {}, body, signal: new AbortController().signal },
+      'test',
+    );
+    await response.body.dump();
+  }
+  assert.deepEqual(
+    received.map((bytes) => bytes.toString('hex')),
+    bodies.map((body) => Buffer.from(body, 'utf8').toString('hex')),
+  );
+});
