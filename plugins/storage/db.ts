@@ -4,6 +4,12 @@ export interface Db {
   query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Runs an INSERT into a table keyed by an integer `seq` (`ON CONFLICT … DO NOTHING` allowed; no
+   * `RETURNING`: each engine adds what it needs); resolves to the new row's `seq`, undefined when
+   * the statement inserted none.
+   */
+  insert(sql: string, params?: readonly unknown[]): Promise<number | undefined>;
   /** Runs `work` in one transaction (statements through the `Db` it is given), rolled back on error. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /**

@@ -40,6 +40,11 @@ class PgQueries {
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     return (await this.#on.query(this.#text(sql), params as unknown[])).rowCount ?? 0;
   }
+
+  async insert(sql: string, params: readonly unknown[] = []): Promise<number | undefined> {
+    const [row] = await this.query<{ seq: string }>(`${sql} RETURNING seq`, params);
+    return row && Number(row.seq);
+  }
 }
 
 /**

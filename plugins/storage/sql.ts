@@ -59,7 +59,7 @@ const COLUMNS = [
   'instance',
 ] as const;
 const INSERT_ROW = `INSERT INTO requests (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT (id) DO NOTHING RETURNING seq`;
+  ON CONFLICT (id) DO NOTHING`;
 const SELECT_ROW = `SELECT seq, ${COLUMNS.join(', ')} FROM requests`;
 
 type DbRow = Record<(typeof COLUMNS)[number] | 'seq', unknown>;
@@ -177,7 +177,7 @@ export class SqlStorage implements Storage {
     const written = new Map<string, number>();
     await this.#db.transaction(async (tx) => {
       for (const { row: r, history } of batch) {
-        const inserted = await tx.query<{ seq: unknown }>(INSERT_ROW, [
+        const seq = await tx.insert(INSERT_ROW, [
           r.id,
           Date.parse(r.time),
           r.session_id,
@@ -202,8 +202,7 @@ export class SqlStorage implements Storage {
           r.price_source,
           r.instance,
         ]);
-        if (!inserted[0] || !history) continue;
-        const seq = Number(inserted[0].seq);
+        if (seq === undefined || !history) continue;
         const ts = Date.parse(r.time);
         const words: string[] = [];
         for (const part of history.parts) {
