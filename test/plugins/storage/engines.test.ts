@@ -168,5 +168,31 @@ for (const [engine, open] of engines) {
         );
       assert.deepEqual((await store.requests({ q: 'giraffe', limit: 10 })).items, []);
     });
+
+    // The SQL stores insert `ON CONFLICT (id) DO NOTHING`: a row written again (a batch retried
+    // after a commit whose answer was lost) is skipped, and so is the body it carries.
+    if (engine !== 'memory')
+      test('a request id written twice stays one row with its first body; the next row keeps its own', async (t) => {
+        const store = await open();
+        t.after(() => store.close());
+        const say = (text: string) => ({
+          messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+          response: { role: 'assistant', content: [{ type: 'text', text: `${text}, done` }] },
+        });
+        const first = row();
+        store.record({ row: first, body: say('first words') });
+        await store.flush();
+        const next = row();
+        store.record({ row: first, body: say('again words') });
+        store.record({ row: next, body: say('next words') });
+        await store.flush();
+        assert.deepEqual(
+          (await store.requests({ limit: 10 })).items.map((r) => r.id),
+          [next.id, first.id],
+        );
+        assert.deepEqual((await store.request(first.id))?.body, say('first words'));
+        assert.deepEqual((await store.request(next.id))?.body, say('next words'));
+        assert.deepEqual((await store.requests({ q: 'again', limit: 10 })).items, []);
+      });
   });
 }
