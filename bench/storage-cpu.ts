@@ -13,7 +13,8 @@ import { messagesBody } from './bodies.ts';
  * The CPU SQLite storage spends per request, quietly and in-process: `--requests` requests of the
  * benchmark's 25 KB body recorded and written in batches of `--batch` (one flush each, as the
  * queue's one-second flush does under load), into a database that already holds `--rows` rows
- * written through the same path (a user's database grows). Ids come from `core/ids.ts`, as served.
+ * written through the same path (a user's database grows). Ids come from `core/ids.ts`, as served;
+ * the body is the same each time (its parts stored already), each answer is new.
  *
  *   node --import tsx bench/storage-cpu.ts --rows 100000 --requests 5000
  */
@@ -42,7 +43,11 @@ const store = new SqlStorage(db, {
 const received = Buffer.from(
   messagesBody({ size: 'normal', mode: 'text', stream: false, model: 'claude-sonnet-4-5' }),
 );
-const answer = { role: 'assistant', content: [{ type: 'text', text: 'Done. '.repeat(40) }] };
+/** Each answer new, as a user's are: its part is written and its words indexed. */
+const answer = (i: number) => ({
+  role: 'assistant',
+  content: [{ type: 'text', text: `Answer ${i}: the config loads and the tests pass. `.repeat(8) }],
+});
 
 /** A finished request's row, as `usage()` records it; a few sessions, as Claude Code sends. */
 function row(i: number, ts: number, id = requestId()): RequestRow {
@@ -80,7 +85,7 @@ function entry(i: number, ts: number): RequestEntry {
   const { messages, system, tools } = request;
   return {
     row: row(i, ts),
-    body: { messages, system, tools, response: structuredClone(answer), raw },
+    body: { messages, system, tools, response: answer(i), raw },
   };
 }
 
