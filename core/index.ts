@@ -82,5 +82,6 @@ export {
   type UpstreamResponse,
   type UpstreamTimeouts,
 } from './http/client.ts';
+export { utf8Bytes } from './http/utf8.ts';
 export type * from './anthropic.ts';
 export type * from './storage.ts';

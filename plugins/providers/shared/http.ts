@@ -6,6 +6,7 @@ import {
   type UpstreamCall,
   type UpstreamResponse,
 } from '../../../core/index.ts';
+import { bodyJson } from './body-json.ts';
 import { parseJson, sseJson } from './framing.ts';
 
 /** Turns an upstream error response (status, body text, headers) into the client's error. */
@@ -61,7 +62,7 @@ export function jsonCall(ctx: ProxyContext, post: Omit<JsonPost, 'toError'>): Up
   return {
     url: post.url,
     headers,
-    body: JSON.stringify(post.body),
+    body: bodyJson(post.body),
     signal: ctx.abortSource,
     timeouts: post.timeouts,
   };
