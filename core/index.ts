@@ -71,6 +71,7 @@ export { MessageAccumulator, foldEvents } from './stream/accumulator.ts';
 export { SseParser, SSE_EVENT_LIMIT, readSse, type SseMessage } from './stream/sse-reader.ts';
 export { serializeEvent } from './stream/sse-writer.ts';
 export { Utf8Stream } from './stream/utf8.ts';
+export { batchedSource, type EventBatches } from './stream/batches.ts';
 export { messageStartEvent } from './stream/events.ts';
 export { failureFields } from './log.ts';
 export type { AbortSource } from './abort.ts';

@@ -3,6 +3,7 @@ import type { ProxyContext } from '../context.ts';
 import { ProxyError, asProxyError } from '../errors.ts';
 import type { OnEvent } from '../plugin.ts';
 import { redactError } from '../secrets.ts';
+import { EVENT_BATCHES, hasBatches, type EventBatches } from '../stream/batches.ts';
 import { StreamGuard } from '../stream/guard.ts';
 
 /** A hook with the plugin it came from, for the error it throws. */
@@ -26,12 +27,15 @@ type Phase = 'reading' | 'close-then-stop' | 'close-then-end' | 'over';
  *
  * An async iterator written out rather than an async generator: the hooks and guards are
  * synchronous, so an event the source gives is checked and handed on in the same step, with no
- * generator to resume and no implicit await per `yield`. It behaves as the generator did under a
+ * generator to resume and no implicit await per `yield`; a source offering batches
+ * (`EventBatches`) is read a batch per step. It behaves as the generator did under a
  * `for await`: one `next()` at a time; the source closed when the guard ends the stream, when a
  * hook throws and when the consumer leaves early (`return`).
  */
 export class GuardedEvents implements AsyncIterableIterator<StreamEvent> {
-  private iterator: AsyncIterator<StreamEvent> | null = null;
+  /** The source's events, or its batches when it offers them (`EventBatches`). */
+  private iterator: AsyncIterator<StreamEvent | readonly StreamEvent[]> | null = null;
+  private readonly batched: boolean;
   private phase: Phase = 'reading';
   private readonly ctx: ProxyContext;
   private readonly source: AsyncIterable<StreamEvent>;
@@ -62,6 +66,7 @@ export class GuardedEvents implements AsyncIterableIterator<StreamEvent> {
     this.provider = provider;
     this.inner = provider === undefined ? null : newGuard(ctx, provider, false);
     this.guard = newGuard(ctx, label, final);
+    this.batched = hasBatches(source);
   }
 
   [Symbol.asyncIterator](): this {
@@ -84,9 +89,9 @@ export class GuardedEvents implements AsyncIterableIterator<StreamEvent> {
         if (then === 'close-then-end') this.end();
         continue;
       }
-      let result: IteratorResult<StreamEvent>;
+      let result: IteratorResult<StreamEvent | readonly StreamEvent[]>;
       try {
-        result = await (this.iterator ??= this.source[Symbol.asyncIterator]()).next();
+        result = await (this.iterator ??= this.open()).next();
       } catch (error) {
         this.phase = 'over';
         throw this.redacted(error);
@@ -99,7 +104,8 @@ export class GuardedEvents implements AsyncIterableIterator<StreamEvent> {
         continue;
       }
       try {
-        this.step(result.value);
+        if (this.batched) this.stepAll(result.value as readonly StreamEvent[]);
+        else this.step(result.value as StreamEvent);
       } catch (error) {
         await this.abandon();
         throw this.redacted(error);
@@ -121,6 +127,21 @@ export class GuardedEvents implements AsyncIterableIterator<StreamEvent> {
     this.phase = 'over';
     this.out.length = this.at = 0;
     await this.close().catch(() => undefined);
+  }
+
+  private open(): AsyncIterator<StreamEvent | readonly StreamEvent[]> {
+    const source = this.source;
+    return this.batched
+      ? (source as EventBatches)[EVENT_BATCHES]()
+      : source[Symbol.asyncIterator]();
+  }
+
+  /** A batch's events in turn, up to the one that ends the stream (the rest is never read). */
+  private stepAll(batch: readonly StreamEvent[]): void {
+    for (const event of batch) {
+      this.step(event);
+      if (this.guard.finished || this.inner?.finished) return;
+    }
   }
 
   private step(event: StreamEvent): void {

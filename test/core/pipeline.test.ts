@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  batchedSource,
   ConfigError,
   ProxyError,
   type Plugin,
@@ -295,5 +296,68 @@ test('a wrapStream plugin leaving the inner stream early closes the provider', a
     messages: [user('hi')],
   });
   assert.deepEqual(message.content, [{ type: 'text', text: 'a' }]);
+  assert.equal(seen.closed, true);
+});
+
+/** A provider handing its events over in reads (`EventBatches`), recording whether it was closed. */
+function batchedProvider(reads: StreamEvent[][]) {
+  const seen = { closed: false, reads: 0 };
+  const source = batchedSource(async function* () {
+    try {
+      for (const read of reads) {
+        seen.reads++;
+        yield read;
+      }
+    } finally {
+      seen.closed = true;
+    }
+  });
+  const plugin: Plugin = {
+    name: 'batched',
+    setup(app) {
+      app.registerProvider({ name: 'p', send: () => source });
+    },
+  };
+  return { seen, plugin, source };
+}
+
+test('a provider giving events a read at a time: each reaches the client, nothing after message_stop', async (t) => {
+  const events = textStream('abcdef', { parts: 6 });
+  const late: StreamEvent = {
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'text_delta', text: 'late' },
+  };
+  const { seen, plugin } = batchedProvider([
+    events.slice(0, 1),
+    events.slice(1, 5),
+    [...events.slice(5), late],
+    [late],
+  ]);
+  const { client } = await startTestProxy(t, { plugins: [plugin] });
+  const stream = client.messages.stream({ model: 'm', max_tokens: 5, messages: [user('hi')] });
+  const deltas: string[] = [];
+  stream.on('text', (text) => deltas.push(text));
+  const message = await stream.finalMessage();
+  assert.deepEqual(deltas, ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(message.content, [{ type: 'text', text: 'abcdef' }]);
+  assert.equal(seen.reads, 3);
+  assert.equal(seen.closed, true);
+});
+
+test('a batched source iterated by event (a plugin calling send itself) gives each event, and closes on break', async () => {
+  const events = textStream('abc', { parts: 3 });
+  const { seen, source } = batchedProvider([events.slice(0, 3), events.slice(3)]);
+  const types: string[] = [];
+  for await (const event of source) {
+    types.push(event.type);
+    if (types.length === 4) break;
+  }
+  assert.deepEqual(types, [
+    'message_start',
+    'content_block_start',
+    'content_block_delta',
+    'content_block_delta',
+  ]);
   assert.equal(seen.closed, true);
 });

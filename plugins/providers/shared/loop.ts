@@ -11,11 +11,13 @@
  * or continue the answer on another target.
  */
 import {
+  batchedSource,
   callUpstream,
   transportError,
   type MessagesRequest,
   type ProxyContext,
   type ProxyError,
+  type EventBatches,
   type StreamEvent,
   type UpstreamBody,
   type UpstreamResponse,
@@ -94,14 +96,24 @@ const MAX_RETRIES = 2;
 
 /**
  * The provider call of a translated adapter: build, send, map errors, convert, end. A streamed
- * answer's events are converted as each chunk arrives (B7), in this one generator rather than a
- * nested one: a `yield*` through a second async generator costs an async step per event.
+ * answer's events are converted as each chunk arrives (B7). The pipeline takes them a read at a
+ * time (`EventBatches`): under load one read holds a dozen events, checked and written in one
+ * async step instead of one each; anything else iterating `send` gets them one by one.
  */
-export async function* runProvider<State extends LoopState, Chunk, Whole>(
+export function runProvider<State extends LoopState, Chunk, Whole>(
   loop: ProviderLoop<State, Chunk, Whole>,
   ctx: ProxyContext,
   request: MessagesRequest,
-): AsyncGenerator<StreamEvent> {
+): EventBatches {
+  return batchedSource(() => readBatches(loop, ctx, request));
+}
+
+/** The events of one call, a read at a time; the array yielded is reused once resumed. */
+async function* readBatches<State extends LoopState, Chunk, Whole>(
+  loop: ProviderLoop<State, Chunk, Whole>,
+  ctx: ProxyContext,
+  request: MessagesRequest,
+): AsyncGenerator<readonly StreamEvent[], void> {
   const state = loop.newState(ctx, request);
   const { response, stream } = await send(loop, state, ctx, request);
   const out: StreamEvent[] = [];
@@ -110,7 +122,7 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
     try {
       loop.responseToEvents(state, (await readJson(response, loop.provider)) as Whole, out);
       if (!state.ended) loop.endStream(state, out);
-      for (const event of out) yield event;
+      if (out.length) yield out;
     } finally {
       loop.report?.(state, ctx);
     }
@@ -122,7 +134,7 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
   const reads = body.iterator({ destroyOnReturn: false }); // `release` decides
   try {
     loop.startMessage(state, out);
-    for (const event of out) yield event;
+    if (out.length) yield out;
     out.length = 0;
     for (let done = false; !done && !state.ended;) {
       let next: IteratorResult<Buffer>;
@@ -133,9 +145,8 @@ export async function* runProvider<State extends LoopState, Chunk, Whole>(
       }
       done = next.done === true;
       const failure = convert(loop, state, decoder, next, chunks, out);
-      // What the chunk produced before it failed reaches the client ahead of the error. Yielded
-      // one by one: `yield*` over an array goes through an async wrapper, a further await each.
-      for (const event of out) yield event;
+      // What the chunk produced before it failed reaches the client ahead of the error.
+      if (out.length) yield out;
       out.length = 0;
       if (failure) throw failure;
     }
