@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RequestAbort } from '../../core/abort.ts';
-import { ProxyContext } from '../../core/context.ts';
+import { testContext } from '../helpers/context.ts';
 
-const context = (abort: RequestAbort) =>
-  new ProxyContext({
-    id: 'req_test',
-    endpoint: 'messages',
-    request: { model: 'm', max_tokens: 1, messages: [] },
-    client: { ip: '127.0.0.1', key: undefined, headers: {} },
-    target: { provider: 'p', model: 'm' },
-    route: 'default',
-    log: () => assert.fail('no log expected'),
-    abort,
-  });
+const context = (abort: RequestAbort) => testContext({ abort });
 
 test('a plugin reading ctx.signal after the request was aborted gets an aborted signal and its reason', () => {
   const abort = new RequestAbort();

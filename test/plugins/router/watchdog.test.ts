@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pino from 'pino';
-import { ProxyContext, type StreamEvent } from '../../../core/index.ts';
+import type { StreamEvent } from '../../../core/index.ts';
 import { watched } from '../../../plugins/router/watchdog.ts';
+import { testContext } from '../../helpers/context.ts';
 
-const context = () =>
-  new ProxyContext({
-    id: 'req_test',
-    endpoint: 'messages',
-    request: { model: 'm', max_tokens: 1, messages: [] },
-    client: { ip: '127.0.0.1', key: undefined, headers: {} },
-    target: { provider: 'a', model: 'm' },
-    route: 'default',
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-  });
+const context = () => testContext({ signal: new AbortController().signal });
 
 const ping: StreamEvent = { type: 'ping' };
 
