@@ -61,10 +61,12 @@ export function ollama(options: OllamaOptions = {}): Plugin {
     headers: o.headers,
     framing: ndjson,
     credential: () => credential,
-    newState: (ctx, request) => ({
-      ...newState(name, ctx.requestedModel, estimateInputTokens(request)),
-      request: { model: ctx.target.model },
-    }),
+    newState: (ctx, request) => {
+      // Added to the converter's state, not spread into a copy of all its fields (as openai does).
+      const state = newState(name, ctx.requestedModel, estimateInputTokens(request)) as OllamaState;
+      state.request = { model: ctx.target.model };
+      return state;
+    },
     buildRequest: (state, _ctx, request) => {
       const body = ollamaRequest(request, state.request);
       return { url: `${base}/api/chat`, body, stream: body.stream };
