@@ -3,6 +3,11 @@ import { utf8Bytes } from '../../../core/index.ts';
 
 /** Tool sets remembered: the main agent's and a few subagents' (each has its own). */
 const REMEMBERED = 4;
+/**
+ * Larger tool sets are serialised each time, never kept: a client sending megabytes of tools
+ * must not pin them in memory (Claude Code's, MCP servers' included, are tens of kilobytes).
+ */
+const MAX_REMEMBERED_CHARS = 512 * 1024;
 
 interface KnownTools {
   json: string;
@@ -49,6 +54,7 @@ function recall(tools: unknown[]): string | undefined {
 
 /** Notes tools serialised to `json`; the second time the same text comes, they are kept. */
 function learn(json: string): string {
+  if (json.length > MAX_REMEMBERED_CHARS) return json;
   const seen = known.findIndex((entry) => entry.json === json);
   if (seen < 0) {
     known.unshift({ json, tools: null });

@@ -68,3 +68,8 @@ test('sameJson: key order, array lengths and primitive values count', () => {
   assert.equal(sameJson({ a: null }, { a: undefined }), false);
   assert.equal(sameJson([null], [undefined]), false);
 });
+
+test('tool sets too large to keep are serialised anew each time, as they are', () => {
+  const huge = body([tool('Read', 'x'.repeat(600 * 1024)), tool('Grep')]);
+  for (let i = 0; i < 3; i++) assert.deepEqual(bodyJson(huge), expected(huge));
+});
