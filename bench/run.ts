@@ -203,7 +203,10 @@ async function main() {
         s.name === 'ccproxy' ? [ccproxy(undefined, [], { before: resolve(args.before!) }), s] : [s],
       )
     : ALL_SYSTEMS;
-  const systems = all.filter((s) => !wanted || wanted.some((w) => s.name.startsWith(w)));
+  // `=name` is that system alone: `=ccproxy` leaves out its variants, which `ccproxy` includes.
+  const picks = (name: string, w: string) =>
+    w.startsWith('=') ? name === w.slice(1) : name.startsWith(w);
+  const systems = all.filter((s) => !wanted || wanted.some((w) => picks(s.name, w)));
   // The load generator shares core 1 with the upstream; the proxy has core 0 to itself.
   pinSelf(BENCH_CORE);
   mkdirSync(SCRATCH, { recursive: true });
