@@ -9,6 +9,7 @@ import { sendError, sendJson } from './http/reply.ts';
 import { failureFields, logFailure } from './log.ts';
 import { formatTarget, parseModelRef } from './models.ts';
 import type { Outcome, Provider, Relay } from './plugin.ts';
+import type { GuardedEvents } from './pipeline/guarded.ts';
 import { MessageAccumulator } from './stream/accumulator.ts';
 import { PING, SSE_HEADERS, serializeEvent } from './stream/sse-writer.ts';
 import { redactError } from './secrets.ts';
@@ -158,7 +159,7 @@ async function respond(
   const send = (c: ProxyContext, request: MessagesRequest) =>
     (c.target.provider === provider.name ? provider : providerFor(runtime, c)).send(c, request);
   const label = (c: ProxyContext) => `provider "${c.target.provider}"`;
-  const events = runtime.pipeline.events(ctx, send, label)[Symbol.asyncIterator]();
+  const events = runtime.pipeline.events(ctx, send, label);
   // Auth, routing and an upstream refusal all surface here, while an HTTP status can still say so.
   const first = await events.next();
   if (!first.done && first.value.type === 'error') throw errorFromEvent(first.value);
@@ -173,12 +174,15 @@ async function respondJson(
   res: ServerResponse,
   ctx: ProxyContext,
   first: IteratorResult<StreamEvent>,
-  events: AsyncIterator<StreamEvent>,
+  events: GuardedEvents,
   outcome: Outcome,
   target: string,
 ) {
   const accumulator = new MessageAccumulator();
-  for (let r = first; !r.done; r = await events.next()) accumulator.push(r.value);
+  for (let r = first; !r.done; r = await events.next()) {
+    accumulator.push(r.value);
+    for (let event = events.take(); event; event = events.take()) accumulator.push(event);
+  }
   const message = accumulator.result();
   outcome.message = message;
   outcome.ok = true;
@@ -194,7 +198,7 @@ async function writeSse(
   res: ServerResponse,
   ctx: ProxyContext,
   first: IteratorResult<StreamEvent>,
-  events: AsyncIterator<StreamEvent>,
+  events: GuardedEvents,
   outcome: Outcome,
   pingMs: number,
 ) {
@@ -202,8 +206,11 @@ async function writeSse(
   try {
     for (let r = first; !r.done; r = await events.next()) {
       alive.touch();
-      if (r.value.type === 'error') outcome.error = errorFromEvent(r.value);
-      if (!res.write(serializeEvent(r.value))) await drained(res, ctx.signal);
+      // The rest of the read's events, already checked, go out in the same step.
+      for (let event: StreamEvent | undefined = r.value; event; event = events.take()) {
+        if (event.type === 'error') outcome.error = errorFromEvent(event);
+        if (!res.write(serializeEvent(event))) await drained(res, ctx.signal);
+      }
     }
     outcome.ok = !outcome.error;
   } catch (error) {

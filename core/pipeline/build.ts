@@ -88,11 +88,7 @@ export class Pipeline {
    * The events the client receives: `wrapStream` hooks around `send` (guarded per call), then
    * `onEvent` hooks, then a final guard that also folds usage into `ctx.usage`.
    */
-  events(
-    ctx: ProxyContext,
-    send: Send,
-    source: (ctx: ProxyContext) => string,
-  ): AsyncIterable<StreamEvent> {
+  events(ctx: ProxyContext, send: Send, source: (ctx: ProxyContext) => string): GuardedEvents {
     const wraps = this.wrapStream;
     // Without wrapStream hooks, the provider's guard and the final one are adjacent: one iterator
     // runs both, one async step per event fewer.

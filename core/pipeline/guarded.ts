@@ -116,6 +116,14 @@ export class GuardedEvents implements AsyncIterableIterator<StreamEvent> {
     return { done: false, value: out[this.at++]! };
   }
 
+  /**
+   * The next event if it is already checked (the rest of an upstream read's), else `undefined`:
+   * a consumer drains a read's events without an await each, then calls `next()` for more.
+   */
+  take(): StreamEvent | undefined {
+    return this.at < this.out.length ? this.out[this.at++] : undefined;
+  }
+
   /** The consumer stops early: the source is closed, as a `for await` left by `break` closes it. */
   async return(): Promise<IteratorResult<StreamEvent>> {
     if (this.phase !== 'over') await this.abandon();
