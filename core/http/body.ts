@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { ProxyError } from '../errors.ts';
+import { decodeUtf8 } from './utf8.ts';
 
 /** Anthropic accepts bodies up to 32 MB (PROTOCOL §1.1); so does ccproxy, counted decoded. */
 export const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -86,7 +87,7 @@ export function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
       reject(new ProxyError('request_too_large', 413, 'Request exceeds the maximum size of 32 MB'));
     };
     const onEnd = () => {
-      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString();
+      const text = decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
       try {
         resolve({ text, value: text ? JSON.parse(text) : {} });
       } catch (error) {

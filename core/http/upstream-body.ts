@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { ProxyError } from '../errors.ts';
+import { decodeUtf8 } from './utf8.ts';
 
 /** Bytes queued unread before the upstream socket is paused (backpressure to the upstream). */
 const HIGH_WATER = 256 * 1024;
@@ -115,7 +116,7 @@ export class UpstreamBody implements AsyncIterable<Buffer> {
   async text(): Promise<string> {
     const chunks: Buffer[] = [];
     for (let chunk = await this.read(); chunk; chunk = await this.read()) chunks.push(chunk);
-    return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString();
+    return decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   }
 
   async json(): Promise<unknown> {
