@@ -85,6 +85,16 @@ function home(name: string): string {
   return path;
 }
 
+/**
+ * An empty HOME for a start of a system: ccproxy's database (and a peer's store) would otherwise
+ * grow from run to run, and a build measured beside another would write into a bigger or smaller
+ * one than its pair. (`bench/storage-cpu.ts` measures storage on a database of a given size.)
+ */
+function freshHome(name: string): string {
+  rmSync(home(name), { recursive: true, force: true });
+  return home(name);
+}
+
 /** Polls with a small real request until the system answers it; the time from `spawnedAt`. */
 async function ready(
   child: ChildProcess,
@@ -183,7 +193,7 @@ export function ccproxy(
     async start(env) {
       const port = await freePort();
       const vars = {
-        HOME: home(name),
+        HOME: freshHome(name),
         HOST: '127.0.0.1',
         PORT: String(port),
         OPENAI_BASE_URL: `${env.upstream}/v1`,
@@ -256,8 +266,7 @@ const installed = (peer: Peer) => () =>
  * imports it into its SQLite store on first start.
  */
 function ccrHome(peer: Peer, upstream: string, port: number): string {
-  const dir = home(peer.name);
-  rmSync(join(dir, '.claude-code-router'), { recursive: true, force: true });
+  const dir = freshHome(peer.name);
   mkdirSync(join(dir, '.claude-code-router'), { recursive: true });
   const config = {
     LOG: false,
@@ -323,7 +332,7 @@ export const llmRouter: System = {
   name: LLM_ROUTER.name,
   missing: installed(LLM_ROUTER),
   async start(env) {
-    const dir = home(LLM_ROUTER.name);
+    const dir = freshHome(LLM_ROUTER.name);
     const configFile = join(dir, 'llm-router.json');
     const config = {
       providers: [
